@@ -1,0 +1,118 @@
+//! Orchestrates one command: sources → parse → facts → rules → render.
+
+use std::io::Write;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::{Cli, ColorChoice, Command, FailOn};
+use crate::event::Severity;
+use crate::scan::{self, ScanOptions};
+use crate::source;
+
+pub mod analyze;
+pub mod follow;
+pub mod view;
+
+/// Exit codes of every command.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Analyze(a) => analyze::run(a),
+        Command::View(v) => view::run(v),
+        other => bail!("command {other:?} is not available in this build"),
+    }
+}
+
+/// True when the error chain ends in a broken pipe (`supdiag ... | head`): not an error.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Resolve `--color` against the terminal and `NO_COLOR`.
+pub fn use_color(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The exit code for a set of finding severities under `--fail-on`.
+pub fn exit_code_for(severities: impl IntoIterator<Item = Severity>, fail_on: FailOn) -> u8 {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+        FailOn::Never => return EXIT_OK,
+    };
+    if severities.into_iter().any(|s| s >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Print source warnings to stderr (unless quiet).
+pub fn warn_sources(warnings: &[source::SourceWarning], quiet: bool) {
+    if quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "supdiag: warning: {}: {}", w.path, w.message);
+    }
+}
+
+/// Discover inputs; fail (exit 2) only when nothing at all can be read.
+pub fn discover_or_fail(paths: &[std::path::PathBuf], quiet: bool) -> Result<source::Discovered> {
+    let d = source::discover(paths);
+    warn_sources(&d.warnings, quiet);
+    if d.streams.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        bail!(
+            "no log files found in {} (looked for *.log and *.lo_ files; name a file directly to read it whatever its extension)",
+            shown.join(", ")
+        );
+    }
+    Ok(d)
+}
+
+pub fn scan_options(no_mmap: bool) -> ScanOptions {
+    ScanOptions {
+        allow_mmap: !no_mmap && std::env::var_os("SUPDIAG_NO_MMAP").is_none(),
+    }
+}
+
+/// Write `s` to stdout, mapping errors (broken pipe is handled by the caller).
+pub fn write_stdout(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes()).context("writing output")?;
+    out.flush().context("writing output")?;
+    Ok(())
+}
+
+/// All file reports unreadable → input error.
+pub fn check_any_readable(reports: &[scan::FileReport], quiet: bool) -> Result<()> {
+    if !quiet {
+        let mut err = std::io::stderr().lock();
+        for r in reports {
+            if let Some(e) = &r.error {
+                let _ = writeln!(err, "supdiag: warning: {}: {e}", r.path);
+            }
+        }
+    }
+    if !reports.is_empty() && reports.iter().all(|r| r.error.is_some()) {
+        bail!("none of the {} input file(s) could be read", reports.len());
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! `supdiag view --follow`: keep reading one file as it grows, across the rollover to `.lo_`.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use super::view::ViewFilter;
+use crate::cli::ViewArgs;
+use crate::event::{display_message, LogKind};
+use crate::parse::{self, ParseCtx};
+use crate::report::view::{text_line, ViewRecord};
+
+/// Longest partial line kept while waiting for its end.
+const MAX_PARTIAL: usize = 8 << 20;
+
+pub fn run(a: &ViewArgs, filter: &ViewFilter) -> Result<u8> {
+    let [path] = a.paths.as_slice() else {
+        bail!(
+            "--follow reads exactly one file ({} paths given)",
+            a.paths.len()
+        );
+    };
+    if !path.is_file() {
+        bail!("--follow: {} is not a file", path.display());
+    }
+    let color = super::use_color(a.color);
+    let display = path.to_string_lossy().replace('\\', "/");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = LogKind::from_file_name(&name).unwrap_or(LogKind::Other);
+    let mut state = Follow {
+        path: path.clone(),
+        offset: 0,
+        line: 1,
+        pending: Vec::new(),
+        format: None,
+    };
+    let poll = Duration::from_millis(
+        std::env::var("SUPDIAG_FOLLOW_POLL_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500),
+    );
+    let max_polls: Option<u64> = std::env::var("SUPDIAG_FOLLOW_MAX_POLLS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let mut polls = 0u64;
+    loop {
+        let chunk = state
+            .read_new()
+            .with_context(|| format!("reading {display}"))?;
+        if !chunk.is_empty() {
+            state.emit(&chunk, kind, &display, filter, color)?;
+        }
+        polls += 1;
+        if max_polls.is_some_and(|m| polls >= m) {
+            return Ok(super::EXIT_OK);
+        }
+        std::thread::sleep(poll);
+    }
+}
+
+struct Follow {
+    path: PathBuf,
+    offset: u64,
+    line: u64,
+    pending: Vec<u8>,
+    format: Option<crate::event::Format>,
+}
+
+fn rollover_of(p: &Path) -> PathBuf {
+    p.with_extension("lo_")
+}
+
+impl Follow {
+    /// New bytes since the last read. When the file shrank it was rolled over: the rest of the
+    /// old generation is read from `.lo_` first, then the new file from the start.
+    fn read_new(&mut self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let len = match std::fs::metadata(&self.path) {
+            Ok(m) => m.len(),
+            Err(_) => return Ok(out), // between rename and re-create
+        };
+        if len < self.offset {
+            let lo = rollover_of(&self.path);
+            if let Ok(mut f) = File::open(&lo) {
+                if f.metadata().map(|m| m.len()).unwrap_or(0) >= self.offset {
+                    f.seek(SeekFrom::Start(self.offset))?;
+                    f.read_to_end(&mut out)?;
+                }
+            }
+            self.offset = 0;
+        }
+        let mut f = File::open(&self.path)?;
+        f.seek(SeekFrom::Start(self.offset))?;
+        let n = f.read_to_end(&mut out)?;
+        self.offset += n as u64;
+        Ok(out)
+    }
+
+    fn emit(
+        &mut self,
+        chunk: &[u8],
+        kind: LogKind,
+        display: &str,
+        filter: &ViewFilter,
+        color: bool,
+    ) -> Result<()> {
+        self.pending.extend_from_slice(chunk);
+        // Only whole lines; keep the partial tail (capped).
+        let Some(last_nl) = memchr::memrchr(b'\n', &self.pending) else {
+            if self.pending.len() > MAX_PARTIAL {
+                self.pending.clear();
+            }
+            return Ok(());
+        };
+        let whole: Vec<u8> = self.pending.drain(..=last_nl).collect();
+        let loaded = crate::source::decode::decode_bytes(whole);
+        let text = loaded.text();
+        let format = *self.format.get_or_insert_with(|| parse::detect(text, kind));
+        let ctx = ParseCtx { file: 0, kind };
+        let mut lines = Vec::new();
+        parse::parse_text(format, text, self.line, &ctx, &mut |ev| {
+            if filter.accepts(&ev) {
+                let r = ViewRecord {
+                    time_utc: ev.time_utc,
+                    local_time: ev.local_time,
+                    bias: ev.bias,
+                    file: display.to_string(),
+                    line: ev.line,
+                    kind: ev.kind,
+                    format: ev.format,
+                    severity: ev.severity,
+                    component: ev.component.to_string(),
+                    thread: ev.thread,
+                    message: display_message(&ev),
+                };
+                lines.push(text_line(&r, color));
+            }
+        });
+        self.line += bytecount_newlines(text.as_bytes());
+        let mut s = lines.join("\n");
+        if !s.is_empty() {
+            s.push('\n');
+            super::write_stdout(&s)?;
+        }
+        Ok(())
+    }
+}
+
+fn bytecount_newlines(b: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', b).count() as u64
+}

@@ -1,0 +1,18 @@
+//! supdiag: diagnose ConfigMgr software update point (SUP) and WSUS synchronization from logs
+//! and settings.
+//!
+//! Pipeline (see `README.md`): sources → records → events → facts → rules → findings → renderers.
+
+pub mod app;
+pub mod cli;
+pub mod codes;
+pub mod event;
+pub mod facts;
+pub mod parse;
+pub mod probe;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod settings;
+pub mod source;
+pub mod sync;

@@ -1,0 +1,316 @@
+//! Parsers: split decoded text into records and turn each into an [`Event`].
+//!
+//! One module per format. [`detect`] picks the format of a file from its first lines;
+//! [`parse_text`] runs the matching parser. Every parser is tolerant per record: a line it does
+//! not understand becomes an unparsed event (offered to rules as plain text, counted per file).
+
+pub mod ccm;
+pub mod cmtrace;
+pub mod iis;
+pub mod plain;
+pub mod sms;
+pub mod softwaredistribution;
+pub mod supsetup;
+pub mod time;
+pub mod windowsupdate;
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::event::{Event, FileId, Format, LogKind, Severity};
+
+/// What a parser needs to know about the file it reads.
+#[derive(Clone, Copy, Debug)]
+pub struct ParseCtx {
+    pub file: FileId,
+    pub kind: LogKind,
+}
+
+/// One physical line: number, byte range in the text (with and without its terminator).
+#[derive(Clone, Copy, Debug)]
+pub struct Line<'a> {
+    pub no: u64,
+    pub start: usize,
+    /// End of the line content (before `\r\n` / `\n`).
+    pub end_no_eol: usize,
+    /// End including the terminator.
+    pub end: usize,
+    pub text: &'a str,
+}
+
+/// Iterates physical lines with memchr; handles CRLF, LF and a missing final terminator.
+pub struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+    no: u64,
+}
+
+impl<'a> LineIter<'a> {
+    pub fn new(text: &'a str, first_line: u64) -> Self {
+        LineIter {
+            text,
+            pos: 0,
+            no: first_line,
+        }
+    }
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = Line<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let (end_no_eol, end) = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => {
+                let nl = start + i;
+                let e = if nl > start && bytes[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
+                (e, nl + 1)
+            }
+            None => (bytes.len(), bytes.len()),
+        };
+        self.pos = end;
+        let no = self.no;
+        self.no += 1;
+        // `\n` and `\r` are ASCII, so these offsets are char boundaries.
+        Some(Line {
+            no,
+            start,
+            end_no_eol,
+            end,
+            text: &self.text[start..end_no_eol],
+        })
+    }
+}
+
+/// An event for a line no parser understood.
+pub fn unparsed<'a>(ctx: &ParseCtx, format: Format, line: u64, text: &'a str) -> Event<'a> {
+    let mut ev = Event::new(ctx.file, line, ctx.kind, format, text);
+    ev.message = Cow::Borrowed(text);
+    ev.severity = infer_severity(text);
+    ev.parsed = false;
+    ev
+}
+
+/// Pick the format of a file from its first non-empty lines (and its kind as a hint).
+pub fn detect(head: &str, kind: LogKind) -> Format {
+    let lines: Vec<&str> = head
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .filter(|l| !l.trim().is_empty())
+        .take(40)
+        .collect();
+    if lines
+        .iter()
+        .any(|l| l.trim_start().starts_with(cmtrace::START))
+    {
+        return Format::Cmtrace;
+    }
+    if lines.iter().any(|l| {
+        let t = l.trim_end();
+        t.ends_with('>') && sms::parse_trailer(t).is_some()
+    }) {
+        return Format::Sms;
+    }
+    if iis::sniff(&lines) {
+        return Format::Iis;
+    }
+    if supsetup::sniff(&lines) {
+        return Format::Supsetup;
+    }
+    if softwaredistribution::sniff(&lines) {
+        return Format::Softwaredistribution;
+    }
+    if let Some(f) = windowsupdate::sniff(&lines) {
+        return f;
+    }
+    let _ = kind;
+    Format::Plain
+}
+
+/// Parse `text` (whole records) as `format`; `first_line` is the line number of its first line.
+pub fn parse_text<'a>(
+    format: Format,
+    text: &'a str,
+    first_line: u64,
+    ctx: &ParseCtx,
+    out: &mut dyn FnMut(Event<'a>),
+) {
+    match format {
+        Format::Cmtrace | Format::Sms => ccm::parse(text, first_line, ctx, out),
+        Format::Supsetup => supsetup::parse(text, first_line, ctx, out),
+        Format::Softwaredistribution => softwaredistribution::parse(text, first_line, ctx, out),
+        Format::WindowsUpdateLegacy | Format::WindowsUpdateEtw => {
+            windowsupdate::parse(text, first_line, ctx, out)
+        }
+        Format::Iis => iis::parse(text, first_line, ctx, out),
+        Format::Plain => plain::parse(text, first_line, ctx, out),
+    }
+}
+
+static SEVERITY_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build([
+            "error",
+            "fail",
+            "fatal",
+            "exception",
+            "warn",
+            "cannot",
+            "could not",
+            "unable to",
+            "access is denied",
+            "not found",
+        ])
+        .ok()
+});
+
+/// Severity from the words of a message, for formats without a severity field.
+///
+/// Errors: "error", "fail", "fatal", "exception" — unless negated ("no errors", "error = 0",
+/// "0 error(s)", "without error", "errors: 0", "failed: 0", "error 0x00000000"). Warnings:
+/// "warn", "cannot", "could not", "unable to", "access is denied", "not found".
+pub fn infer_severity(message: &str) -> Severity {
+    let Some(ac) = SEVERITY_WORDS.as_ref() else {
+        return Severity::Info;
+    };
+    let bytes = message.as_bytes();
+    let mut sev = Severity::Info;
+    for m in ac.find_iter(bytes) {
+        let word = m.pattern().as_usize();
+        let hit = if word <= 3 {
+            if negated(bytes, m.start(), m.end()) {
+                continue;
+            }
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        if hit > sev {
+            sev = hit;
+            if sev == Severity::Error {
+                break;
+            }
+        }
+    }
+    sev
+}
+
+/// True when an error word at `start..end` is negated by its context.
+fn negated(b: &[u8], start: usize, end: usize) -> bool {
+    let before = &b[start.saturating_sub(12)..start];
+    let before = String::from_utf8_lossy(before).to_ascii_lowercase();
+    if before.ends_with("no ")
+        || before.ends_with("without ")
+        || before.ends_with("0 ")
+        || before.ends_with("no unhealthy ")
+        || before.ends_with("ignore ")
+        || before.ends_with("ignoring ")
+    {
+        return true;
+    }
+    // Skip the rest of the word ("errors", "failed", "failures").
+    let mut i = end;
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    let after: Vec<u8> = b[i..b.len().min(i + 16)]
+        .iter()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let after = after.as_slice();
+    // "error = 0", "errors: 0", "error(0)", "error 0x00000000", "failed=0", "error code 0"
+    let zero = |s: &[u8]| {
+        s == b"0"
+            || s.starts_with(b"0x00000000")
+            || (s.first() == Some(&b'0') && !s.get(1).is_some_and(|c| c.is_ascii_alphanumeric()))
+    };
+    for prefix in [
+        &b"="[..],
+        b":",
+        b"(",
+        b"code=",
+        b"code:",
+        b"code",
+        b"s:",
+        b"s=",
+    ] {
+        if let Some(rest) = after.strip_prefix(prefix) {
+            if zero(rest) {
+                return true;
+            }
+        }
+    }
+    zero(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_from_words() {
+        assert_eq!(
+            infer_severity("Sync failed: WSUS server not configured."),
+            Severity::Error
+        );
+        assert_eq!(
+            infer_severity("Sync failed. Will retry in 60 minutes"),
+            Severity::Error
+        );
+        assert_eq!(
+            infer_severity("Warning: Remote WSUS connection is not HTTPS."),
+            Severity::Warning
+        );
+        assert_eq!(infer_severity("Starting Sync"), Severity::Info);
+        assert_eq!(
+            infer_severity("There are no unhealthy WSUS Server components on WSUS Server"),
+            Severity::Info
+        );
+        assert_eq!(infer_severity("Completed with no errors"), Severity::Info);
+        assert_eq!(infer_severity("Scan completed, error = 0"), Severity::Info);
+        assert_eq!(
+            infer_severity("Exit code = 0x00000000, error 0x00000000"),
+            Severity::Info
+        );
+        assert_eq!(
+            infer_severity("Failed to download the update from internet. Error = 12007"),
+            Severity::Error
+        );
+    }
+
+    #[test]
+    fn lines_crlf_lf_and_no_final_newline() {
+        let v: Vec<_> = LineIter::new("a\r\nb\nc", 1)
+            .map(|l| (l.no, l.text))
+            .collect();
+        assert_eq!(v, vec![(1, "a"), (2, "b"), (3, "c")]);
+        assert_eq!(LineIter::new("", 1).count(), 0);
+    }
+
+    #[test]
+    fn detection() {
+        assert_eq!(
+            detect("<![LOG[x]LOG]!><time=\"\">", LogKind::Other),
+            Format::Cmtrace
+        );
+        assert_eq!(
+            detect("Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>", LogKind::Other),
+            Format::Sms
+        );
+        assert_eq!(detect("hello world", LogKind::Wsyncmgr), Format::Plain);
+    }
+}

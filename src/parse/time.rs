@@ -1,0 +1,131 @@
+//! Fast timestamp helpers shared by the parsers: digits to `NaiveDateTime`, bias to UTC.
+//!
+//! The hot path never calls chrono's string parser: fields are read as ASCII digits and the
+//! date is validated by `NaiveDate::from_ymd_opt`, which rejects month 13, day 32 and friends.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+/// Parse exactly `b.len()` ASCII digits; `None` on anything else or on an empty slice.
+#[inline]
+pub fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    let mut v: u32 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u32::from(d);
+    }
+    Some(v)
+}
+
+/// Fraction digits (1–9 of them) as nanoseconds: `5` → 500 ms, `3322734` → 332.2734 ms.
+#[inline]
+pub fn fraction_nanos(b: &[u8]) -> Option<u32> {
+    let v = digits(b)?;
+    let scale = 10u32.checked_pow(9 - b.len() as u32)?;
+    Some(v * scale)
+}
+
+/// Build a local date-time, rejecting impossible values.
+#[inline]
+pub fn make(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> Option<NaiveDateTime> {
+    let date = NaiveDate::from_ymd_opt(y, mo, d)?;
+    // Leap seconds are not written by ConfigMgr; cap seconds at 59 to keep chrono happy.
+    let time = NaiveTime::from_hms_nano_opt(h, mi, s.min(59), nanos)?;
+    Some(NaiveDateTime::new(date, time))
+}
+
+/// Windows bias convention: UTC = local + bias (minutes; west of Greenwich positive).
+/// Biases beyond ±16 hours are nonsense and give `None`.
+#[inline]
+pub fn utc_from_bias(local: NaiveDateTime, bias_minutes: i32) -> Option<DateTime<Utc>> {
+    if bias_minutes.abs() > 16 * 60 {
+        return None;
+    }
+    let utc = local.checked_add_signed(Duration::minutes(i64::from(bias_minutes)))?;
+    Some(utc.and_utc())
+}
+
+/// Parse `HH:MM:SS[.fff…]` (fraction 0–9 digits, `.` or `:` before it, as legacy
+/// WindowsUpdate.log writes `HH:MM:SS:mmm`). Returns (h, m, s, nanos).
+pub fn hms(b: &[u8]) -> Option<(u32, u32, u32, u32)> {
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let h = digits(&b[0..2])?;
+    let m = digits(&b[3..5])?;
+    let s = digits(&b[6..8])?;
+    let nanos = if b.len() > 8 {
+        if b[8] != b'.' && b[8] != b':' && b[8] != b',' {
+            return None;
+        }
+        if b.len() == 9 {
+            0
+        } else {
+            fraction_nanos(&b[9..])?
+        }
+    } else {
+        0
+    };
+    Some((h, m, s, nanos))
+}
+
+/// Parse a signed bias such as `+480`, `-060`, `480`.
+pub fn bias(b: &[u8]) -> Option<i32> {
+    let (neg, rest) = match b.first()? {
+        b'+' => (false, &b[1..]),
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let v = i32::try_from(digits(rest)?).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// Parse `MM-DD-YYYY` (also `M-D-YYYY` and `/` separators). Returns (y, m, d).
+pub fn mdy(b: &[u8]) -> Option<(i32, u32, u32)> {
+    let mut parts = b.split(|&c| c == b'-' || c == b'/');
+    let m = digits(parts.next()?)?;
+    let d = digits(parts.next()?)?;
+    let y = parts.next()?;
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    Some((digits(y)? as i32, m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bias_sign_follows_windows_convention() {
+        let local = make(2026, 2, 8, 10, 0, 0, 0).expect("valid");
+        assert_eq!(
+            utc_from_bias(local, 480).map(|t| t.to_rfc3339()),
+            Some("2026-02-08T18:00:00+00:00".into())
+        );
+        assert_eq!(
+            utc_from_bias(local, -120).map(|t| t.to_rfc3339()),
+            Some("2026-02-08T08:00:00+00:00".into())
+        );
+        assert_eq!(utc_from_bias(local, 9999), None);
+    }
+
+    #[test]
+    fn fields() {
+        assert_eq!(hms(b"02:13:11.659"), Some((2, 13, 11, 659_000_000)));
+        assert_eq!(hms(b"11:16:42.3322734"), Some((11, 16, 42, 332_273_400)));
+        assert_eq!(hms(b"11:16:42:123"), Some((11, 16, 42, 123_000_000)));
+        assert_eq!(hms(b"1:16:42"), None);
+        assert_eq!(bias(b"+480"), Some(480));
+        assert_eq!(bias(b"-060"), Some(-60));
+        assert_eq!(bias(b"x"), None);
+        assert_eq!(mdy(b"02-08-2020"), Some((2020, 2, 8)));
+        assert_eq!(mdy(b"9-23-2026"), Some((2026, 9, 23)));
+        assert!(make(2026, 13, 1, 0, 0, 0, 0).is_none());
+    }
+}

@@ -1,0 +1,1 @@
+//! Live probes for `supdiag precheck --probe`: DNS, TCP, TLS, HTTP, proxy CONNECT.

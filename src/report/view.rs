@@ -1,0 +1,76 @@
+//! Rendering of `supdiag view` records.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use owo_colors::OwoColorize;
+use serde::Serialize;
+
+use super::escape;
+use crate::cli::ViewFormat;
+use crate::event::{Format, LogKind, Severity};
+
+/// An owned record for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct ViewRecord {
+    pub time_utc: Option<DateTime<Utc>>,
+    pub local_time: Option<NaiveDateTime>,
+    pub bias: Option<i32>,
+    pub file: String,
+    pub line: u64,
+    pub kind: LogKind,
+    pub format: Format,
+    pub severity: Severity,
+    pub component: String,
+    pub thread: Option<u32>,
+    pub message: String,
+}
+
+pub fn render_view(records: &[ViewRecord], format: ViewFormat, color: bool) -> String {
+    match format {
+        ViewFormat::Json => {
+            let mut s = serde_json::to_string_pretty(records).unwrap_or_else(|_| "[]".into());
+            s.push('\n');
+            s
+        }
+        ViewFormat::Ndjson => records
+            .iter()
+            .filter_map(|r| serde_json::to_string(r).ok())
+            .map(|l| l + "\n")
+            .collect(),
+        ViewFormat::Text => {
+            let mut out = String::new();
+            for r in records {
+                out.push_str(&text_line(r, color));
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+/// `2026-11-20 07:01:02.123Z E wsyncmgr SMS_WSUS_SYNC_MANAGER  message  (file:line)`
+pub fn text_line(r: &ViewRecord, color: bool) -> String {
+    let time = match (r.time_utc, r.local_time) {
+        (Some(t), _) => t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string(),
+        (None, Some(l)) => l.format("%Y-%m-%d %H:%M:%S%.3f ").to_string(),
+        (None, None) => " ".repeat(24),
+    };
+    let sev = match r.severity {
+        Severity::Error => "E",
+        Severity::Warning => "W",
+        Severity::Info => " ",
+        Severity::Success => "S",
+    };
+    let msg = escape::terminal(&r.message, true).replace('\n', "\n    ");
+    let comp = escape::terminal(&r.component, false);
+    let loc = format!("{}:{}", escape::terminal(&r.file, false), r.line);
+    if !color {
+        return format!("{time} {sev} {comp:<32} {msg}  ({loc})");
+    }
+    let line = format!("{time} {sev} {comp:<32} {msg}");
+    let colored = match r.severity {
+        Severity::Error => line.red().to_string(),
+        Severity::Warning => line.yellow().to_string(),
+        _ => line,
+    };
+    format!("{colored}  {}", format!("({loc})").dimmed())
+}

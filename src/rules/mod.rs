@@ -1,0 +1,5 @@
+//! Rules: schema, loader, line matcher, sequence rules, condition language, engine, findings.
+
+pub mod finding;
+
+pub use finding::{Evidence, Finding, Hit, HitSet, SettingRef};

@@ -1,0 +1,1 @@
+//! Settings: the supdiag.toml schema and importers (ConfigMgr JSON, applicationHost.config, .reg).

@@ -1,0 +1,246 @@
+//! Loading and decoding one file: memory map (or read), BOM sniffing, UTF-8/UTF-16 decoding.
+//!
+//! Valid UTF-8 stays in the map and is borrowed; UTF-16 and invalid UTF-8 are decoded into an
+//! owned string with U+FFFD for bad sequences. Nothing here panics on file content.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use memmap2::Mmap;
+
+/// Files at least this big are memory-mapped; smaller ones are read (a map costs more than a
+/// read for a few KB).
+pub const MMAP_THRESHOLD: u64 = 256 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
+}
+
+enum Storage {
+    Mapped(Mmap),
+    Bytes(Vec<u8>),
+    Decoded(String),
+}
+
+/// A loaded, decoded file.
+pub struct Loaded {
+    storage: Storage,
+    /// Bytes to skip at the start of a borrowed buffer (the UTF-8 BOM).
+    skip: usize,
+    pub encoding: Encoding,
+    /// Size of the file on disk.
+    pub bytes: u64,
+    /// Number of U+FFFD replacements made while decoding (invalid bytes).
+    pub replaced: usize,
+}
+
+impl Loaded {
+    /// The decoded text. For borrowed storage this validates UTF-8 once per call (fast for
+    /// ASCII); call it once per file and keep the `&str`.
+    pub fn text(&self) -> &str {
+        match &self.storage {
+            Storage::Decoded(s) => s,
+            Storage::Mapped(m) => {
+                std::str::from_utf8(m.get(self.skip..).unwrap_or(&[])).unwrap_or("")
+            }
+            Storage::Bytes(b) => {
+                std::str::from_utf8(b.get(self.skip..).unwrap_or(&[])).unwrap_or("")
+            }
+        }
+    }
+
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.storage, Storage::Mapped(_))
+    }
+}
+
+/// Read and decode `path`. `allow_mmap = false` forces the read path.
+pub fn load(path: &Path, allow_mmap: bool) -> std::io::Result<Loaded> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("is a directory"));
+    }
+    let len = meta.len();
+    let raw = if allow_mmap && len >= MMAP_THRESHOLD {
+        match map(&file) {
+            Ok(m) => Storage::Mapped(m),
+            Err(_) => Storage::Bytes(read_all(file, len)?),
+        }
+    } else {
+        Storage::Bytes(read_all(file, len)?)
+    };
+    Ok(decode_storage(raw, len))
+}
+
+/// Decode bytes already in memory (tests, stdin, fuzzing).
+pub fn decode_bytes(bytes: Vec<u8>) -> Loaded {
+    let len = bytes.len() as u64;
+    decode_storage(Storage::Bytes(bytes), len)
+}
+
+fn read_all(mut file: File, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 30));
+    file.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+#[allow(unsafe_code)]
+fn map(file: &File) -> std::io::Result<Mmap> {
+    // SAFETY: the map is read-only and private to this process. If another process truncates
+    // the file while we read it, access past the new end raises SIGBUS; ConfigMgr only appends
+    // to a log and renames it to .lo_ on rollover (rename does not truncate), and `view --follow`
+    // re-reads instead of mapping. This is the one unsafe site of the crate.
+    unsafe { Mmap::map(file) }
+}
+
+fn decode_storage(storage: Storage, len: u64) -> Loaded {
+    let bytes: &[u8] = match &storage {
+        Storage::Mapped(m) => m,
+        Storage::Bytes(b) => b,
+        Storage::Decoded(s) => s.as_bytes(),
+    };
+    let (encoding, bom) = sniff_encoding(bytes);
+    match encoding {
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let enc = if encoding == Encoding::Utf16Le {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+            let replaced = if had_errors {
+                text.matches('\u{fffd}').count()
+            } else {
+                0
+            };
+            Loaded {
+                storage: Storage::Decoded(text.into_owned()),
+                skip: 0,
+                encoding,
+                bytes: len,
+                replaced,
+            }
+        }
+        Encoding::Utf8 | Encoding::Utf8Bom => {
+            if std::str::from_utf8(&bytes[bom..]).is_ok() {
+                Loaded {
+                    storage,
+                    skip: bom,
+                    encoding,
+                    bytes: len,
+                    replaced: 0,
+                }
+            } else {
+                let text = String::from_utf8_lossy(&bytes[bom..]).into_owned();
+                let replaced = text.matches('\u{fffd}').count();
+                Loaded {
+                    storage: Storage::Decoded(text),
+                    skip: 0,
+                    encoding,
+                    bytes: len,
+                    replaced,
+                }
+            }
+        }
+    }
+}
+
+/// Encoding and BOM length. Without a BOM, NUL bytes in alternate positions mean UTF-16.
+pub fn sniff_encoding(b: &[u8]) -> (Encoding, usize) {
+    if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return (Encoding::Utf8Bom, 3);
+    }
+    if b.starts_with(&[0xFF, 0xFE]) {
+        return (Encoding::Utf16Le, 2);
+    }
+    if b.starts_with(&[0xFE, 0xFF]) {
+        return (Encoding::Utf16Be, 2);
+    }
+    let head = &b[..b.len().min(512)];
+    if head.len() >= 8 {
+        let (mut even, mut odd) = (0usize, 0usize);
+        for (i, &c) in head.iter().enumerate() {
+            if c == 0 {
+                if i % 2 == 0 {
+                    even += 1;
+                } else {
+                    odd += 1;
+                }
+            }
+        }
+        let half = head.len() / 2;
+        if odd * 10 > half * 7 && even * 10 < half {
+            return (Encoding::Utf16Le, 0);
+        }
+        if even * 10 > half * 7 && odd * 10 < half {
+            return (Encoding::Utf16Be, 0);
+        }
+    }
+    (Encoding::Utf8, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn utf8_bom_is_skipped_and_borrowed() {
+        let l = decode_bytes(b"\xEF\xBB\xBFhello\r\n".to_vec());
+        assert_eq!(l.encoding, Encoding::Utf8Bom);
+        assert_eq!(l.text(), "hello\r\n");
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let l = decode_bytes(utf16le("Starting Sync\r\n", true));
+        assert_eq!(l.encoding, Encoding::Utf16Le);
+        assert_eq!(l.text(), "Starting Sync\r\n");
+        let l = decode_bytes(utf16le("Starting Sync again\r\n", false));
+        assert_eq!(l.encoding, Encoding::Utf16Le);
+        assert_eq!(l.text(), "Starting Sync again\r\n");
+    }
+
+    #[test]
+    fn odd_length_utf16_and_invalid_utf8_are_replaced() {
+        let mut v = utf16le("abc", true);
+        v.push(0x41);
+        let l = decode_bytes(v);
+        assert!(l.text().starts_with("abc"));
+        assert_eq!(l.replaced, 1);
+        let l = decode_bytes(b"ok \xff\xfe\x00 junk".to_vec());
+        assert!(l.text().contains('\u{fffd}'));
+        assert!(l.replaced >= 1);
+    }
+
+    #[test]
+    fn empty_and_bom_only() {
+        assert_eq!(decode_bytes(vec![]).text(), "");
+        assert_eq!(decode_bytes(vec![0xEF, 0xBB, 0xBF]).text(), "");
+        assert_eq!(decode_bytes(vec![0xFF, 0xFE]).text(), "");
+    }
+}
