@@ -10,7 +10,13 @@ use crate::scan::{self, ScanOptions};
 use crate::source;
 
 pub mod analyze;
+pub mod explain;
 pub mod follow;
+pub mod init_settings;
+pub mod precheck;
+pub mod report_cmd;
+pub mod rules_cmd;
+pub mod sync_cmd;
 pub mod view;
 
 /// Exit codes of every command.
@@ -22,7 +28,12 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Analyze(a) => analyze::run(a),
         Command::View(v) => view::run(v),
-        other => bail!("command {other:?} is not available in this build"),
+        Command::Sync(a) => sync_cmd::run(a),
+        Command::Report(a) => report_cmd::run(a),
+        Command::Precheck(a) => precheck::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::Rules(a) => rules_cmd::run(a),
+        Command::InitSettings(a) => init_settings::run(a),
     }
 }
 
