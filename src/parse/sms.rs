@@ -38,7 +38,7 @@ pub fn parse_trailer(line: &str) -> Option<Trailer<'_>> {
     // <thread=N (0xN)>
     let thread_part = rest.strip_prefix("<thread=")?.strip_suffix('>')?;
     let thread = thread_part
-        .split(|c: char| c == ' ' || c == '(')
+        .split([' ', '('])
         .next()
         .and_then(|n| n.trim().parse().ok());
     let (local, bias, utc) = timestamp(ts);

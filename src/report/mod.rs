@@ -2,6 +2,8 @@
 
 pub mod escape;
 pub mod json;
+pub mod markdown;
+pub mod terminal;
 pub mod view;
 
 use anyhow::{bail, Result};
@@ -50,10 +52,12 @@ impl Report {
     }
 }
 
-pub fn render(report: &Report, format: OutputFormat, _color: bool) -> Result<String> {
+pub fn render(report: &Report, format: OutputFormat, color: bool) -> Result<String> {
     match format {
+        OutputFormat::Terminal => Ok(terminal::render(report, color)),
         OutputFormat::Json => json::render(report),
         OutputFormat::Ndjson => json::render_ndjson(report),
-        other => bail!("output format {other:?} is not available for this command"),
+        OutputFormat::Markdown => Ok(markdown::render(report)),
+        OutputFormat::Html => bail!("--format html is written by `supdiag report`; analyze prints terminal, json, ndjson or markdown"),
     }
 }

@@ -159,8 +159,11 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, out: &mut Discovered) {
 
 /// Group files into streams: same folder and same base name (after removing `.log`/`.lo_` and
 /// a history stamp). Order inside a stream: history files by stamp, then `.lo_`, then `.log`.
+/// (folder, base name) → generations as (rank, history stamp, path).
+type Generations = BTreeMap<(PathBuf, String), Vec<(u8, String, PathBuf)>>;
+
 fn group(files: Vec<PathBuf>) -> Vec<Stream> {
-    let mut groups: BTreeMap<(PathBuf, String), Vec<(u8, String, PathBuf)>> = BTreeMap::new();
+    let mut groups: Generations = BTreeMap::new();
     for f in files {
         let name = f
             .file_name()

@@ -1,0 +1,160 @@
+//! Markdown rendering of findings, to paste into a ticket. Everything from logs and settings is
+//! escaped; evidence goes into code spans with backticks neutralised.
+
+use std::fmt::Write;
+
+use super::escape::{markdown as md, markdown_code as code};
+use super::Report;
+use crate::event::Severity;
+use crate::rules::Finding;
+
+fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map_or_else(
+        || "—".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+    )
+}
+
+/// Verdict line from the summary.
+pub fn verdict(report: &Report) -> &'static str {
+    if report.summary.error > 0 {
+        "failing"
+    } else if report.summary.warning > 0 {
+        "needs attention"
+    } else {
+        "healthy"
+    }
+}
+
+/// Summary table of findings.
+pub fn findings_table(findings: &[Finding]) -> String {
+    let mut s = String::new();
+    if findings.is_empty() {
+        s.push_str("No findings.\n");
+        return s;
+    }
+    s.push_str("| Severity | Rule | Title | Count | First seen (UTC) | Last seen (UTC) |\n");
+    s.push_str("|---|---|---|---:|---|---|\n");
+    for f in findings {
+        let host = f
+            .host
+            .as_deref()
+            .map(|h| format!(" ({})", md(h)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "| {} | `{}`{host} | {} | {} | {} | {} |",
+            f.severity,
+            code(&f.rule_id),
+            md(&f.title),
+            f.count,
+            time(f.first_seen),
+            time(f.last_seen)
+        );
+    }
+    s
+}
+
+/// Detail section per finding (cause, fix, settings, evidence, docs).
+pub fn findings_details(findings: &[Finding]) -> String {
+    let mut s = String::new();
+    for f in findings {
+        let _ = writeln!(
+            s,
+            "### {} `{}` — {}\n",
+            f.severity.as_str().to_uppercase(),
+            code(&f.rule_id),
+            md(&f.title)
+        );
+        let _ = writeln!(
+            s,
+            "- **Seen:** {}× ({} … {})",
+            f.count,
+            time(f.first_seen),
+            time(f.last_seen)
+        );
+        if let Some(h) = &f.host {
+            let _ = writeln!(s, "- **Host:** {}", md(h));
+        }
+        if !f.codes.is_empty() {
+            let codes: Vec<String> = f.codes.iter().map(|c| format!("`{}`", code(c))).collect();
+            let _ = writeln!(s, "- **Codes:** {}", codes.join(", "));
+        }
+        if !f.cause.trim().is_empty() {
+            let _ = writeln!(s, "- **Cause:** {}", md(f.cause.trim()).replace('\n', " "));
+        }
+        if !f.fix.trim().is_empty() {
+            let _ = writeln!(s, "- **Fix:** {}", md(f.fix.trim()).replace('\n', " "));
+        }
+        if !f.settings.is_empty() {
+            s.push_str("- **Settings:**\n");
+            for st in &f.settings {
+                let v = if st.value.is_null() {
+                    "unknown".to_string()
+                } else {
+                    st.value.to_string()
+                };
+                let src = st
+                    .source
+                    .as_deref()
+                    .map(|x| format!(" ({})", md(x)))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "  - `{}` = `{}`{src}", code(&st.key), code(&v));
+            }
+        }
+        if !f.evidence.is_empty() {
+            s.push_str("- **Evidence:**\n");
+            for e in &f.evidence {
+                let _ = writeln!(s, "  - {}:{} `{}`", md(&e.file), e.line, code(&e.text));
+            }
+        }
+        for d in &f.docs {
+            let _ = writeln!(s, "- **Docs:** <{}>", d.replace(['<', '>', ' '], ""));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The whole analyze report as Markdown.
+pub fn render(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# supdiag findings\n");
+    let sm = &report.summary;
+    let _ = writeln!(
+        s,
+        "**Verdict:** {} — {} error(s), {} warning(s), {} info, {} success marker(s)\n",
+        verdict(report),
+        sm.error,
+        sm.warning,
+        sm.info,
+        sm.success
+    );
+    s.push_str(&findings_table(&report.findings));
+    s.push('\n');
+    let important: Vec<Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Info)
+        .cloned()
+        .collect();
+    if !important.is_empty() {
+        s.push_str("## Details\n\n");
+        s.push_str(&findings_details(&important));
+    }
+    s.push_str("## Inputs\n\n| File | Kind | Format | Encoding | Bytes | Records | Unparsed lines |\n|---|---|---|---|---:|---:|---:|\n");
+    for i in &report.inputs {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(&i.path),
+            i.kind,
+            i.format,
+            md(&i.encoding),
+            i.bytes,
+            i.records,
+            i.unparsed_lines
+        );
+    }
+    s
+}
