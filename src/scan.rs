@@ -19,6 +19,13 @@ pub struct FileReport {
     pub bytes: u64,
     pub records: u64,
     pub unparsed_lines: u64,
+    /// Physical lines that belong to no record and were not unparsed: blank lines and format
+    /// headers (IIS `#Fields:`). records' lines + unparsed + skipped = all lines of the file.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped_lines: u64,
+    /// Physical lines of the decoded text.
+    #[serde(skip)]
+    pub lines: u64,
     /// Invalid byte sequences replaced while decoding.
     #[serde(skip_serializing_if = "is_zero")]
     pub replaced_bytes: u64,
@@ -113,6 +120,8 @@ fn scan_file<V: Visitor>(
                 bytes: 0,
                 records: 0,
                 unparsed_lines: 0,
+                skipped_lines: 0,
+                lines: 0,
                 replaced_bytes: 0,
                 host: input.host.clone(),
                 error: Some(format!("cannot read: {e}")),
@@ -133,15 +142,17 @@ fn scan_file<V: Visitor>(
         format,
     };
     let ctx = ParseCtx { file: id, kind };
-    let (mut records, mut unparsed) = (0u64, 0u64);
+    let (mut records, mut unparsed, mut covered) = (0u64, 0u64, 0u64);
     parse::parse_text(format, text, 1, &ctx, &mut |ev| {
         if ev.parsed {
             records += 1;
+            covered += record_lines(ev.raw);
         } else {
             unparsed += 1;
         }
         visitor.event(&ev, &info);
     });
+    let lines = physical_lines(text);
     FileReport {
         path: input.display.clone(),
         kind,
@@ -150,9 +161,30 @@ fn scan_file<V: Visitor>(
         bytes: loaded.bytes,
         records,
         unparsed_lines: unparsed,
+        skipped_lines: lines.saturating_sub(covered + unparsed),
+        lines,
         replaced_bytes: loaded.replaced as u64,
         host: input.host.clone(),
         error: None,
+    }
+}
+
+/// Physical lines a record spans (its raw text never includes the final terminator).
+#[inline]
+pub fn record_lines(raw: &str) -> u64 {
+    match memchr::memchr(b'\n', raw.as_bytes()) {
+        None => 1,
+        Some(_) => memchr::memchr_iter(b'\n', raw.as_bytes()).count() as u64 + 1,
+    }
+}
+
+/// Physical lines of a text (a last line without terminator counts).
+pub fn physical_lines(text: &str) -> u64 {
+    let n = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+    if !text.is_empty() && !text.ends_with('\n') {
+        n + 1
+    } else {
+        n
     }
 }
 
