@@ -53,6 +53,20 @@ pub trait Visitor: Send {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>);
     /// Called after the last file of the stream.
     fn end_stream(&mut self) {}
+    /// A fresh visitor for a later chunk of the same file, for chunk-parallel parsing of one
+    /// large file; `None` (the default) when the visitor needs every event in order.
+    fn fork(&self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+    /// Append what a fork saw (its chunk comes after everything this visitor saw).
+    fn join(&mut self, _later: Self)
+    where
+        Self: Sized,
+    {
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,38 +117,105 @@ pub fn scan_stream<V: Visitor>(
     reports
 }
 
+/// Files at least this big are parsed in chunks in parallel when the visitor can be forked.
+pub const PARALLEL_MIN: usize = 16 << 20;
+/// `PARALLEL_MIN`, or `SUPDIAG_PARALLEL_MIN` bytes (tests use it to exercise the chunked path
+/// on small inputs).
+fn parallel_min() -> usize {
+    std::env::var("SUPDIAG_PARALLEL_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PARALLEL_MIN)
+}
+
+/// Carried text in the streaming path beyond which a piece is parsed even without a record
+/// boundary (memory bound).
+const MAX_CARRY: usize = 32 << 20;
+
+/// Counters of one file, summed over pieces and chunks.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    records: u64,
+    unparsed: u64,
+    covered: u64,
+    lines: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.records += o.records;
+        self.unparsed += o.unparsed;
+        self.covered += o.covered;
+        self.lines += o.lines;
+    }
+}
+
+fn parse_piece<V: Visitor>(
+    text: &str,
+    first_line: u64,
+    ctx: &ParseCtx,
+    info: &FileInfo<'_>,
+    visitor: &mut V,
+) -> Counts {
+    let mut c = Counts::default();
+    parse::parse_text(info.format, text, first_line, ctx, &mut |ev| {
+        if ev.parsed {
+            c.records += 1;
+            c.covered += record_lines(ev.raw);
+        } else {
+            c.unparsed += 1;
+        }
+        visitor.event(&ev, info);
+    });
+    c
+}
+
+fn error_report(input: &InputFile, e: &std::io::Error) -> FileReport {
+    FileReport {
+        path: input.display.clone(),
+        kind: input.kind_hint.unwrap_or(LogKind::Other),
+        format: Format::Plain,
+        encoding: String::new(),
+        bytes: 0,
+        records: 0,
+        unparsed_lines: 0,
+        skipped_lines: 0,
+        lines: 0,
+        replaced_bytes: 0,
+        host: input.host.clone(),
+        error: Some(format!("cannot read: {e}")),
+    }
+}
+
+/// Format and kind of a file from its first bytes and its name.
+fn classify(input: &InputFile, head: &str) -> (LogKind, Format) {
+    let hint = input.kind_hint.unwrap_or(LogKind::Other);
+    let format = parse::detect(head, hint);
+    let kind = match input.kind_hint {
+        Some(k) => k,
+        None => kind_from_content(head, format),
+    };
+    (kind, format)
+}
+
 fn scan_file<V: Visitor>(
     input: &InputFile,
     id: FileId,
     visitor: &mut V,
     opts: ScanOptions,
 ) -> FileReport {
+    let big = std::fs::metadata(&input.path)
+        .map(|m| m.len() >= source::decode::MMAP_THRESHOLD)
+        .unwrap_or(false);
+    if big && !opts.allow_mmap {
+        return scan_file_streaming(input, id, visitor);
+    }
     let loaded = match source::load(&input.path, opts.allow_mmap) {
         Ok(l) => l,
-        Err(e) => {
-            return FileReport {
-                path: input.display.clone(),
-                kind: input.kind_hint.unwrap_or(LogKind::Other),
-                format: Format::Plain,
-                encoding: String::new(),
-                bytes: 0,
-                records: 0,
-                unparsed_lines: 0,
-                skipped_lines: 0,
-                lines: 0,
-                replaced_bytes: 0,
-                host: input.host.clone(),
-                error: Some(format!("cannot read: {e}")),
-            }
-        }
+        Err(e) => return error_report(input, &e),
     };
     let text = loaded.text();
-    let head = head_of(text, 64 * 1024);
-    let mut kind = input.kind_hint.unwrap_or(LogKind::Other);
-    let format = parse::detect(head, kind);
-    if input.kind_hint.is_none() {
-        kind = kind_from_content(head, format);
-    }
+    let (kind, format) = classify(input, head_of(text, 64 * 1024));
     let info = FileInfo {
         id,
         input,
@@ -142,16 +223,17 @@ fn scan_file<V: Visitor>(
         format,
     };
     let ctx = ParseCtx { file: id, kind };
-    let (mut records, mut unparsed, mut covered) = (0u64, 0u64, 0u64);
-    parse::parse_text(format, text, 1, &ctx, &mut |ev| {
-        if ev.parsed {
-            records += 1;
-            covered += record_lines(ev.raw);
-        } else {
-            unparsed += 1;
+    let c = if text.len() >= parallel_min()
+        && parse::is_splittable(format)
+        && rayon::current_num_threads() > 1
+    {
+        match visitor.fork() {
+            Some(_) => parse_parallel(text, &ctx, &info, visitor),
+            None => parse_piece(text, 1, &ctx, &info, visitor),
         }
-        visitor.event(&ev, &info);
-    });
+    } else {
+        parse_piece(text, 1, &ctx, &info, visitor)
+    };
     let lines = physical_lines(text);
     FileReport {
         path: input.display.clone(),
@@ -159,13 +241,142 @@ fn scan_file<V: Visitor>(
         format,
         encoding: loaded.encoding.as_str().to_string(),
         bytes: loaded.bytes,
-        records,
-        unparsed_lines: unparsed,
-        skipped_lines: lines.saturating_sub(covered + unparsed),
+        records: c.records,
+        unparsed_lines: c.unparsed,
+        skipped_lines: lines.saturating_sub(c.covered + c.unparsed),
         lines,
         replaced_bytes: loaded.replaced as u64,
         host: input.host.clone(),
         error: None,
+    }
+}
+
+/// Cut `text` at record boundaries into about `4 × threads` chunks, parse them in parallel with
+/// forked visitors and join the forks back in input order (deterministic).
+fn parse_parallel<V: Visitor>(
+    text: &str,
+    ctx: &ParseCtx,
+    info: &FileInfo<'_>,
+    visitor: &mut V,
+) -> Counts {
+    let n = (rayon::current_num_threads() * 4).max(2);
+    let mut bounds = vec![0usize];
+    for i in 1..n {
+        let target = text.len() / n * i;
+        let from = (*bounds.last().unwrap_or(&0)).max(target);
+        if let Some(b) = parse::next_boundary(info.format, text, from) {
+            if b > *bounds.last().unwrap_or(&0) && b < text.len() {
+                bounds.push(b);
+            }
+        }
+    }
+    bounds.push(text.len());
+    let pieces: Vec<&str> = bounds.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    // Line number of each piece's first line.
+    let newlines: Vec<u64> = pieces
+        .par_iter()
+        .map(|p| memchr::memchr_iter(b'\n', p.as_bytes()).count() as u64)
+        .collect();
+    let mut first_lines = Vec::with_capacity(pieces.len());
+    let mut line = 1u64;
+    for nl in &newlines {
+        first_lines.push(line);
+        line += nl;
+    }
+    let Some(forks) = pieces
+        .iter()
+        .map(|_| visitor.fork())
+        .collect::<Option<Vec<V>>>()
+    else {
+        return parse_piece(text, 1, ctx, info, visitor);
+    };
+    let done: Vec<(V, Counts)> = pieces
+        .into_par_iter()
+        .zip(first_lines)
+        .zip(forks)
+        .map(|((piece, first), mut v)| {
+            let c = parse_piece(piece, first, ctx, info, &mut v);
+            (v, c)
+        })
+        .collect();
+    let mut total = Counts::default();
+    for (v, c) in done {
+        visitor.join(v);
+        total.add(c);
+    }
+    total
+}
+
+/// The read path for large files: bounded memory whatever the file size.
+fn scan_file_streaming<V: Visitor>(input: &InputFile, id: FileId, visitor: &mut V) -> FileReport {
+    let mut stream = match source::stream::TextStream::open(&input.path) {
+        Ok(s) => s,
+        Err(e) => return error_report(input, &e),
+    };
+    let mut carry = String::new();
+    let mut line = 1u64;
+    let mut total = Counts::default();
+    let mut class: Option<(LogKind, Format)> = None;
+    let mut error = None;
+    let mut last_char_newline = true;
+    loop {
+        let more = match stream.next_piece(&mut carry) {
+            Ok(m) => m,
+            Err(e) => {
+                error = Some(format!("read error after {} line(s): {e}", line - 1));
+                false
+            }
+        };
+        let (kind, format) =
+            *class.get_or_insert_with(|| classify(input, head_of(&carry, 64 * 1024)));
+        let cut = if !more {
+            carry.len()
+        } else if carry.len() > MAX_CARRY {
+            parse::last_boundary(format, &carry).unwrap_or(carry.len())
+        } else {
+            match parse::last_boundary(format, &carry) {
+                Some(b) => b,
+                None => continue,
+            }
+        };
+        let info = FileInfo {
+            id,
+            input,
+            kind,
+            format,
+        };
+        let ctx = ParseCtx { file: id, kind };
+        let piece = &carry[..cut];
+        if !piece.is_empty() {
+            total.add(parse_piece(piece, line, &ctx, &info, visitor));
+            let nl = memchr::memchr_iter(b'\n', piece.as_bytes()).count() as u64;
+            line += nl;
+            total.lines += nl;
+            last_char_newline = piece.ends_with('\n');
+        }
+        carry.drain(..cut);
+        if !more {
+            break;
+        }
+    }
+    if !last_char_newline {
+        total.lines += 1;
+    }
+    let (kind, format) =
+        class.unwrap_or((input.kind_hint.unwrap_or(LogKind::Other), Format::Plain));
+    FileReport {
+        path: input.display.clone(),
+        kind,
+        format,
+        encoding: stream.encoding.as_str().to_string(),
+        bytes: stream.bytes,
+        records: total.records,
+        unparsed_lines: total.unparsed,
+        skipped_lines: total.lines.saturating_sub(total.covered + total.unparsed),
+        lines: total.lines,
+        replaced_bytes: stream.replaced as u64,
+        host: input.host.clone(),
+        error,
     }
 }
 

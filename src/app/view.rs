@@ -132,6 +132,18 @@ impl Visitor for Collect<'_> {
             });
         }
     }
+
+    // Records are sorted after the scan, so chunks of one big file can be read in parallel.
+    fn fork(&self) -> Option<Self> {
+        Some(Collect {
+            filter: self.filter,
+            records: Vec::new(),
+        })
+    }
+
+    fn join(&mut self, later: Self) {
+        self.records.extend(later.records);
+    }
 }
 
 pub fn run(a: ViewArgs) -> Result<u8> {
