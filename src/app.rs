@@ -119,6 +119,8 @@ pub fn check_any_readable(reports: &[scan::FileReport], quiet: bool) -> Result<(
         for r in reports {
             if let Some(e) = &r.error {
                 let _ = writeln!(err, "supdiag: warning: {}: {e}", r.path);
+            } else if let Some(n) = &r.note {
+                let _ = writeln!(err, "supdiag: note: {}: {n}", r.path);
             }
         }
     }

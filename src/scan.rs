@@ -31,6 +31,10 @@ pub struct FileReport {
     pub replaced_bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    /// Something the reader should know about how the file was read (format fallback, a read
+    /// error after part of the file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Why the file could not be read (then everything else is zero).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -183,6 +187,7 @@ fn error_report(input: &InputFile, e: &std::io::Error) -> FileReport {
         lines: 0,
         replaced_bytes: 0,
         host: input.host.clone(),
+        note: None,
         error: Some(format!("cannot read: {e}")),
     }
 }
@@ -247,6 +252,7 @@ fn scan_file<V: Visitor>(
         lines,
         replaced_bytes: loaded.replaced as u64,
         host: input.host.clone(),
+        note: plain_note(format, text.is_empty()),
         error: None,
     }
 }
@@ -376,8 +382,19 @@ fn scan_file_streaming<V: Visitor>(input: &InputFile, id: FileId, visitor: &mut 
         lines: total.lines,
         replaced_bytes: stream.replaced as u64,
         host: input.host.clone(),
+        note: plain_note(format, total.lines == 0),
         error,
     }
+}
+
+fn plain_note(format: Format, empty: bool) -> Option<String> {
+    if empty {
+        return Some("empty file".into());
+    }
+    (format == Format::Plain).then(|| {
+        "no known log format in the first lines; read as plain text, one record per line"
+            .to_string()
+    })
 }
 
 /// Physical lines a record spans (its raw text never includes the final terminator).
