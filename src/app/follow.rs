@@ -119,10 +119,23 @@ impl Follow {
             }
             return Ok(());
         };
-        let whole: Vec<u8> = self.pending.drain(..=last_nl).collect();
-        let loaded = crate::source::decode::decode_bytes(whole);
-        let text = loaded.text();
-        let format = *self.format.get_or_insert_with(|| parse::detect(text, kind));
+        let whole_len = last_nl + 1;
+        let decoded = crate::source::decode::decode_bytes(self.pending[..whole_len].to_vec());
+        let all = decoded.text();
+        let format = *self.format.get_or_insert_with(|| parse::detect(all, kind));
+        // Hold back a record that is still being written (CMTrace message without its header
+        // yet, SMS continuation lines without their trailer), unless it grew past the cap.
+        let keep = if whole_len > MAX_PARTIAL {
+            all.len()
+        } else {
+            complete_prefix(format, all)
+        };
+        let text = &all[..keep];
+        // The held text goes back in front of the partial tail. (Follow reads UTF-8 logs, which
+        // is what ConfigMgr writes; a UTF-16 file is read whole by `view` without --follow.)
+        let mut rest = all.as_bytes()[keep..].to_vec();
+        rest.extend_from_slice(&self.pending[whole_len..]);
+        self.pending = rest;
         let ctx = ParseCtx { file: 0, kind };
         let mut lines = Vec::new();
         parse::parse_text(format, text, self.line, &ctx, &mut |ev| {
@@ -150,6 +163,38 @@ impl Follow {
             super::write_stdout(&s)?;
         }
         Ok(())
+    }
+}
+
+/// Length of the prefix of `text` made of complete records.
+fn complete_prefix(format: crate::event::Format, text: &str) -> usize {
+    use crate::event::Format;
+    match format {
+        Format::Cmtrace => {
+            let start = if text.starts_with("<![LOG[") {
+                text.rfind("\n<![LOG[").map_or(0, |i| i + 1)
+            } else {
+                match text.rfind("\n<![LOG[") {
+                    Some(i) => i + 1,
+                    None => return text.len(),
+                }
+            };
+            if text[start..].contains("]LOG]!>") {
+                text.len()
+            } else {
+                start
+            }
+        }
+        Format::Sms => {
+            let body = text.trim_end_matches(['\r', '\n']);
+            let last_line = body.rsplit('\n').next().unwrap_or("").trim_end();
+            if last_line.ends_with('>') && crate::parse::sms::parse_trailer(last_line).is_some() {
+                text.len()
+            } else {
+                parse::last_boundary(format, text).unwrap_or(0)
+            }
+        }
+        _ => text.len(),
     }
 }
 
