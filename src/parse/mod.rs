@@ -15,6 +15,9 @@ pub mod supsetup;
 pub mod time;
 pub mod windowsupdate;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -315,5 +318,49 @@ mod tests {
             Format::Sms
         );
         assert_eq!(detect("hello world", LogKind::Wsyncmgr), Format::Plain);
+    }
+
+    #[test]
+    fn detection_of_wsus_and_windows_update_formats() {
+        let cases = [
+            (
+                "<02/09/14 22:53:28> SMSWSUS Setup Started....\r\n<02/09/14 22:53:29> x\r\n",
+                Format::Supsetup,
+            ),
+            (
+                "2026-11-20 07:01:02.123 UTC\tInfo\tWsusService.13\tA.B\tx\n   at X.Y()\n   at X.Z()\n",
+                Format::Softwaredistribution,
+            ),
+            (
+                "2009-10-26\t10:55:49:474\t 912\t1084\tMisc\t===  Logging initialized (build: 7.3, tz: +0200)\n",
+                Format::WindowsUpdateLegacy,
+            ),
+            (
+                "2021/07/13 18:07:15.2048031 3736  3464  Agent           * END * Finding updates\n",
+                Format::WindowsUpdateEtw,
+            ),
+            (
+                "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n",
+                Format::Iis,
+            ),
+            (
+                "2026-11-20 00:00:01 10.0.0.5 GET /x - 8530 - 10.1.2.3 WUA - 200 0 0 15\n",
+                Format::Iis,
+            ),
+            // A dated plain sentence is none of the above.
+            ("2026-11-20 07:01:02 the sync failed\n", Format::Plain),
+            // CMTrace and SMS still win when their markers are present.
+            (
+                "<02/09/14 22:53:28> x\n<![LOG[y]LOG]!><time=\"\">\n",
+                Format::Cmtrace,
+            ),
+            (
+                "2026-11-20 07:01:02.123 UTC x\nStarting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>\n",
+                Format::Sms,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text, LogKind::Other), want, "{text:?}");
+        }
     }
 }
