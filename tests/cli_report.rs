@@ -141,3 +141,15 @@ fn json_report_has_verdict_and_spans() {
         .expect("lo_ span");
     assert_eq!(lo["first"], "2026-11-15T22:10:05.220Z");
 }
+
+#[test]
+fn markdown_and_json_snapshots() {
+    insta::assert_snapshot!(
+        "site_history_markdown",
+        report(&["samples/site-history", "--format", "markdown"])
+    );
+    insta::assert_snapshot!(
+        "site_history_json",
+        report(&["samples/site-history", "--format", "json"])
+    );
+}

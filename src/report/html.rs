@@ -62,6 +62,17 @@ const PATTERNS: &str = r##"<defs>
 <pattern id="p-running" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#ffffff"/><rect width="6" height="2" fill="#1565c0"/></pattern>
 </defs>"##;
 
+/// `45m`, `1h`, `1h30m`: tick labels are round, so seconds would only add noise.
+fn axis_label(secs: i64) -> String {
+    let (h, m) = (secs / 3600, secs % 3600 / 60);
+    match (h, m) {
+        (0, 0) => "0".into(),
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m:02}m"),
+    }
+}
+
 /// A round step for the y axis (seconds) giving at most ~5 ticks.
 fn y_step(max: i64) -> i64 {
     const STEPS: [i64; 12] = [
@@ -132,11 +143,7 @@ pub fn chart(runs: &[SyncRun]) -> String {
             ml + pw,
             ml - 6.0,
             yy + 4.0,
-            if d == 0 {
-                "0".to_string()
-            } else {
-                format_duration(d)
-            }
+            axis_label(d)
         );
         d += step;
     }
@@ -180,12 +187,31 @@ pub fn chart(runs: &[SyncRun]) -> String {
         mt + ph + 36.0
     );
     // Bars.
-    let bw = (pw / timed.len().max(1) as f64 * 0.5).clamp(5.0, 22.0);
+    // Bars as wide as the closest pair of runs allows, so retries an hour apart stay apart.
+    let mut xs_sorted: Vec<f64> = timed.iter().map(|(_, t)| x(*t)).collect();
+    xs_sorted.sort_by(f64::total_cmp);
+    let min_gap = xs_sorted
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(f64::INFINITY, f64::min);
+    let bw = (min_gap * 0.8)
+        .min(pw / timed.len().max(1) as f64 * 0.5)
+        .clamp(4.0, 22.0);
+    let mut last_label: Option<(f64, f64)> = None;
     for (r, t) in &timed {
         let (fill, letter) = style(r.result);
         let d = r.chart_seconds().unwrap_or(0);
-        let yy = y(d).min(mt + ph - 3.0);
+        // At least 6 px, so a 30-second failure is still visible next to a 1-hour run.
+        let yy = y(d).min(mt + ph - 6.0);
         let bx = x(*t) - bw / 2.0;
+        // Letters of neighbouring bars would overlap: lift the later one a line.
+        let mut ly = yy - 4.0;
+        if let Some((px, py)) = last_label {
+            if (bx + bw / 2.0 - px).abs() < 10.0 && (ly - py).abs() < 12.0 {
+                ly = py - 12.0;
+            }
+        }
+        last_label = Some((bx + bw / 2.0, ly));
         let tip = format!(
             "{} site {}: {}, {}{}",
             time(Some(*t)),
@@ -205,7 +231,7 @@ pub fn chart(runs: &[SyncRun]) -> String {
             mt + ph - yy,
             h(&tip),
             bx + bw / 2.0,
-            yy - 4.0
+            ly
         );
     }
     // Legend.

@@ -223,10 +223,8 @@ pub fn merge(parts: impl IntoIterator<Item = SyncData>) -> SyncData {
         all.runs.extend(p.runs);
         all.adr_runs.extend(p.adr_runs);
     }
-    all.runs
-        .sort_by(|a, b| (a.start.is_none(), a.start).cmp(&(b.start.is_none(), b.start)));
-    all.adr_runs
-        .sort_by(|a, b| (a.start.is_none(), a.start).cmp(&(b.start.is_none(), b.start)));
+    all.runs.sort_by_key(|r| (r.start.is_none(), r.start));
+    all.adr_runs.sort_by_key(|r| (r.start.is_none(), r.start));
     all
 }
 

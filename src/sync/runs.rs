@@ -24,8 +24,6 @@ struct Open {
     run: SyncRun,
     /// Set once a success or failure line was seen; trailing end lines still attach.
     ended: bool,
-    /// Start taken from STATMSG 6701 GMTDATE (preferred over the line time).
-    gmt_start: bool,
     gmt_end: bool,
 }
 
@@ -284,7 +282,7 @@ impl RunBuilder {
         if let Some(s) = m.system {
             self.stream_system = Some(s.to_string());
         }
-        if m.id == 6701 && self.open.as_ref().is_none_or(|o| o.ended) {
+        if m.id == 6701 && self.open.as_ref().map_or(true, |o| o.ended) {
             // The `Starting Sync` line was lost (log began mid-way): the status message opens it.
             self.close_ended();
             self.start(t, ev, file);
@@ -301,12 +299,9 @@ impl RunBuilder {
         }
         let at = m.gmt.or(t);
         match m.id {
-            6701 => {
-                if m.gmt.is_some() {
-                    r.start = m.gmt;
-                    o.gmt_start = true;
-                }
-            }
+            // GMTDATE of 6701 is preferred over the line time of `Starting Sync`.
+            6701 if m.gmt.is_some() => r.start = m.gmt,
+            6701 => {}
             6702 => {
                 r.result = RunResult::Success;
                 o.ended = true;
@@ -374,7 +369,6 @@ impl RunBuilder {
                 },
             },
             ended: false,
-            gmt_start: false,
             gmt_end: false,
         });
     }
