@@ -1,9 +1,9 @@
 //! ruleengine.log → automatic deployment rule (ADR) runs (domain §D, ADR cycle).
 //!
 //! A run opens at `CRuleHandler: Processing Rule with ID:<n>, Name:<name>.` and is `success`
-//! once `Rule <n> Successfully Applied!` is logged. A run that is replaced by the next rule (or
-//! reaches the end of the log) without that line is `failed` when it logged a failure, and
-//! otherwise `failed` too when another rule started after it, `running` at the end of the log.
+//! once `Rule <n> Successfully Applied!` is logged. Without that line it is `failed` when the
+//! next rule starts; at the end of the log it is `failed` when it logged a download failure and
+//! `running` otherwise (the log was collected mid-evaluation).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
