@@ -1,8 +1,11 @@
 //! Renderers: the only code that prints (terminal, json, ndjson, markdown, html).
 
 pub mod escape;
+pub mod health;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sync_table;
 pub mod terminal;
 pub mod view;
 
@@ -30,7 +33,11 @@ pub struct Report {
     pub schema: &'static str,
     pub inputs: Vec<FileReport>,
     pub findings: Vec<Finding>,
-    pub sync_runs: Vec<serde_json::Value>,
+    pub sync_runs: Vec<crate::sync::SyncRun>,
+    pub adr_runs: Vec<crate::sync::AdrRun>,
+    /// Sync figures (last success, success rate, …) when sync runs were reconstructed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_summary: Option<crate::sync::SyncSummary>,
     pub summary: Summary,
 }
 
