@@ -35,7 +35,7 @@ struct Gather {
 impl Visitor for Gather {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
         if let Some(t) = ev.time_utc {
-            if self.current.as_ref().map_or(true, |(id, _)| *id != file.id) {
+            if self.current.as_ref().is_none_or(|(id, _)| *id != file.id) {
                 self.current = Some((file.id, file.input.display.clone()));
             }
             if let Some((_, name)) = &self.current {

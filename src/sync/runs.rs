@@ -282,7 +282,7 @@ impl RunBuilder {
         if let Some(s) = m.system {
             self.stream_system = Some(s.to_string());
         }
-        if m.id == 6701 && self.open.as_ref().map_or(true, |o| o.ended) {
+        if m.id == 6701 && self.open.as_ref().is_none_or(|o| o.ended) {
             // The `Starting Sync` line was lost (log began mid-way): the status message opens it.
             self.close_ended();
             self.start(t, ev, file);
