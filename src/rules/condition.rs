@@ -306,7 +306,7 @@ impl Condition {
 
     /// True when the condition definitely holds (unknown counts as false).
     pub fn eval(&self, facts: &FactStore) -> bool {
-        eval(&self.expr, facts) == Some(true)
+        eval(&self.expr, facts, &mut Vec::new()) == Some(true)
     }
 
     /// Fact keys the condition reads, as written (wildcards kept), in order, without duplicates.
@@ -320,7 +320,7 @@ impl Condition {
     pub fn known(&self, facts: &FactStore) -> bool {
         self.references()
             .iter()
-            .all(|k| !lookup(facts, k).is_empty())
+            .all(|k| !lookup(facts, k, &Vec::new()).is_empty())
     }
 
     /// Referenced keys resolved against the facts: wildcard keys expand to the concrete keys
@@ -328,7 +328,7 @@ impl Condition {
     pub fn resolved_references(&self, facts: &FactStore) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for k in self.references() {
-            for (key, _) in lookup(facts, &k) {
+            for (key, _) in lookup(facts, &k, &Vec::new()) {
                 if !out.contains(&key) {
                     out.push(key);
                 }
@@ -359,25 +359,115 @@ fn collect_refs(e: &Expr, out: &mut Vec<String>) {
     }
 }
 
-/// Concrete (key, first value) pairs for a key pattern; `[*]` matches any index.
-fn lookup<'f>(facts: &'f FactStore, pattern: &'f str) -> Vec<(String, &'f Value)> {
+/// Wildcard bindings in force: (collection prefix such as `config.sup`, index).
+type Env = Vec<(String, String)>;
+
+/// Collection prefix of a wildcard key: the text before its first `[*]`.
+fn wild_prefix(key: &str) -> Option<&str> {
+    key.find("[*]").map(|i| &key[..i])
+}
+
+fn bind(pattern: &str, env: &Env) -> String {
+    match wild_prefix(pattern) {
+        Some(p) => match env.iter().find(|(q, _)| q == p) {
+            Some((_, idx)) => format!("{p}[{idx}]{}", &pattern[p.len() + 3..]),
+            None => pattern.to_string(),
+        },
+        None => pattern.to_string(),
+    }
+}
+
+/// Concrete (key, first value) pairs for a key pattern; an unbound `[*]` matches any index.
+fn lookup<'f>(facts: &'f FactStore, pattern: &str, env: &Env) -> Vec<(String, &'f Value)> {
+    let pattern = bind(pattern, env);
     if !pattern.contains("[*]") {
         return facts
-            .get(pattern)
-            .map(|f| vec![(pattern.to_string(), &f.value)])
+            .get(&pattern)
+            .map(|f| vec![(pattern.clone(), &f.value)])
             .unwrap_or_default();
     }
-    let prefix = pattern.split("[*]").next().unwrap_or("");
-    let mut out: Vec<(String, &Value)> = Vec::new();
-    for f in facts.with_prefix(prefix) {
-        if out.last().is_some_and(|(k, _)| *k == f.key) {
-            continue; // first value of each key only
+    let prefix = pattern.split("[*]").next().unwrap_or("").to_string();
+    let mut keys: Vec<String> = Vec::new();
+    for f in facts.with_prefix(&prefix) {
+        if keys.last() != Some(&f.key) && wildcard_match(&pattern, &f.key) {
+            keys.push(f.key.clone());
         }
-        if wildcard_match(pattern, &f.key) {
-            out.push((f.key.clone(), &f.value));
+    }
+    // Re-fetch through `get` so the values borrow from the store only (first value per key).
+    keys.into_iter()
+        .filter_map(|k| facts.get(&k).map(|f| (k, &f.value)))
+        .collect()
+}
+
+/// Indexes present in the facts for a collection prefix (`config.sup` → the SUP FQDNs).
+fn candidates(facts: &FactStore, prefix: &str) -> Vec<String> {
+    let open = format!("{prefix}[");
+    let mut out: Vec<String> = Vec::new();
+    for f in facts.with_prefix(&open) {
+        if let Some(close) = f.key[open.len()..].find(']') {
+            let idx = &f.key[open.len()..open.len() + close];
+            if !out.iter().any(|o| o == idx) {
+                out.push(idx.to_string());
+            }
         }
     }
     out
+}
+
+fn wild_prefixes(e: &Expr, out: &mut Vec<String>) {
+    let mut add = |k: &str| {
+        if let Some(p) = wild_prefix(k) {
+            if !out.iter().any(|o| o == p) {
+                out.push(p.to_string());
+            }
+        }
+    };
+    match e {
+        Expr::Or(v) | Expr::And(v) => v.iter().for_each(|x| wild_prefixes(x, out)),
+        Expr::Not(x) => wild_prefixes(x, out),
+        Expr::Exists(k) | Expr::Truthy(Operand::Key(k)) => add(k),
+        Expr::Truthy(Operand::Lit(_)) => {}
+        Expr::Cmp(a, _, b) => {
+            for o in [a, b] {
+                if let Operand::Key(k) = o {
+                    add(k);
+                }
+            }
+        }
+    }
+}
+
+/// Evaluate `f` under every binding of the still unbound collections; true when any binding is.
+fn with_bindings(
+    unbound: &[String],
+    facts: &FactStore,
+    env: &mut Env,
+    f: &dyn Fn(&FactStore, &mut Env) -> Option<bool>,
+) -> Option<bool> {
+    let Some((first, rest)) = unbound.split_first() else {
+        return f(facts, env);
+    };
+    let cands = candidates(facts, first);
+    if cands.is_empty() {
+        return with_bindings(rest, facts, env, f);
+    }
+    let mut result = Some(false);
+    for c in cands {
+        env.push((first.clone(), c));
+        result = or3(result, with_bindings(rest, facts, env, f));
+        env.pop();
+        if result == Some(true) {
+            break;
+        }
+    }
+    result
+}
+
+fn unbound_prefixes(e: &Expr, env: &Env) -> Vec<String> {
+    let mut all = Vec::new();
+    wild_prefixes(e, &mut all);
+    all.retain(|p| !env.iter().any(|(q, _)| q == p));
+    all
 }
 
 /// `[*]` in the pattern matches one bracketed index of any content (without `]`).
@@ -429,71 +519,65 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-fn eval(e: &Expr, facts: &FactStore) -> Option<bool> {
+fn eval(e: &Expr, facts: &FactStore, env: &mut Env) -> Option<bool> {
     match e {
-        Expr::Or(v) => v.iter().fold(Some(false), |acc, x| or3(acc, eval(x, facts))),
-        Expr::And(v) => v.iter().fold(Some(true), |acc, x| and3(acc, eval(x, facts))),
-        Expr::Not(x) => eval(x, facts).map(|b| !b),
-        Expr::Exists(k) => Some(!lookup(facts, k).is_empty()),
+        Expr::Or(v) => {
+            let mut acc = Some(false);
+            for x in v {
+                acc = or3(acc, eval(x, facts, env));
+            }
+            acc
+        }
+        Expr::And(v) => {
+            // Within one && chain, `[*]` of the same collection is the same object.
+            let unbound = unbound_prefixes(e, env);
+            with_bindings(&unbound, facts, env, &|facts, env| {
+                let mut acc = Some(true);
+                for x in v {
+                    acc = and3(acc, eval(x, facts, env));
+                    if acc == Some(false) {
+                        break;
+                    }
+                }
+                acc
+            })
+        }
+        Expr::Not(x) => eval(x, facts, env).map(|b| !b),
+        Expr::Exists(k) => Some(!lookup(facts, k, env).is_empty()),
         Expr::Truthy(Operand::Lit(v)) => Some(truthy(v)),
         Expr::Truthy(Operand::Key(k)) => {
-            let vals = lookup(facts, k);
+            let vals = lookup(facts, k, env);
             if vals.is_empty() {
                 None
             } else {
                 Some(vals.iter().any(|(_, v)| truthy(v)))
             }
         }
-        Expr::Cmp(a, op, b) => eval_cmp(a, *op, b, facts),
-    }
-}
-
-fn operand_values<'f>(o: &'f Operand, facts: &'f FactStore) -> Vec<(Option<String>, &'f Value)> {
-    match o {
-        Operand::Lit(v) => vec![(None, v)],
-        Operand::Key(k) => lookup(facts, k)
-            .into_iter()
-            .map(|(key, v)| (Some(key), v))
-            .collect(),
-    }
-}
-
-/// The bracketed indexes of a concrete key (`config.sup[a].x` → `["a"]`).
-fn indexes(key: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = key;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        match after.find(']') {
-            Some(close) => {
-                out.push(&after[..close]);
-                rest = &after[close + 1..];
-            }
-            None => break,
+        Expr::Cmp(a, op, b) => {
+            let unbound = unbound_prefixes(e, env);
+            with_bindings(&unbound, facts, env, &|facts, env| {
+                eval_cmp(a, *op, b, facts, env)
+            })
         }
     }
-    out
 }
 
-fn eval_cmp(a: &Operand, op: Op, b: &Operand, facts: &FactStore) -> Option<bool> {
-    let left = operand_values(a, facts);
-    let right = operand_values(b, facts);
+fn operand_values<'f>(o: &'f Operand, facts: &'f FactStore, env: &Env) -> Vec<&'f Value> {
+    match o {
+        Operand::Lit(v) => vec![v],
+        Operand::Key(k) => lookup(facts, k, env).into_iter().map(|(_, v)| v).collect(),
+    }
+}
+
+fn eval_cmp(a: &Operand, op: Op, b: &Operand, facts: &FactStore, env: &Env) -> Option<bool> {
+    let left = operand_values(a, facts, env);
+    let right = operand_values(b, facts, env);
     if left.is_empty() || right.is_empty() {
         return None;
     }
-    // With a wildcard on both sides, the same index is bound on both (a join); otherwise any
-    // pair may satisfy the comparison.
-    let join = matches!((a, b), (Operand::Key(x), Operand::Key(y)) if x.contains("[*]") && y.contains("[*]"));
     let mut result = Some(false);
-    for (lk, lv) in &left {
-        for (rk, rv) in &right {
-            if join {
-                let li = lk.as_deref().map(indexes).unwrap_or_default();
-                let ri = rk.as_deref().map(indexes).unwrap_or_default();
-                if li.first() != ri.first() {
-                    continue;
-                }
-            }
+    for lv in &left {
+        for rv in &right {
             result = or3(result, compare(lv, op, rv));
             if result == Some(true) {
                 return result;

@@ -243,3 +243,154 @@ fn error_messages_carry_offsets() {
     let shown = err("a ==").to_string();
     assert!(shown.contains("\"a ==\"") && shown.contains("at byte 4"), "{shown}");
 }
+
+#[test]
+fn wildcards_of_one_collection_bind_the_same_index_within_an_and_chain() {
+    // SUP a: secondary site, ADR proxy off. SUP b: primary site, ADR proxy on.
+    let mixed = store(&[
+        ("config.sup[a].site_role", Value::Str("secondary".into())),
+        ("config.sup[a].use_proxy_for_adr", Value::Bool(false)),
+        ("config.sup[b].site_role", Value::Str("primary".into())),
+        ("config.sup[b].use_proxy_for_adr", Value::Bool(true)),
+        ("config.site[PS1].top_level", Value::Bool(true)),
+    ]);
+    let cond = "config.sup[*].site_role == 'secondary' && config.sup[*].use_proxy_for_adr == true";
+    assert!(!ev(cond, &mixed), "different SUPs must not combine");
+    // Other collections stay independent within the same chain.
+    assert!(ev(
+        "config.site[*].top_level && config.sup[*].use_proxy_for_adr == true",
+        &mixed
+    ));
+    // Separate disjuncts bind separately.
+    assert!(ev(
+        "config.sup[*].site_role == 'secondary' || config.sup[*].use_proxy_for_adr == true",
+        &mixed
+    ));
+    let same = store(&[
+        ("config.sup[a].site_role", Value::Str("secondary".into())),
+        ("config.sup[a].use_proxy_for_adr", Value::Bool(true)),
+    ]);
+    assert!(ev(cond, &same));
+    // One comparison with the same collection on both sides compares one object with itself.
+    let pair = store(&[
+        ("config.sup[a].https_port", Value::Int(8531)),
+        ("config.sup[a].expected_https_port", Value::Int(8531)),
+        ("config.sup[b].https_port", Value::Int(8532)),
+        ("config.sup[b].expected_https_port", Value::Int(8532)),
+    ]);
+    assert!(!ev(
+        "config.sup[*].https_port != config.sup[*].expected_https_port",
+        &pair
+    ));
+}
+
+/// The correlation fact rules owned by the settings work (issue 5).
+const FACT_RULES: &[&str] = &[
+    "adr_proxy_not_enabled",
+    "adr_proxy_enabled_cannot_resolve",
+    "sync_proxy_not_enabled",
+    "cas_internet_unreachable",
+    "config_sup_port_not_bound",
+    "config_https_port_pairing",
+    "config_ssl_required_not_configured",
+    "config_ssl_on_wrong_vdir",
+    "config_observed_mismatch",
+    "config_cert_name_mismatch",
+    "config_sync_source_invalid",
+    "config_mu_url_decommissioned",
+    "config_adr_proxy_on_secondary",
+    "config_no_sync_schedule",
+    "settings_contradiction",
+];
+
+fn toml_to_value(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Integer(i) => Value::Int(*i),
+        toml::Value::Array(a) => Value::List(
+            a.iter()
+                .map(|x| match x {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+        ),
+        toml::Value::String(s) => Value::Str(s.clone()),
+        other => Value::Str(other.to_string()),
+    }
+}
+
+/// Every `{fact:key}` placeholder of a text.
+fn placeholders(text: &str) -> Vec<&str> {
+    text.split("{fact:")
+        .skip(1)
+        .filter_map(|p| p.split('}').next())
+        .collect()
+}
+
+#[test]
+fn fact_rule_files_parse_and_their_examples_hold() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for id in FACT_RULES {
+        let path = dir.join(format!("{id}.toml"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc: toml::Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(doc.get("id").and_then(|v| v.as_str()), Some(*id));
+        for key in ["severity", "title", "cause", "fix"] {
+            assert!(doc.get(key).and_then(|v| v.as_str()).is_some(), "{id}: {key}");
+        }
+        let when = doc
+            .get("when")
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("{id}: no when"));
+        let cond = Condition::parse(when).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let mut advice_conds = Vec::new();
+        for a in doc.get("advice").and_then(|v| v.as_array()).into_iter().flatten() {
+            let w = a.get("when").and_then(|v| v.as_str()).unwrap_or("");
+            advice_conds.push(Condition::parse(w).unwrap_or_else(|e| panic!("{id} advice: {e}")));
+            let t = a.get("text").and_then(|v| v.as_str()).unwrap_or("");
+            assert!(!t.is_empty(), "{id}: advice without text");
+        }
+        // Placeholders name real fact namespaces.
+        for field in ["cause", "fix"] {
+            let t = doc.get(field).and_then(|v| v.as_str()).unwrap_or("");
+            for p in placeholders(t) {
+                assert!(
+                    ["config.", "observed.", "probe.", "finding.", "settings."]
+                        .iter()
+                        .any(|ns| p.starts_with(ns)),
+                    "{id}: placeholder {p}"
+                );
+            }
+        }
+        let examples = doc
+            .get("example")
+            .and_then(|v| v.as_array())
+            .unwrap_or_else(|| panic!("{id}: no examples"));
+        let (mut yes, mut no) = (0, 0);
+        for (i, ex) in examples.iter().enumerate() {
+            let want = ex
+                .get("matches")
+                .and_then(|v| v.as_bool())
+                .unwrap_or_else(|| panic!("{id} example {i}: matches"));
+            let facts_tbl = ex
+                .get("facts")
+                .and_then(|v| v.as_table())
+                .unwrap_or_else(|| panic!("{id} example {i}: facts"));
+            let mut s = FactStore::new();
+            for (k, v) in facts_tbl {
+                s.insert(k.as_str(), toml_to_value(v), Provenance::new("example"));
+            }
+            assert_eq!(cond.eval(&s), want, "{id} example {i}: {facts_tbl:?}");
+            if want {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 0 && no > 0, "{id}: needs a matching and a non-matching example");
+    }
+}
