@@ -151,19 +151,18 @@ pub fn detect(path: &Path, text: &str) -> Option<SettingsKind> {
             return Some(SettingsKind::CmJson);
         }
     }
-    if name == "supdiag.toml" {
-        return Some(SettingsKind::Toml);
-    }
-    if name.ends_with(".toml") {
-        let ours = head.lines().map(str::trim).any(|l| {
-            matches!(
-                l,
-                "[[site]]" | "[[sup]]" | "[[proxy]]" | "[sync]" | "[wsus]"
-            )
-        });
-        return ours.then_some(SettingsKind::Toml);
-    }
-    None
+    // A .toml named explicitly is ours: its errors (typos) must be reported, not skipped.
+    name.ends_with(".toml").then_some(SettingsKind::Toml)
+}
+
+/// Does a TOML text use the supdiag.toml tables (so a Cargo.toml or a rule file is not taken)?
+fn looks_like_supdiag_toml(text: &str) -> bool {
+    text.lines().map(str::trim).any(|l| {
+        matches!(
+            l,
+            "[[site]]" | "[[sup]]" | "[[proxy]]" | "[sync]" | "[wsus]"
+        )
+    })
 }
 
 fn read_text(path: &Path) -> Result<String, SettingsError> {
@@ -187,7 +186,7 @@ fn read_text(path: &Path) -> Result<String, SettingsError> {
 /// settings lying in analysed folders; rule files, Cargo.toml and other JSON are not.
 pub fn is_settings_file(path: &Path) -> bool {
     let name = file_name(path);
-    if !crate::source::is_settings_name(&name) {
+    if !crate::source::is_settings_name(&name) && !name.ends_with(".config") {
         return false;
     }
     let Ok(text) = read_text(path) else {
@@ -196,7 +195,8 @@ pub fn is_settings_file(path: &Path) -> bool {
     match detect(path, &text) {
         Some(SettingsKind::CmJson) => cm_json::looks_like_cm(&text),
         Some(SettingsKind::RegExport) => reg_export::mentions_setup_key(&text),
-        Some(_) => true,
+        Some(SettingsKind::Toml) => name == "supdiag.toml" || looks_like_supdiag_toml(&text),
+        Some(SettingsKind::IisConfig) => true,
         None => false,
     }
 }
@@ -452,9 +452,19 @@ pub fn contradictions(facts: &FactStore) -> Vec<Contradiction> {
         if files.len() < 2 {
             continue;
         }
+        // Schedules come as text (supdiag.toml) or as tokens (CM JSON); only "none" versus
+        // "some schedule" is comparable.
+        let schedule = key == "config.sync.schedule";
         let mut values: Vec<(Value, Provenance)> = Vec::new();
         for f in list {
-            if !values.iter().any(|(v, _)| same_value(v, &f.value)) {
+            let dup = values.iter().any(|(v, _)| {
+                if schedule {
+                    v.to_string().trim().is_empty() == f.value.to_string().trim().is_empty()
+                } else {
+                    same_value(v, &f.value)
+                }
+            });
+            if !dup {
                 values.push((f.value.clone(), f.source.clone()));
             }
         }

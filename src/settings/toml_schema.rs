@@ -392,7 +392,7 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         put("cert_name", w.cert_name.as_ref().map(|s| s.trim().into()));
         put("content_dir", w.content_dir.as_ref().map(|s| s.trim().into()));
         put("sql_server", w.sql_server.as_ref().map(|s| s.trim().into()));
-        put("mu_url", w.mu_url.as_ref().map(|s| s.trim().into()));
+        put("mu_url", w.mu_url.as_ref().map(|s| s.trim().trim_end_matches('/').into()));
     }
     Ok(())
 }
