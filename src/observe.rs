@@ -77,15 +77,23 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     ),
     name_not_resolved: re(r"(?i)remote name could not be resolved:\s*'([^']+)'"),
     actor: re(r"(?i)Actor\s*=\s*https?://([A-Za-z0-9_.-]+)"),
-    proxy: re(r"(?i)proxy\S*\s*(?:server)?\s*[:=]?\s*'?(?:https?://)?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*:\d{2,5})\b"),
+    proxy: re(
+        r"(?i)proxy\S*\s*(?:server)?\s*[:=]?\s*'?(?:https?://)?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*:\d{2,5})\b",
+    ),
 });
 
 /// A SUP URL as clients see it: host, port (explicit or the scheme default) and SSL.
 pub fn parse_url(url: &str) -> Option<(String, i64, bool)> {
     let u = url.trim().trim_end_matches(['\'', '"', ',', '.']);
-    let (ssl, rest) = if u.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")) {
+    let (ssl, rest) = if u
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
         (true, &u[8..])
-    } else if u.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://")) {
+    } else if u
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
         (false, &u[7..])
     } else {
         return None;
@@ -145,7 +153,12 @@ impl Observer {
                 if let Ok(port) = c[2].parse::<i64>() {
                     self.put("observed.wcm.port", port, file, line);
                 }
-                self.put("observed.wcm.use_ssl", c[3].eq_ignore_ascii_case("true"), file, line);
+                self.put(
+                    "observed.wcm.use_ssl",
+                    c[3].eq_ignore_ascii_case("true"),
+                    file,
+                    line,
+                );
             }
             if let Some(c) = p.upstream.as_ref().and_then(|r| r.captures(msg)) {
                 let up = &c[1];
@@ -165,9 +178,14 @@ impl Observer {
                 .and_then(|r| r.captures(msg))
                 .map(|c| c[1].to_string())
                 .or_else(|| {
-                    p.wua_server.as_ref().and_then(|r| r.captures(msg)).and_then(|c| {
-                        c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().to_string())
-                    })
+                    p.wua_server
+                        .as_ref()
+                        .and_then(|r| r.captures(msg))
+                        .and_then(|c| {
+                            c.get(1)
+                                .or_else(|| c.get(2))
+                                .map(|m| m.as_str().to_string())
+                        })
                 });
             if let Some(url) = url {
                 if let Some((_, port, ssl)) = parse_url(&url) {
@@ -198,7 +216,12 @@ impl Observer {
         }
         if any || kind == LogKind::PatchDownloader {
             if let Some(c) = p.proxy.as_ref().and_then(|r| r.captures(msg)) {
-                self.put("observed.patchdownloader.proxy", c[1].to_ascii_lowercase(), file, line);
+                self.put(
+                    "observed.patchdownloader.proxy",
+                    c[1].to_ascii_lowercase(),
+                    file,
+                    line,
+                );
             }
         }
     }
@@ -305,10 +328,16 @@ mod tests {
             ],
         );
         let s = o.into_facts();
-        assert_eq!(get(&s, "observed.wcm.server"), Some(Value::Str("cm01.contoso.com".into())));
+        assert_eq!(
+            get(&s, "observed.wcm.server"),
+            Some(Value::Str("cm01.contoso.com".into()))
+        );
         assert_eq!(get(&s, "observed.wcm.port"), Some(Value::Int(8531)));
         assert_eq!(get(&s, "observed.wcm.use_ssl"), Some(Value::Bool(true)));
-        assert_eq!(get(&s, "observed.wcm.upstream"), Some(Value::Str("microsoft_update".into())));
+        assert_eq!(
+            get(&s, "observed.wcm.upstream"),
+            Some(Value::Str("microsoft_update".into()))
+        );
         assert_eq!(get(&s, "observed.site.top_level"), Some(Value::Bool(true)));
         let prov = &s.all("observed.wcm.port")[0].source;
         assert_eq!((prov.source.as_str(), prov.line), ("logs/WCM.log", Some(2)));
@@ -375,7 +404,10 @@ mod tests {
             ],
         );
         let s = o.into_facts();
-        assert_eq!(get(&s, "observed.site.child_of"), Some(Value::Str("CAS".into())));
+        assert_eq!(
+            get(&s, "observed.site.child_of"),
+            Some(Value::Str("CAS".into()))
+        );
         assert_eq!(
             get(&s, "observed.sync.source_server"),
             Some(Value::Str("sup01.contoso.com".into()))

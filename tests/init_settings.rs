@@ -38,11 +38,16 @@ fn refuses_to_overwrite_without_force() {
         .code(2)
         .stderr(contains("already exists"))
         .stderr(contains("--force"));
-    assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), "# mine\n");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap_or_default(),
+        "# mine\n"
+    );
     supdiag()
         .args(["init-settings", "--force", "-o"])
         .arg(&out)
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&out).unwrap_or_default().contains("[[site]]"));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap_or_default()
+        .contains("[[site]]"));
 }

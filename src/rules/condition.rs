@@ -104,7 +104,14 @@ fn parse_or(i: &str) -> PResult<'_, Expr> {
             Err(_) => break,
         }
     }
-    Ok((i, if items.len() == 1 { items.remove(0) } else { Expr::Or(items) }))
+    Ok((
+        i,
+        if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Or(items)
+        },
+    ))
 }
 
 fn parse_and(i: &str) -> PResult<'_, Expr> {

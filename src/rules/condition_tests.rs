@@ -79,7 +79,10 @@ fn key_versus_key() {
     let s = sample();
     assert!(ev("config.sup.https_port != config.iis.https_port", &s));
     assert!(!ev("config.sup.https_port == config.iis.https_port", &s));
-    assert!(ev("config.sup[sup02.contoso.com].https_port == config.iis.https_port", &s));
+    assert!(ev(
+        "config.sup[sup02.contoso.com].https_port == config.iis.https_port",
+        &s
+    ));
 }
 
 #[test]
@@ -128,7 +131,10 @@ fn not_and_precedence() {
     assert!(!ev("!!config.sup.use_proxy_for_adr", &s));
     assert!(ev("!(config.sup.http_port == 1)", &s));
     // ! binds tighter than &&.
-    assert!(ev("!config.sup.use_proxy_for_adr && config.sup.require_ssl", &s));
+    assert!(ev(
+        "!config.sup.use_proxy_for_adr && config.sup.require_ssl",
+        &s
+    ));
     assert!(ev("((config.sup.require_ssl))", &s));
 }
 
@@ -238,10 +244,15 @@ fn error_messages_carry_offsets() {
     assert!(e.message.contains("out of range"));
     let e = err("config.a. == 1");
     assert!(e.message.contains("end with `.`"));
-    assert!(err("config.a == 1 config.b").message.contains("unexpected text"));
+    assert!(err("config.a == 1 config.b")
+        .message
+        .contains("unexpected text"));
     // Display names the source and the byte offset.
     let shown = err("a ==").to_string();
-    assert!(shown.contains("\"a ==\"") && shown.contains("at byte 4"), "{shown}");
+    assert!(
+        shown.contains("\"a ==\"") && shown.contains("at byte 4"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -333,14 +344,17 @@ fn fact_rule_files_parse_and_their_examples_hold() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     for id in FACT_RULES {
         let path = dir.join(format!("{id}.toml"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc: toml::Table = text
             .parse()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(doc.get("id").and_then(|v| v.as_str()), Some(*id));
         for key in ["severity", "title", "cause", "fix"] {
-            assert!(doc.get(key).and_then(|v| v.as_str()).is_some(), "{id}: {key}");
+            assert!(
+                doc.get(key).and_then(|v| v.as_str()).is_some(),
+                "{id}: {key}"
+            );
         }
         let when = doc
             .get("when")
@@ -348,7 +362,12 @@ fn fact_rule_files_parse_and_their_examples_hold() {
             .unwrap_or_else(|| panic!("{id}: no when"));
         let cond = Condition::parse(when).unwrap_or_else(|e| panic!("{id}: {e}"));
         let mut advice_conds = Vec::new();
-        for a in doc.get("advice").and_then(|v| v.as_array()).into_iter().flatten() {
+        for a in doc
+            .get("advice")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
             let w = a.get("when").and_then(|v| v.as_str()).unwrap_or("");
             advice_conds.push(Condition::parse(w).unwrap_or_else(|e| panic!("{id} advice: {e}")));
             let t = a.get("text").and_then(|v| v.as_str()).unwrap_or("");
@@ -391,6 +410,9 @@ fn fact_rule_files_parse_and_their_examples_hold() {
                 no += 1;
             }
         }
-        assert!(yes > 0 && no > 0, "{id}: needs a matching and a non-matching example");
+        assert!(
+            yes > 0 && no > 0,
+            "{id}: needs a matching and a non-matching example"
+        );
     }
 }

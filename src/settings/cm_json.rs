@@ -10,14 +10,19 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
-use super::{norm_fqdn, Sink, SettingsError};
+use super::{norm_fqdn, SettingsError, Sink};
 use crate::facts::Value;
 
 /// Cheap content test for folder auto-pickup.
 pub fn looks_like_cm(text: &str) -> bool {
-    ["\"RoleName\"", "\"ComponentName\"", "\"PropertyName\"", "\"ReportingSiteCode\""]
-        .iter()
-        .any(|w| text.contains(w))
+    [
+        "\"RoleName\"",
+        "\"ComponentName\"",
+        "\"PropertyName\"",
+        "\"ReportingSiteCode\"",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// Case-insensitive field lookup (PowerShell is case-insensitive; exports vary).
@@ -82,8 +87,12 @@ fn props(o: &serde_json::Map<String, J>, sink: &mut Sink, what: &str) -> BTreeMa
             name,
             Prop {
                 value: field(p, "Value").and_then(as_int),
-                value1: field(p, "Value1").and_then(as_text).filter(|s| !s.is_empty()),
-                value2: field(p, "Value2").and_then(as_text).filter(|s| !s.is_empty()),
+                value1: field(p, "Value1")
+                    .and_then(as_text)
+                    .filter(|s| !s.is_empty()),
+                value2: field(p, "Value2")
+                    .and_then(as_text)
+                    .filter(|s| !s.is_empty()),
             },
         );
     }
@@ -100,7 +109,9 @@ pub fn server_of(o: &serde_json::Map<String, J>) -> Option<String> {
         }
     }
     for name in ["SiteSystemServerName", "ServerName", "NALPath", "ItemName"] {
-        let Some(v) = str_field(o, name) else { continue };
+        let Some(v) = str_field(o, name) else {
+            continue;
+        };
         // NAL form: ["Display=\\CM01.contoso.com\"]MSWNET:["SMS_SITE=PS1"]\\CM01.contoso.com\
         let host = match v.rfind("]\\\\") {
             Some(i) => v[i + 3..].split(['\\', ',', '"']).next().unwrap_or(""),
@@ -120,7 +131,9 @@ fn objects(doc: &J) -> Vec<&serde_json::Map<String, J>> {
     match doc {
         J::Array(a) => a.iter().flat_map(objects).collect(),
         J::Object(o) => match field(o, "value") {
-            Some(J::Array(a)) if field(o, "Props").is_none() => a.iter().flat_map(objects).collect(),
+            Some(J::Array(a)) if field(o, "Props").is_none() => {
+                a.iter().flat_map(objects).collect()
+            }
             _ => vec![o],
         },
         _ => Vec::new(),
@@ -162,10 +175,15 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             })
             .unwrap_or_default();
         let site = str_field(o, "SiteCode").map(|s| s.to_ascii_uppercase());
-        let what = format!("object {i} ({})", if role.is_empty() { &component } else { &role });
+        let what = format!(
+            "object {i} ({})",
+            if role.is_empty() { &component } else { &role }
+        );
         if role.eq_ignore_ascii_case("SMS Software Update Point") {
             let Some(fqdn) = server_of(o) else {
-                sink.warn(format!("{what}: no server name (NetworkOSPath/ItemName); skipped"));
+                sink.warn(format!(
+                    "{what}: no server name (NetworkOSPath/ItemName); skipped"
+                ));
                 continue;
             };
             let p = props(o, sink, &what);
@@ -179,7 +197,11 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             import_site_system(sink, &fqdn, &p);
         } else if role.eq_ignore_ascii_case("SMS Site Server") {
             if let (Some(fqdn), Some(s)) = (server_of(o), &site) {
-                sink.set(&format!("config.site_server[{s}]"), fqdn, "RoleName=SMS Site Server");
+                sink.set(
+                    &format!("config.site_server[{s}]"),
+                    fqdn,
+                    "RoleName=SMS Site Server",
+                );
             }
         } else if component.eq_ignore_ascii_case("SMS_WSUS_CONFIGURATION_MANAGER") {
             let p = props(o, sink, &what);
@@ -302,23 +324,37 @@ fn import_sup_component(sink: &mut Sink, p: &BTreeMap<String, Prop>) {
     if let Some(d) = p.get("DefaultWSUS").and_then(|x| x.value2.clone()) {
         let fqdn = norm_fqdn(&d);
         if !fqdn.is_empty() {
-            sink.set(&format!("config.sup[{fqdn}].sync_source"), true, "DefaultWSUS");
+            sink.set(
+                &format!("config.sup[{fqdn}].sync_source"),
+                true,
+                "DefaultWSUS",
+            );
         }
     }
-    if let Some(l) = p.get("SupportedUpdateLanguages").and_then(|x| x.value2.clone()) {
+    if let Some(l) = p
+        .get("SupportedUpdateLanguages")
+        .and_then(|x| x.value2.clone())
+    {
         let langs: Vec<String> = l
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect();
-        sink.set("config.languages", Value::List(langs), "SupportedUpdateLanguages");
+        sink.set(
+            "config.languages",
+            Value::List(langs),
+            "SupportedUpdateLanguages",
+        );
     }
     if let Some(v) = p.get("ClientReportingLevel").and_then(|x| x.value) {
         // 0 = do not create WSUS reporting events (the ConfigMgr default).
         sink.set("config.reporting_events", v != 0, "ClientReportingLevel");
     }
-    if let Some(v) = p.get("Sync Supersedence Mode For NonFeature").and_then(|x| x.value) {
+    if let Some(v) = p
+        .get("Sync Supersedence Mode For NonFeature")
+        .and_then(|x| x.value)
+    {
         let mode = if v == 0 { "immediately" } else { "months" };
         sink.set(
             "config.supersedence.mode",
@@ -326,7 +362,10 @@ fn import_sup_component(sink: &mut Sink, p: &BTreeMap<String, Prop>) {
             "Sync Supersedence Mode For NonFeature",
         );
     }
-    if let Some(v) = p.get("Sync Supersedence Age For NonFeature").and_then(|x| x.value) {
+    if let Some(v) = p
+        .get("Sync Supersedence Age For NonFeature")
+        .and_then(|x| x.value)
+    {
         sink.set(
             "config.supersedence.months",
             v,
@@ -359,6 +398,10 @@ fn import_site(sink: &mut Sink, o: &serde_json::Map<String, J>) {
         sink.set(&k("role"), r, "Type");
     }
     if let Some(s) = str_field(o, "ServerName") {
-        sink.set(&format!("config.site_server[{code}]"), norm_fqdn(&s), "ServerName");
+        sink.set(
+            &format!("config.site_server[{code}]"),
+            norm_fqdn(&s),
+            "ServerName",
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{Sink, SettingsError};
+use super::{SettingsError, Sink};
 use crate::facts::Value;
 
 /// WSUS virtual directories, as named in `<location path="WSUS Administration/...">`.
@@ -76,12 +76,16 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         .unwrap_or_default();
     let site = sites
         .iter()
-        .find(|s| s.attribute("name").is_some_and(|n| n.eq_ignore_ascii_case("WSUS Administration")))
+        .find(|s| {
+            s.attribute("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case("WSUS Administration"))
+        })
         .or_else(|| sites.iter().find(|s| hosts_wsus(**s)))
         .or_else(|| {
-            sites
-                .iter()
-                .find(|s| s.attribute("name").is_some_and(|n| n.eq_ignore_ascii_case("Default Web Site")))
+            sites.iter().find(|s| {
+                s.attribute("name")
+                    .is_some_and(|n| n.eq_ignore_ascii_case("Default Web Site"))
+            })
         });
     let site_name = match site {
         Some(s) => {
@@ -90,7 +94,10 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             sink.set_at("config.iis.site_name", name.as_str(), "site/@name", line);
             if let Some(b) = child(*s, "bindings") {
                 for bind in children(b, "binding") {
-                    let proto = bind.attribute("protocol").unwrap_or("").to_ascii_lowercase();
+                    let proto = bind
+                        .attribute("protocol")
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
                     let info = bind.attribute("bindingInformation").unwrap_or("");
                     let line = doc.text_pos_at(bind.range().start).row as usize;
                     let key = match proto.as_str() {
@@ -99,7 +106,9 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                         _ => continue,
                     };
                     match binding_port(info) {
-                        Some(p) => sink.set_at(key, i64::from(p), "binding/@bindingInformation", line),
+                        Some(p) => {
+                            sink.set_at(key, i64::from(p), "binding/@bindingInformation", line)
+                        }
                         None => sink.warn(format!(
                             "line {line}: binding {info:?} has no port; ignored"
                         )),
@@ -118,7 +127,9 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         let mut ssl: Vec<String> = Vec::new();
         let mut first_line = None;
         for loc in root.descendants().filter(|n| n.has_tag_name("location")) {
-            let Some(path) = loc.attribute("path") else { continue };
+            let Some(path) = loc.attribute("path") else {
+                continue;
+            };
             let Some(rest) = path
                 .get(..site_name.len())
                 .filter(|p| p.eq_ignore_ascii_case(site_name))

@@ -144,9 +144,15 @@ pub fn detect(path: &Path, text: &str) -> Option<SettingsKind> {
         return Some(SettingsKind::RegExport);
     }
     if t.starts_with('{') || t.starts_with('[') && !t.starts_with("[[") && head.contains('"') {
-        let looks_cm = ["RoleName", "PropertyName", "ComponentName", "SiteCode", "Props"]
-            .iter()
-            .any(|w| head.contains(w));
+        let looks_cm = [
+            "RoleName",
+            "PropertyName",
+            "ComponentName",
+            "SiteCode",
+            "Props",
+        ]
+        .iter()
+        .any(|w| head.contains(w));
         if looks_cm || name.ends_with(".json") {
             return Some(SettingsKind::CmJson);
         }
@@ -167,7 +173,8 @@ fn looks_like_supdiag_toml(text: &str) -> bool {
 
 fn read_text(path: &Path) -> Result<String, SettingsError> {
     let shown = display(path);
-    let meta = std::fs::metadata(path).map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
     if meta.len() > MAX_SETTINGS_BYTES {
         return Err(SettingsError::new(
             &shown,
@@ -177,7 +184,8 @@ fn read_text(path: &Path) -> Result<String, SettingsError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
     let loaded = crate::source::decode::decode_bytes(bytes);
     Ok(loaded.text().to_string())
 }
@@ -274,7 +282,9 @@ pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<
 fn split_indexed(key: &str) -> Option<(&str, &str, &str)> {
     let open = key.find('[')?;
     let close = open + key[open..].find(']')?;
-    let field = key[close + 1..].strip_prefix('.').unwrap_or(&key[close + 1..]);
+    let field = key[close + 1..]
+        .strip_prefix('.')
+        .unwrap_or(&key[close + 1..]);
     Some((&key[..open], &key[open + 1..close], field))
 }
 
@@ -364,11 +374,18 @@ pub fn derive(facts: &mut FactStore) {
         }
         if let Some(site) = site_of(facts, fqdn) {
             if let Some(role) = first_str(facts, &format!("config.site[{site}].role")) {
-                facts.insert(format!("config.sup[{fqdn}].site_role"), role, derived.clone());
+                facts.insert(
+                    format!("config.sup[{fqdn}].site_role"),
+                    role,
+                    derived.clone(),
+                );
             }
         }
     }
-    if let Some(h) = facts.get("config.iis.http_port").and_then(|f| f.value.as_int()) {
+    if let Some(h) = facts
+        .get("config.iis.http_port")
+        .and_then(|f| f.value.as_int())
+    {
         let expected = if h == 80 { 443 } else { h + 1 };
         facts.insert("config.iis.expected_https_port", expected, derived.clone());
     }
@@ -377,17 +394,25 @@ pub fn derive(facts: &mut FactStore) {
         .filter_map(|s| first_str(facts, &format!("config.site_server[{s}]")))
         .find(|h| proxies.contains(h))
         .or_else(|| chosen.clone().filter(|c| proxies.contains(c)))
-        .or_else(|| (proxies.len() == 1).then(|| proxies.iter().next().cloned()).flatten());
+        .or_else(|| {
+            (proxies.len() == 1)
+                .then(|| proxies.iter().next().cloned())
+                .flatten()
+        });
     let mut copies: Vec<Fact> = Vec::new();
     for f in facts.iter() {
         match split_indexed(&f.key) {
-            Some(("config.sup", fqdn, field)) if Some(fqdn) == chosen.as_deref() && !field.is_empty() => {
+            Some(("config.sup", fqdn, field))
+                if Some(fqdn) == chosen.as_deref() && !field.is_empty() =>
+            {
                 copies.push(Fact {
                     key: format!("config.sup.{field}"),
                     ..f.clone()
                 });
             }
-            Some(("config.proxy", fqdn, field)) if Some(fqdn) == proxy_host.as_deref() && !field.is_empty() => {
+            Some(("config.proxy", fqdn, field))
+                if Some(fqdn) == proxy_host.as_deref() && !field.is_empty() =>
+            {
                 copies.push(Fact {
                     key: format!("config.proxy.{field}"),
                     ..f.clone()

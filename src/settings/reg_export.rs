@@ -3,13 +3,14 @@
 //! in UTF-16LE with a BOM (decoded before we get here); UTF-8 and REGEDIT4 files work too.
 //! Values of other keys are ignored; odd or truncated values are warnings, never panics.
 
-use super::{Sink, SettingsError};
+use super::{SettingsError, Sink};
 
 const SETUP_SUFFIX: &str = "\\software\\microsoft\\update services\\server\\setup";
 
 /// Cheap content test for folder auto-pickup.
 pub fn mentions_setup_key(text: &str) -> bool {
-    text.to_ascii_lowercase().contains("update services\\server\\setup]")
+    text.to_ascii_lowercase()
+        .contains("update services\\server\\setup]")
 }
 
 fn is_setup_key(path: &str) -> bool {
@@ -75,7 +76,10 @@ pub fn parse_data(data: &str) -> Result<Option<RegValue>, String> {
     if let Some(rest) = d.strip_prefix('"') {
         return match quoted(rest) {
             Some((s, tail)) if tail.trim().is_empty() => Ok(Some(RegValue::Str(s))),
-            Some((_, tail)) => Err(format!("unexpected text {:?} after the string", tail.trim())),
+            Some((_, tail)) => Err(format!(
+                "unexpected text {:?} after the string",
+                tail.trim()
+            )),
             None => Err("string value is not closed (truncated line?)".into()),
         };
     }

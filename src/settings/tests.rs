@@ -46,10 +46,16 @@ fn toml_healthy_sample() {
     assert_eq!(val(&s, "config.sup.https_port"), int(8531));
     assert_eq!(val(&s, "config.sup.server"), text("cm01.contoso.com"));
     assert_eq!(val(&s, "config.sup.require_ssl"), Some(Value::Bool(false)));
-    assert_eq!(val(&s, "config.site[PS1].top_level"), Some(Value::Bool(true)));
+    assert_eq!(
+        val(&s, "config.site[PS1].top_level"),
+        Some(Value::Bool(true))
+    );
     assert_eq!(val(&s, "config.site[PS1].role"), text("primary"));
     assert_eq!(val(&s, "config.site_server[PS1]"), text("cm01.contoso.com"));
-    assert_eq!(val(&s, "config.sites"), Some(Value::List(vec!["PS1".into()])));
+    assert_eq!(
+        val(&s, "config.sites"),
+        Some(Value::List(vec!["PS1".into()]))
+    );
     assert_eq!(val(&s, "config.sync.source"), text("microsoft_update"));
     assert_eq!(val(&s, "config.sync.schedule_hours"), int(24));
     assert_eq!(val(&s, "config.supersedence.months"), int(3));
@@ -62,44 +68,83 @@ fn toml_healthy_sample() {
 #[test]
 fn toml_typo_names_line_key_suggestion_and_allowed_keys() {
     let body = "[[sup]]\nserver = \"cm01\"\nhtps_port = 8531\n";
-    let e = import("my.toml", body).err().unwrap_or_else(|| panic!("accepted a typo"));
+    let e = import("my.toml", body)
+        .err()
+        .unwrap_or_else(|| panic!("accepted a typo"));
     assert_eq!(e.file, "my.toml");
     assert_eq!(e.line, Some(3));
-    assert!(e.message.contains("unknown key `htps_port` in [sup]"), "{}", e.message);
-    assert!(e.message.contains("did you mean `https_port`?"), "{}", e.message);
-    assert!(e.message.contains("allowed keys: server, site, http_port"), "{}", e.message);
+    assert!(
+        e.message.contains("unknown key `htps_port` in [sup]"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("did you mean `https_port`?"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("allowed keys: server, site, http_port"),
+        "{}",
+        e.message
+    );
     assert!(e.to_string().starts_with("my.toml:3: "), "{e}");
     // Top level.
     let e = import("x.toml", "[[sites]]\ncode = \"PS1\"\n").err();
     let m = e.map(|e| e.message).unwrap_or_default();
-    assert!(m.contains("unknown key `sites` at the top level; did you mean `site`?"), "{m}");
+    assert!(
+        m.contains("unknown key `sites` at the top level; did you mean `site`?"),
+        "{m}"
+    );
 }
 
 #[test]
 fn toml_wrong_type_and_value_name_the_key() {
-    let e = import("t.toml", "[[sup]]\nserver = \"cm01\"\nhttp_port = \"8530\"\n").err();
+    let e = import(
+        "t.toml",
+        "[[sup]]\nserver = \"cm01\"\nhttp_port = \"8530\"\n",
+    )
+    .err();
     let e = e.unwrap_or_else(|| panic!("accepted a string port"));
     assert_eq!(e.line, Some(3));
-    assert!(e.message.contains("key `http_port` in [sup]"), "{}", e.message);
+    assert!(
+        e.message.contains("key `http_port` in [sup]"),
+        "{}",
+        e.message
+    );
     assert!(e.message.contains("string"), "{}", e.message);
     let e = import("t.toml", "[[site]]\ncode = \"PS1\"\nrole = \"prim\"\n").err();
     let m = e.map(|e| e.message).unwrap_or_default();
-    assert!(m.contains("`role`") && m.contains("cas") && m.contains("secondary"), "{m}");
+    assert!(
+        m.contains("`role`") && m.contains("cas") && m.contains("secondary"),
+        "{m}"
+    );
     let e = import("t.toml", "[[sup]]\nserver = \"cm01\"\nhttp_port = 99999\n").err();
     assert!(e.is_some(), "port out of range accepted");
     let e = import("t.toml", "[[site]]\ncode = \"SE1\"\nrole = \"secondary\"\n").err();
-    assert!(e.map(|e| e.message).unwrap_or_default().contains("needs a `parent`"));
+    assert!(e
+        .map(|e| e.message)
+        .unwrap_or_default()
+        .contains("needs a `parent`"));
     let e = import("t.toml", "[sync\n").err();
     assert_eq!(e.and_then(|e| e.line), Some(1));
 }
 
 #[test]
 fn toml_passwords_are_ignored_with_a_warning() {
-    let body = "[[proxy]]\nserver = \"cm01\"\nname = \"proxy\"\nport = 8080\npassword = \"hunter2\"\n";
+    let body =
+        "[[proxy]]\nserver = \"cm01\"\nname = \"proxy\"\nport = 8080\npassword = \"hunter2\"\n";
     let (s, w) = import_ok("p.toml", body);
-    assert!(w.iter().any(|w| w.message.contains("does not store secrets")), "{w:?}");
+    assert!(
+        w.iter()
+            .any(|w| w.message.contains("does not store secrets")),
+        "{w:?}"
+    );
     assert!(s.iter().all(|f| f.value.to_string() != "hunter2"));
-    assert_eq!(val(&s, "config.proxy[cm01].enabled"), Some(Value::Bool(true)));
+    assert_eq!(
+        val(&s, "config.proxy[cm01].enabled"),
+        Some(Value::Bool(true))
+    );
 }
 
 #[test]
@@ -134,7 +179,11 @@ fn template_parses_back_and_documents_every_key() {
     assert!(doc.wsus.is_some());
     for (table, keys) in toml_schema::ALLOWED {
         for k in *keys {
-            let needle = if table.is_empty() { format!("[{k}") } else { format!("\n{k} = ") };
+            let needle = if table.is_empty() {
+                format!("[{k}")
+            } else {
+                format!("\n{k} = ")
+            };
             assert!(uncommented.contains(&needle), "template lacks {table}.{k}");
         }
     }
@@ -147,10 +196,16 @@ fn cm_json_single_object_with_extra_fields() {
     let (s, w) = load(&["healthy-sup.json"]);
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(val(&s, "config.sup[cm01.contoso.com].http_port"), int(8530));
-    assert_eq!(val(&s, "config.sup[cm01.contoso.com].https_port"), int(8531));
+    assert_eq!(
+        val(&s, "config.sup[cm01.contoso.com].https_port"),
+        int(8531)
+    );
     assert_eq!(val(&s, "config.sup[cm01.contoso.com].site"), text("PS1"));
     assert_eq!(val(&s, "config.sup.client_connection"), text("intranet"));
-    assert_eq!(val(&s, "config.sup.use_proxy_for_adr"), Some(Value::Bool(false)));
+    assert_eq!(
+        val(&s, "config.sup.use_proxy_for_adr"),
+        Some(Value::Bool(false))
+    );
     // One SUP in the export says nothing about install order.
     assert_eq!(val(&s, "config.sup[cm01.contoso.com].sync_source"), None);
     let prov = &s.all("config.sup.http_port")[0].source;
@@ -174,17 +229,44 @@ fn cm_json_array_order_site_system_proxy_and_sites() {
       {"Unrelated": true}
     ]"#;
     let (mut s, w) = import_ok("sups.json", body);
-    assert!(w.iter().any(|w| w.message.contains("ProxyPassword")), "{w:?}");
+    assert!(
+        w.iter().any(|w| w.message.contains("ProxyPassword")),
+        "{w:?}"
+    );
     assert!(s.iter().all(|f| f.value.to_string() != "secret"));
-    assert_eq!(val(&s, "config.sup[sup02.contoso.com].sync_source"), Some(Value::Bool(true)));
-    assert_eq!(val(&s, "config.sup[sup03.contoso.com].sync_source"), Some(Value::Bool(false)));
-    assert_eq!(val(&s, "config.sup[sup03.contoso.com].http_port"), int(8530));
-    assert_eq!(val(&s, "config.sup[sup03.contoso.com].use_proxy_for_sync"), Some(Value::Bool(true)));
-    assert_eq!(val(&s, "config.proxy[sup02.contoso.com].name"), text("proxy.contoso.com"));
+    assert_eq!(
+        val(&s, "config.sup[sup02.contoso.com].sync_source"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        val(&s, "config.sup[sup03.contoso.com].sync_source"),
+        Some(Value::Bool(false))
+    );
+    assert_eq!(
+        val(&s, "config.sup[sup03.contoso.com].http_port"),
+        int(8530)
+    );
+    assert_eq!(
+        val(&s, "config.sup[sup03.contoso.com].use_proxy_for_sync"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        val(&s, "config.proxy[sup02.contoso.com].name"),
+        text("proxy.contoso.com")
+    );
     assert_eq!(val(&s, "config.proxy[sup02.contoso.com].port"), int(8080));
-    assert_eq!(val(&s, "config.proxy[sup02.contoso.com].account"), text("CONTOSO\\svc"));
-    assert_eq!(val(&s, "config.proxy[sup02.contoso.com].enabled"), Some(Value::Bool(true)));
-    assert_eq!(val(&s, "config.site[CAS].top_level"), Some(Value::Bool(true)));
+    assert_eq!(
+        val(&s, "config.proxy[sup02.contoso.com].account"),
+        text("CONTOSO\\svc")
+    );
+    assert_eq!(
+        val(&s, "config.proxy[sup02.contoso.com].enabled"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        val(&s, "config.site[CAS].top_level"),
+        Some(Value::Bool(true))
+    );
     assert_eq!(val(&s, "config.site[CAS].role"), text("cas"));
     assert_eq!(val(&s, "config.site[PS1].parent"), text("CAS"));
     assert_eq!(val(&s, "config.site_server[PS1]"), text("cm01.contoso.com"));
@@ -193,7 +275,10 @@ fn cm_json_array_order_site_system_proxy_and_sites() {
     assert_eq!(val(&s, "config.sup.server"), None);
     assert_eq!(
         val(&s, "config.sups"),
-        Some(Value::List(vec!["sup02.contoso.com".into(), "sup03.contoso.com".into()]))
+        Some(Value::List(vec![
+            "sup02.contoso.com".into(),
+            "sup03.contoso.com".into()
+        ]))
     );
 }
 
@@ -203,20 +288,33 @@ fn cm_json_components_and_value_wrapper() {
     assert_eq!(val(&s, "config.sync.source"), text("microsoft_update"));
     assert_eq!(val(&s, "config.sync.schedule"), text("0001200000100018"));
     assert_eq!(val(&s, "config.supersedence.mode"), text("months"));
-    assert_eq!(val(&s, "config.languages"), Some(Value::List(vec!["en".into()])));
+    assert_eq!(
+        val(&s, "config.languages"),
+        Some(Value::List(vec!["en".into()]))
+    );
     assert_eq!(val(&s, "config.reporting_events"), Some(Value::Bool(false)));
-    assert_eq!(val(&s, "config.sup[cm01.contoso.com].sync_source"), Some(Value::Bool(true)));
+    assert_eq!(
+        val(&s, "config.sup[cm01.contoso.com].sync_source"),
+        Some(Value::Bool(true))
+    );
     let wrapped = r#"{"value": [{"ComponentName": "SMS_WSUS_CONFIGURATION_MANAGER",
         "Props": [{"PropertyName": "DefaultUseParentWSUS", "Value": 1},
                   {"PropertyName": "ParentWSUS", "Value2": "https://wsus01.contoso.com:8531"}]}], "Count": 1}"#;
     let (s, _) = import_ok("c.json", wrapped);
     assert_eq!(val(&s, "config.sync.source"), text("upstream"));
-    assert_eq!(val(&s, "config.sync.upstream_url"), text("https://wsus01.contoso.com:8531"));
+    assert_eq!(
+        val(&s, "config.sync.upstream_url"),
+        text("https://wsus01.contoso.com:8531")
+    );
 }
 
 #[test]
 fn cm_json_broken_names_the_line() {
-    let e = import("bad.json", "[\n {\"RoleName\": \"SMS Software Update Point\",\n  \"Props\": [}\n]").err();
+    let e = import(
+        "bad.json",
+        "[\n {\"RoleName\": \"SMS Software Update Point\",\n  \"Props\": [}\n]",
+    )
+    .err();
     let e = e.unwrap_or_else(|| panic!("broken JSON accepted"));
     assert_eq!(e.line, Some(3));
     assert!(e.message.starts_with("invalid JSON"), "{}", e.message);
@@ -233,7 +331,10 @@ fn iis_healthy_sample() {
     assert_eq!(val(&s, "config.iis.http_port"), int(8530));
     assert_eq!(val(&s, "config.iis.https_port"), int(8531));
     assert_eq!(val(&s, "config.iis.ssl_vdirs"), Some(Value::List(vec![])));
-    assert_eq!(val(&s, "config.iis.wsuspool.private_memory_kb"), int(1_843_200));
+    assert_eq!(
+        val(&s, "config.iis.wsuspool.private_memory_kb"),
+        int(1_843_200)
+    );
     assert!(s.all("config.iis.http_port")[0].source.line.is_some());
 }
 
@@ -259,12 +360,16 @@ fn iis_ssl_vdirs_and_default_web_site() {
     assert_eq!(val(&s, "config.iis.site_name"), text("Default Web Site"));
     assert_eq!(val(&s, "config.iis.http_port"), int(80));
     assert_eq!(val(&s, "config.iis.https_port"), int(443));
-    assert_eq!(val(&s, "config.iis.ssl_vdirs"), Some(Value::List(vec!["Content".into()])));
+    assert_eq!(
+        val(&s, "config.iis.ssl_vdirs"),
+        Some(Value::List(vec!["Content".into()]))
+    );
 }
 
 #[test]
 fn iis_broken_xml_and_billion_laughs() {
-    let broken = "<configuration>\n<system.applicationHost>\n<sites><site name=\"x\">\n</configuration>";
+    let broken =
+        "<configuration>\n<system.applicationHost>\n<sites><site name=\"x\">\n</configuration>";
     let e = import("applicationHost.config", broken).err();
     let e = e.unwrap_or_else(|| panic!("broken XML accepted"));
     assert!(e.message.starts_with("invalid XML"), "{}", e.message);
@@ -286,7 +391,10 @@ fn iis_broken_xml_and_billion_laughs() {
     let e = e.unwrap_or_else(|| panic!("billion laughs accepted"));
     assert!(e.message.contains("invalid XML"), "{}", e.message);
     let e = import("applicationHost.config", "<root/>").err();
-    assert!(e.map(|e| e.message).unwrap_or_default().contains("<configuration>"));
+    assert!(e
+        .map(|e| e.message)
+        .unwrap_or_default()
+        .contains("<configuration>"));
 }
 
 // ---- .reg exports ---------------------------------------------------------------------------
@@ -294,7 +402,11 @@ fn iis_broken_xml_and_billion_laughs() {
 #[test]
 fn reg_utf16le_sample() {
     let raw = std::fs::read(sample("healthy-wsus-setup.reg")).unwrap_or_default();
-    assert_eq!(raw.get(..2), Some(&[0xFF, 0xFE][..]), "sample must be UTF-16LE with BOM");
+    assert_eq!(
+        raw.get(..2),
+        Some(&[0xFF, 0xFE][..]),
+        "sample must be UTF-16LE with BOM"
+    );
     let (s, w) = load(&["healthy-wsus-setup.reg"]);
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(val(&s, "config.wsus.port"), int(8530));
@@ -319,17 +431,50 @@ fn reg_odd_values() {
 \"AdminPassword\"=\"x\"\r\n\
 garbage line\r\n";
     let (s, w) = import_ok("odd.reg", body);
-    assert_eq!(val(&s, "config.wsus.port"), int(8530), "qword little endian");
-    assert_eq!(val(&s, "config.wsus.content_dir"), text("D:\\WSUS"), "hex(2) over two lines");
-    assert_eq!(val(&s, "config.wsus.using_ssl"), None, "9-digit dword rejected");
-    assert_eq!(val(&s, "config.wsus.cert_name"), None, "unquoted string rejected");
-    assert_eq!(val(&s, "config.wsus.sql_server"), None, "truncated string rejected");
-    let all = w.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n");
+    assert_eq!(
+        val(&s, "config.wsus.port"),
+        int(8530),
+        "qword little endian"
+    );
+    assert_eq!(
+        val(&s, "config.wsus.content_dir"),
+        text("D:\\WSUS"),
+        "hex(2) over two lines"
+    );
+    assert_eq!(
+        val(&s, "config.wsus.using_ssl"),
+        None,
+        "9-digit dword rejected"
+    );
+    assert_eq!(
+        val(&s, "config.wsus.cert_name"),
+        None,
+        "unquoted string rejected"
+    );
+    assert_eq!(
+        val(&s, "config.wsus.sql_server"),
+        None,
+        "truncated string rejected"
+    );
+    let all = w
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(all.contains("line 9: UsingSSL: dword"), "{all}");
     assert!(all.contains("line 10: ServerCertificateName"), "{all}");
-    assert!(all.contains("line 11: SqlServerName: string value is not closed"), "{all}");
-    assert!(all.contains("line 12: value \"AdminPassword\" ignored"), "{all}");
-    assert!(all.contains("line 13: \"garbage line\" is not a value line"), "{all}");
+    assert!(
+        all.contains("line 11: SqlServerName: string value is not closed"),
+        "{all}"
+    );
+    assert!(
+        all.contains("line 12: value \"AdminPassword\" ignored"),
+        "{all}"
+    );
+    assert!(
+        all.contains("line 13: \"garbage line\" is not a value line"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -338,8 +483,15 @@ fn reg_utf8_and_missing_key() {
     let (s, _) = import_ok("u8.reg", body);
     assert_eq!(val(&s, "config.wsus.using_ssl"), Some(Value::Bool(true)));
     assert_eq!(val(&s, "config.wsus.cert_name"), text("SUP01.contoso.com"));
-    let e = import("other.reg", "Windows Registry Editor Version 5.00\n[HKEY_CURRENT_USER\\X]\n\"A\"=\"b\"\n").err();
-    assert!(e.map(|e| e.message).unwrap_or_default().contains("Update Services\\Server\\Setup"));
+    let e = import(
+        "other.reg",
+        "Windows Registry Editor Version 5.00\n[HKEY_CURRENT_USER\\X]\n\"A\"=\"b\"\n",
+    )
+    .err();
+    assert!(e
+        .map(|e| e.message)
+        .unwrap_or_default()
+        .contains("Update Services\\Server\\Setup"));
 }
 
 // ---- loader, detection, contradictions ------------------------------------------------------
@@ -353,10 +505,14 @@ fn bad_file_is_a_warning_unless_strict() {
     let (s, w) = load_settings(&paths, false).unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(val(&s, "config.sup[cm01.contoso.com].http_port"), int(8530));
     assert!(
-        w.iter().any(|w| w.message.contains("did you mean `server`") && w.message.contains("going on without")),
+        w.iter().any(|w| w.message.contains("did you mean `server`")
+            && w.message.contains("going on without")),
         "{w:?}"
     );
-    let err = load_settings(&paths, true).err().map(|e| format!("{e:#}")).unwrap_or_default();
+    let err = load_settings(&paths, true)
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap_or_default();
     assert!(err.contains("supdiag.toml:2: unknown key `servr`"), "{err}");
     let missing = load_settings(&[dir.path().join("nope.toml")], false);
     let (_, w) = missing.unwrap_or_else(|e| panic!("{e:#}"));
@@ -375,7 +531,9 @@ fn detection_for_folder_pickup() {
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     assert!(!is_settings_file(&root.join("Cargo.toml")));
-    assert!(!is_settings_file(&root.join("rules/config_no_sync_schedule.toml")));
+    assert!(!is_settings_file(
+        &root.join("rules/config_no_sync_schedule.toml")
+    ));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let other = dir.path().join("package.json");
     std::fs::write(&other, "{\"name\": \"x\"}").unwrap_or_else(|e| panic!("{e}"));
@@ -397,8 +555,13 @@ fn contradictions_between_files() {
     assert_eq!(c[1].values[0].0, Value::Int(8531));
     assert_eq!(c[1].values[1].0, Value::Int(443));
     assert_eq!(val(&s, "settings.contradictions"), int(2));
-    let summary = val(&s, "settings.contradiction_summary").map(|v| v.to_string()).unwrap_or_default();
-    assert!(summary.contains("8531 in") && summary.contains("443 in"), "{summary}");
+    let summary = val(&s, "settings.contradiction_summary")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    assert!(
+        summary.contains("8531 in") && summary.contains("443 in"),
+        "{summary}"
+    );
     // The healthy sources agree (schedule text vs token is not a contradiction).
     let (s, _) = load(&[
         "healthy.toml",
@@ -439,7 +602,9 @@ fn fired(facts: &FactStore) -> Vec<&'static str> {
             let t = std::fs::read_to_string(dir.join(format!("{id}.toml"))).unwrap_or_default();
             let doc: toml::Table = t.parse().unwrap_or_default();
             let when = doc.get("when").and_then(|w| w.as_str()).unwrap_or("false");
-            Condition::parse(when).map(|c| c.eval(facts)).unwrap_or(false)
+            Condition::parse(when)
+                .map(|c| c.eval(facts))
+                .unwrap_or(false)
         })
         .collect()
 }
@@ -485,19 +650,41 @@ fn log_facts(folder: &str) -> FactStore {
 fn sample_combinations_produce_their_findings() {
     let cases: &[(&[&str], &str, &[&str])] = &[
         (
-            &["healthy.toml", "healthy-sup.json", "healthy-component.json", "healthy-applicationHost.config", "healthy-wsus-setup.reg"],
+            &[
+                "healthy.toml",
+                "healthy-sup.json",
+                "healthy-component.json",
+                "healthy-applicationHost.config",
+                "healthy-wsus-setup.reg",
+            ],
             "site-healthy",
             &[],
         ),
-        (&["adr-proxy-off.toml"], "site-adr-12007", &["adr_proxy_not_enabled"]),
-        (&["adr-proxy-on.toml"], "site-adr-12007", &["adr_proxy_enabled_cannot_resolve"]),
         (
-            &["ssl-required-no-ssl.toml", "ssl-missing-applicationHost.config", "wsus-setup-nossl.reg"],
+            &["adr-proxy-off.toml"],
+            "site-adr-12007",
+            &["adr_proxy_not_enabled"],
+        ),
+        (
+            &["adr-proxy-on.toml"],
+            "site-adr-12007",
+            &["adr_proxy_enabled_cannot_resolve"],
+        ),
+        (
+            &[
+                "ssl-required-no-ssl.toml",
+                "ssl-missing-applicationHost.config",
+                "wsus-setup-nossl.reg",
+            ],
             "site-wsus-not-configured",
             &["config_ssl_required_not_configured"],
         ),
         (
-            &["ssl-cert-name.toml", "ssl-ok-applicationHost.config", "wsus-setup-certname.reg"],
+            &[
+                "ssl-cert-name.toml",
+                "ssl-ok-applicationHost.config",
+                "wsus-setup-certname.reg",
+            ],
             "site-ssl-transport-closed",
             &["config_cert_name_mismatch"],
         ),
@@ -512,10 +699,22 @@ fn sample_combinations_produce_their_findings() {
             &["config_sup_port_not_bound", "config_observed_mismatch"],
         ),
         (&["https-pairing.toml"], "", &["config_https_port_pairing"]),
-        (&["healthy.toml", "ssl-wrong-vdir-applicationHost.config"], "", &["config_ssl_on_wrong_vdir"]),
+        (
+            &["healthy.toml", "ssl-wrong-vdir-applicationHost.config"],
+            "",
+            &["config_ssl_on_wrong_vdir"],
+        ),
         (&["mu-url-fe2.toml"], "", &["config_mu_url_decommissioned"]),
-        (&["hierarchy-secondary.toml"], "", &["config_adr_proxy_on_secondary"]),
-        (&["top-level-replica.toml"], "", &["config_sync_source_invalid"]),
+        (
+            &["hierarchy-secondary.toml"],
+            "",
+            &["config_adr_proxy_on_secondary"],
+        ),
+        (
+            &["top-level-replica.toml"],
+            "",
+            &["config_sync_source_invalid"],
+        ),
         (&["no-schedule.toml"], "", &["config_no_sync_schedule"]),
         (
             &["healthy.toml", "port-mismatch-sup.json"],

@@ -4,7 +4,7 @@
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-use super::{norm_fqdn, Sink, SettingsError};
+use super::{norm_fqdn, SettingsError, Sink};
 use crate::facts::Value;
 
 #[derive(Debug, Default, Deserialize)]
@@ -286,7 +286,12 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         let k = |f: &str| format!("config.site[{code}].{f}");
         let src = |f: &str| format!("site[{code}].{f}");
         sink.set(&k("role"), site.role.as_str(), &src("role"));
-        match site.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        match site
+            .parent
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             Some(p) => {
                 sink.set(&k("parent"), p.to_ascii_uppercase(), &src("parent"));
                 sink.set(&k("top_level"), false, &src("parent"));
@@ -324,7 +329,12 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                 sink.set(&k(f), v, &src(f));
             }
         };
-        put("site", sup.site.as_ref().map(|s| s.trim().to_ascii_uppercase().into()));
+        put(
+            "site",
+            sup.site
+                .as_ref()
+                .map(|s| s.trim().to_ascii_uppercase().into()),
+        );
         put("http_port", sup.http_port.map(|p| Value::Int(p.into())));
         put("https_port", sup.https_port.map(|p| Value::Int(p.into())));
         put("require_ssl", sup.require_ssl.map(Value::Bool));
@@ -344,10 +354,16 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             sup.connection_account.as_ref().map(|s| s.trim().into()),
         );
         put("sync_source", sup.sync_source.map(Value::Bool));
-        put("use_proxy_for_sync", sup.use_proxy_for_sync.map(Value::Bool));
+        put(
+            "use_proxy_for_sync",
+            sup.use_proxy_for_sync.map(Value::Bool),
+        );
         put("use_proxy_for_adr", sup.use_proxy_for_adr.map(Value::Bool));
         put("wsus_installed", sup.wsus_installed.map(Value::Bool));
-        put("wsus_version", sup.wsus_version.as_ref().map(|s| s.trim().into()));
+        put(
+            "wsus_version",
+            sup.wsus_version.as_ref().map(|s| s.trim().into()),
+        );
         put(
             "wsus_console_on_site_server",
             sup.wsus_console_on_site_server.map(Value::Bool),
@@ -372,7 +388,12 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         if let Some(port) = p.port {
             sink.set(&k("port"), i64::from(port), &src("port"));
         }
-        if let Some(a) = p.account.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        if let Some(a) = p
+            .account
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
             sink.set(&k("account"), a, &src("account"));
         }
         let enabled = p.enabled.unwrap_or(name.is_some());
@@ -390,9 +411,17 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         put("port", w.port.map(|p| Value::Int(p.into())));
         put("using_ssl", w.using_ssl.map(Value::Bool));
         put("cert_name", w.cert_name.as_ref().map(|s| s.trim().into()));
-        put("content_dir", w.content_dir.as_ref().map(|s| s.trim().into()));
+        put(
+            "content_dir",
+            w.content_dir.as_ref().map(|s| s.trim().into()),
+        );
         put("sql_server", w.sql_server.as_ref().map(|s| s.trim().into()));
-        put("mu_url", w.mu_url.as_ref().map(|s| s.trim().trim_end_matches('/').into()));
+        put(
+            "mu_url",
+            w.mu_url
+                .as_ref()
+                .map(|s| s.trim().trim_end_matches('/').into()),
+        );
     }
     Ok(())
 }
