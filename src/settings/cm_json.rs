@@ -140,15 +140,10 @@ fn objects(doc: &J) -> Vec<&serde_json::Map<String, J>> {
     }
 }
 
-fn line_col(text: &str, line: usize) -> usize {
-    line.max(1).min(text.lines().count().max(1))
-}
-
 pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsError> {
     let text = text.trim_start_matches('\u{feff}');
-    let doc: J = serde_json::from_str(text).map_err(|e| {
-        SettingsError::at(file, line_col(text, e.line()), format!("invalid JSON: {e}"))
-    })?;
+    let doc: J = serde_json::from_str(text)
+        .map_err(|e| SettingsError::at(file, e.line().max(1), format!("invalid JSON: {e}")))?;
     let objs = objects(&doc);
     if objs.is_empty() {
         return Err(SettingsError::new(

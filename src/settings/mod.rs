@@ -504,4 +504,6 @@ pub fn contradictions(facts: &FactStore) -> Vec<Contradiction> {
 }
 
 #[cfg(test)]
+mod sample_tests;
+#[cfg(test)]
 mod tests;
