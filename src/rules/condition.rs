@@ -90,14 +90,18 @@ fn ws(i: &str) -> &str {
     multispace0::<&str, PErr>(i).map(|(r, _)| r).unwrap_or(i)
 }
 
-fn parse_or(i: &str) -> PResult<'_, Expr> {
-    let (mut i, first) = parse_and(i)?;
+/// Deepest nesting of `(` and `!` accepted: the parser and the evaluator recurse once per level,
+/// so a hostile `((((…` must end in an error, not a stack overflow. Real rules nest a few levels.
+pub const MAX_NESTING: usize = 64;
+
+fn parse_or(i: &str, depth: usize) -> PResult<'_, Expr> {
+    let (mut i, first) = parse_and(i, depth)?;
     let mut items = vec![first];
     loop {
         let r = ws(i);
         match tag::<_, _, PErr>("||")(r) {
             Ok((r, _)) => {
-                let (r, e) = parse_and(r)?;
+                let (r, e) = parse_and(r, depth)?;
                 items.push(e);
                 i = r;
             }
@@ -114,14 +118,14 @@ fn parse_or(i: &str) -> PResult<'_, Expr> {
     ))
 }
 
-fn parse_and(i: &str) -> PResult<'_, Expr> {
-    let (mut i, first) = parse_unary(i)?;
+fn parse_and(i: &str, depth: usize) -> PResult<'_, Expr> {
+    let (mut i, first) = parse_unary(i, depth)?;
     let mut items = vec![first];
     loop {
         let r = ws(i);
         match tag::<_, _, PErr>("&&")(r) {
             Ok((r, _)) => {
-                let (r, e) = parse_unary(r)?;
+                let (r, e) = parse_unary(r, depth)?;
                 items.push(e);
                 i = r;
             }
@@ -138,17 +142,20 @@ fn parse_and(i: &str) -> PResult<'_, Expr> {
     ))
 }
 
-fn parse_unary(i: &str) -> PResult<'_, Expr> {
+fn parse_unary(i: &str, depth: usize) -> PResult<'_, Expr> {
     let i = ws(i);
+    if depth > MAX_NESTING {
+        return fail(i, "nested too deeply (more than 64 levels of `(` and `!`)");
+    }
     // `!` but not `!=` (which cannot start an expression anyway; report it as such).
     if let Some(rest) = i.strip_prefix('!') {
         if rest.starts_with('=') {
             return fail(i, "expected an expression, found `!=`");
         }
-        let (r, e) = parse_unary(rest)?;
+        let (r, e) = parse_unary(rest, depth + 1)?;
         return Ok((r, Expr::Not(Box::new(e))));
     }
-    parse_cmp(i)
+    parse_cmp(i, depth)
 }
 
 fn parse_op(i: &str) -> PResult<'_, Op> {
@@ -172,10 +179,10 @@ fn parse_op(i: &str) -> PResult<'_, Op> {
     Ok((r, op))
 }
 
-fn parse_cmp(i: &str) -> PResult<'_, Expr> {
+fn parse_cmp(i: &str, depth: usize) -> PResult<'_, Expr> {
     let i = ws(i);
     if let Some(rest) = i.strip_prefix('(') {
-        let (r, e) = parse_or(rest)?;
+        let (r, e) = parse_or(rest, depth + 1)?;
         let r = ws(r);
         return match r.strip_prefix(')') {
             Some(r) => Ok((r, e)),
@@ -283,7 +290,7 @@ impl Condition {
         if src.trim().is_empty() {
             return Err(err(src, "empty condition"));
         }
-        match parse_or(src) {
+        match parse_or(src, 0) {
             Ok((rest, expr)) => {
                 let rest = ws(rest);
                 if rest.is_empty() {

@@ -416,3 +416,15 @@ fn fact_rule_files_parse_and_their_examples_hold() {
         );
     }
 }
+
+#[test]
+fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+    let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+    assert!(Condition::parse(&ok).is_ok());
+    let deep = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+    let e = err(&deep);
+    assert!(e.message.contains("nested too deeply"), "{e}");
+    assert_eq!(e.offset, MAX_NESTING + 1);
+    let e = err(&format!("{}x", "!".repeat(100_000)));
+    assert!(e.message.contains("nested too deeply"), "{e}");
+}
