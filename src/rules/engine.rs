@@ -185,12 +185,13 @@ impl RuleSet {
                 keys.join(", ")
             ));
         }
-        let mut codes: Vec<String> = Vec::new();
-        for c in hs.codes.iter().chain(rule.codes.iter()) {
-            if !codes.contains(c) {
-                codes.push(c.clone());
-            }
-        }
+        // Codes seen in the lines; the rule's static codes only when the lines carried none
+        // (a 407 finding should not also list 401, 403, 500 ...).
+        let codes = if hs.codes.is_empty() {
+            rule.codes.clone()
+        } else {
+            hs.codes.clone()
+        };
         Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,
