@@ -321,10 +321,19 @@ mod tests {
         assert_eq!(parse_code("-2147012889").map(|p| p.hresult), ee7);
         assert_eq!(parse_code("12007").map(|p| p.hresult), ee7);
         assert_eq!(parse_code("12007").and_then(|p| p.decimal), Some(12007));
-        assert_eq!(parse_code("2147942405").map(|p| p.hresult), Some(0x8007_0005));
+        assert_eq!(
+            parse_code("2147942405").map(|p| p.hresult),
+            Some(0x8007_0005)
+        );
         assert_eq!(parse_code("5").map(|p| p.hresult), Some(0x8007_0005));
-        assert_eq!(parse_code("-2147467259").map(|p| p.hresult), Some(0x8000_4005));
-        assert_eq!(parse_code("0x87d00692").map(|p| p.hresult), Some(0x87D0_0692));
+        assert_eq!(
+            parse_code("-2147467259").map(|p| p.hresult),
+            Some(0x8000_4005)
+        );
+        assert_eq!(
+            parse_code("0x87d00692").map(|p| p.hresult),
+            Some(0x87D0_0692)
+        );
         assert_eq!(parse_code("nonsense"), None);
         assert_eq!(parse_code("99999999999"), None);
         assert_eq!(parse_code("0x"), None);
@@ -333,7 +342,10 @@ mod tests {
     #[test]
     fn lookup_finds_entries_and_status_ids() {
         let p = parse_code("12007").map(lookup).unwrap_or_default();
-        assert_eq!(p.first().map(|e| e.name), Some("ERROR_INTERNET_NAME_NOT_RESOLVED (12007)"));
+        assert_eq!(
+            p.first().map(|e| e.name),
+            Some("ERROR_INTERNET_NAME_NOT_RESOLVED (12007)")
+        );
         let s = parse_code("6703").map(lookup).unwrap_or_default();
         assert!(s.iter().any(|e| e.name.contains("6703")));
         let grouped = parse_code("0x80244019").map(lookup).unwrap_or_default();

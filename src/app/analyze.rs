@@ -118,7 +118,10 @@ pub fn run(a: AnalyzeArgs) -> Result<u8> {
             .iter()
             .map(|w| format!("{}: {}", w.file, w.message))
             .collect();
-        bail!("settings problem(s) with --strict:\n  {}", msgs.join("\n  "));
+        bail!(
+            "settings problem(s) with --strict:\n  {}",
+            msgs.join("\n  ")
+        );
     }
     if !a.common.quiet {
         let mut err = std::io::stderr().lock();

@@ -58,7 +58,9 @@ pub fn lookup(facts: &FactStore, key: &str) -> Vec<(String, Value, String)> {
             let mut out: Vec<(String, Value, String)> = Vec::new();
             for f in facts.with_prefix(&prefix) {
                 let rest = &f.key[prefix.len()..];
-                let Some(close) = rest.find(']') else { continue };
+                let Some(close) = rest.find(']') else {
+                    continue;
+                };
                 if &rest[close + 1..] == suffix && !out.iter().any(|(k, _, _)| *k == f.key) {
                     out.push((f.key.clone(), f.value.clone(), f.source.to_string()));
                 }

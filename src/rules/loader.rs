@@ -109,12 +109,16 @@ pub fn parse_sources(sources: &[Source]) -> (Vec<Rule>, Vec<RuleError>) {
 
 /// Built-in rules, then each extra folder (a rule with the same id replaces the earlier one),
 /// minus the disabled ids. Sorted by id.
-pub fn load_rules(extra_dirs: &[impl AsRef<Path>], disable: &[String]) -> Result<Vec<Rule>, LoadError> {
+pub fn load_rules(
+    extra_dirs: &[impl AsRef<Path>],
+    disable: &[String],
+) -> Result<Vec<Rule>, LoadError> {
     let (builtin, errs) = parse_sources(&builtin_sources());
     if !errs.is_empty() {
         return Err(LoadError::Invalid(errs));
     }
-    let mut by_id: BTreeMap<String, Rule> = builtin.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let mut by_id: BTreeMap<String, Rule> =
+        builtin.into_iter().map(|r| (r.id.clone(), r)).collect();
     for dir in extra_dirs {
         let (rules, errs) = parse_sources(&dir_sources(dir.as_ref())?);
         if !errs.is_empty() {
@@ -153,7 +157,11 @@ pub fn close_ids<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -196,7 +204,8 @@ mod tests {
 
     #[test]
     fn disable_removes_rule() {
-        let rules = load_rules(&[] as &[&Path], &["wcm_config_success".to_string()]).unwrap_or_default();
+        let rules =
+            load_rules(&[] as &[&Path], &["wcm_config_success".to_string()]).unwrap_or_default();
         assert!(!rules.is_empty());
         assert!(rules.iter().all(|r| r.id != "wcm_config_success"));
     }

@@ -84,41 +84,70 @@ fn info<'a>(input: &'a InputFile, kind: LogKind) -> FileInfo<'a> {
 #[test]
 fn prefilter_is_case_insensitive_and_codes_get_hex_form() {
     let set = RuleSet::new(
-        vec![line_rule("alpha", "", "alpha", r"(?i)alpha (?P<code>\d+)", "")],
+        vec![line_rule(
+            "alpha",
+            "",
+            "alpha",
+            r"(?i)alpha (?P<code>\d+)",
+            "",
+        )],
         &[],
     );
     let inp = input();
     let fi = info(&inp, LogKind::Wcm);
     let mut m = set.stream();
-    assert_eq!(m.feed(&ev(LogKind::Wcm, 1, "ALPHA 5", Severity::Error), &fi), vec!["alpha"]);
+    assert_eq!(
+        m.feed(&ev(LogKind::Wcm, 1, "ALPHA 5", Severity::Error), &fi),
+        vec!["alpha"]
+    );
     let none = m.feed(&ev(LogKind::Wcm, 2, "beta 5", Severity::Info), &fi);
     assert!(none.is_empty());
     assert_eq!(none.capacity(), 0, "no allocation when nothing matched");
     // Literal present but regex does not match: no hit.
-    assert!(m.feed(&ev(LogKind::Wcm, 3, "alpha beta", Severity::Info), &fi).is_empty());
+    assert!(m
+        .feed(&ev(LogKind::Wcm, 3, "alpha beta", Severity::Info), &fi)
+        .is_empty());
     let hits = m.finish();
     let hs = hits.get("alpha").map(|h| (h.count, h.codes.clone()));
-    assert_eq!(hs, Some((1, vec!["5".to_string(), "0x80070005".to_string()])));
+    assert_eq!(
+        hs,
+        Some((1, vec!["5".to_string(), "0x80070005".to_string()]))
+    );
 }
 
 #[test]
 fn kind_routing_and_other_kind() {
     let set = RuleSet::new(
-        vec![line_rule("only_wcm", r#"kinds = ["wcm"]"#, "refused", "(?i)refused", "")],
+        vec![line_rule(
+            "only_wcm",
+            r#"kinds = ["wcm"]"#,
+            "refused",
+            "(?i)refused",
+            "",
+        )],
         &[],
     );
     let inp = input();
     let mut m = set.stream();
     let msg = "actively refused it";
     assert!(m
-        .feed(&ev(LogKind::Wsyncmgr, 1, msg, Severity::Info), &info(&inp, LogKind::Wsyncmgr))
+        .feed(
+            &ev(LogKind::Wsyncmgr, 1, msg, Severity::Info),
+            &info(&inp, LogKind::Wsyncmgr)
+        )
         .is_empty());
     assert_eq!(
-        m.feed(&ev(LogKind::Wcm, 2, msg, Severity::Info), &info(&inp, LogKind::Wcm)),
+        m.feed(
+            &ev(LogKind::Wcm, 2, msg, Severity::Info),
+            &info(&inp, LogKind::Wcm)
+        ),
         vec!["only_wcm"]
     );
     assert_eq!(
-        m.feed(&ev(LogKind::Other, 3, msg, Severity::Info), &info(&inp, LogKind::Other)),
+        m.feed(
+            &ev(LogKind::Other, 3, msg, Severity::Info),
+            &info(&inp, LogKind::Other)
+        ),
         vec!["only_wcm"]
     );
     assert_eq!(m.finish().get("only_wcm").map(|h| h.count), Some(2));
@@ -141,7 +170,13 @@ fn unparsed_events_also_match_on_raw() {
 #[test]
 fn not_regex_excludes_but_classifies() {
     let set = RuleSet::new(
-        vec![line_rule("r", "", "fail", "(?i)fail", "not_regex = '(?i)benign'")],
+        vec![line_rule(
+            "r",
+            "",
+            "fail",
+            "(?i)fail",
+            "not_regex = '(?i)benign'",
+        )],
         &[],
     );
     let inp = input();
@@ -161,16 +196,29 @@ fn unclassified_routing_by_kind_and_severity() {
     let inp = input();
     let mut m = set.stream();
     let fi = info(&inp, LogKind::Wcm);
-    let _ = m.feed(&ev(LogKind::Wcm, 1, "boom 0x80072ee2", Severity::Error), &fi);
+    let _ = m.feed(
+        &ev(LogKind::Wcm, 1, "boom 0x80072ee2", Severity::Error),
+        &fi,
+    );
     let _ = m.feed(&ev(LogKind::Wcm, 2, "careful", Severity::Warning), &fi);
     let _ = m.feed(&ev(LogKind::Wcm, 3, "fine", Severity::Info), &fi);
     let _ = m.feed(&ev(LogKind::Wsyncmgr, 4, "careful", Severity::Warning), &fi);
     let hits = m.finish();
     let err = hits.get("unclassified_error_wcm");
     assert_eq!(err.map(|h| h.count), Some(1));
-    assert_eq!(err.map(|h| h.codes.clone()), Some(vec!["0x80072EE2".to_string()]));
-    assert_eq!(hits.get("unclassified_warning_wcm").map(|h| h.evidence[0].line), Some(2));
-    assert!(hits.get("unclassified_warning_wsyncmgr").is_none(), "disabled");
+    assert_eq!(
+        err.map(|h| h.codes.clone()),
+        Some(vec!["0x80072EE2".to_string()])
+    );
+    assert_eq!(
+        hits.get("unclassified_warning_wcm")
+            .map(|h| h.evidence[0].line),
+        Some(2)
+    );
+    assert!(
+        hits.get("unclassified_warning_wsyncmgr").is_none(),
+        "disabled"
+    );
     assert_eq!(hits.hits.len(), 2);
 }
 
@@ -190,13 +238,34 @@ fn sequence_unmatched_reports_a_without_b() {
     let e = Severity::Error;
     let i = Severity::Info;
     // A then B: nothing.
-    let h = run_seq(&set, &[("Failed to register x.dll", e), ("Registered x.dll successfully", i)]);
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Registered x.dll successfully", i),
+        ],
+    );
     assert!(h.get("s").is_none());
-    assert!(h.get("unclassified_error_supsetup").is_none(), "A line is classified");
+    assert!(
+        h.get("unclassified_error_supsetup").is_none(),
+        "A line is classified"
+    );
     // A without B: one finding at end of stream, evidence = the A line.
-    let h = run_seq(&set, &[("Failed to register x.dll", e), ("Installation was successful.", i)]);
-    assert_eq!(h.get("s").map(|h| (h.count, h.evidence[0].line)), Some((1, 1)));
-    assert_eq!(h.get("s").and_then(|h| h.captures.get("path").cloned()), Some("x.dll".into()));
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Installation was successful.", i),
+        ],
+    );
+    assert_eq!(
+        h.get("s").map(|h| (h.count, h.evidence[0].line)),
+        Some((1, 1))
+    );
+    assert_eq!(
+        h.get("s").and_then(|h| h.captures.get("path").cloned()),
+        Some("x.dll".into())
+    );
     // Reset closes the first scope; B in the second scope does not satisfy the first A.
     let h = run_seq(
         &set,
@@ -207,7 +276,10 @@ fn sequence_unmatched_reports_a_without_b() {
             ("Registered y.dll successfully", i),
         ],
     );
-    assert_eq!(h.get("s").map(|h| (h.count, h.evidence.len())), Some((1, 1)));
+    assert_eq!(
+        h.get("s").map(|h| (h.count, h.evidence.len())),
+        Some((1, 1))
+    );
 }
 
 #[test]
@@ -215,12 +287,27 @@ fn sequence_matched_reports_a_then_b_and_routes_lonely_a_to_unclassified() {
     let set = RuleSet::new(vec![seq_rule("benign", "matched")], &[]);
     let e = Severity::Error;
     let i = Severity::Info;
-    let h = run_seq(&set, &[("Failed to register x.dll", e), ("Registered x.dll successfully", i)]);
-    assert_eq!(h.get("benign").map(|h| (h.count, h.evidence.len())), Some((1, 2)));
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Registered x.dll successfully", i),
+        ],
+    );
+    assert_eq!(
+        h.get("benign").map(|h| (h.count, h.evidence.len())),
+        Some((1, 2))
+    );
     assert!(h.get("unclassified_error_supsetup").is_none());
-    let h = run_seq(&set, &[("Failed to register x.dll", e), ("Setup Started", i)]);
+    let h = run_seq(
+        &set,
+        &[("Failed to register x.dll", e), ("Setup Started", i)],
+    );
     assert!(h.get("benign").is_none());
-    assert_eq!(h.get("unclassified_error_supsetup").map(|h| h.count), Some(1));
+    assert_eq!(
+        h.get("unclassified_error_supsetup").map(|h| h.count),
+        Some(1)
+    );
 }
 
 #[test]
@@ -235,9 +322,15 @@ fn merge_keeps_input_order() {
         ..input()
     };
     let mut ma = set.stream();
-    let _ = ma.feed(&ev(LogKind::Wcm, 7, "x", Severity::Info), &info(&inp_a, LogKind::Wcm));
+    let _ = ma.feed(
+        &ev(LogKind::Wcm, 7, "x", Severity::Info),
+        &info(&inp_a, LogKind::Wcm),
+    );
     let mut mb = set.stream();
-    let _ = mb.feed(&ev(LogKind::Wcm, 3, "x", Severity::Info), &info(&inp_b, LogKind::Wcm));
+    let _ = mb.feed(
+        &ev(LogKind::Wcm, 3, "x", Severity::Info),
+        &info(&inp_b, LogKind::Wcm),
+    );
     let mut all = StreamHits::default();
     all.merge(ma.finish());
     all.merge(mb.finish());

@@ -173,14 +173,18 @@ impl Rule {
     }
 
     pub fn applies_to(&self, kind: LogKind) -> bool {
-        kind == LogKind::Other || self.kinds.as_ref().is_none_or(|ks| ks.contains(&kind))
+        kind == LogKind::Other || self.kinds.as_ref().map_or(true, |ks| ks.contains(&kind))
     }
 }
 
 /// 1-based line of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Is `id` a valid rule id (`[a-z0-9_]+`)?
@@ -284,7 +288,12 @@ pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Ve
         }
     }
     let severity = match Severity::parse(raw.severity.get_ref()) {
-        Some(s) if ["error", "warning", "info", "success"].contains(&raw.severity.get_ref().as_str()) => s,
+        Some(s)
+            if ["error", "warning", "info", "success"]
+                .contains(&raw.severity.get_ref().as_str()) =>
+        {
+            s
+        }
         _ => {
             cx.err(
                 raw.severity.span(),
@@ -305,7 +314,10 @@ pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Ve
                     let names: Vec<&str> = LogKind::KNOWN.iter().map(|k| k.as_str()).collect();
                     cx.err(
                         ks.span(),
-                        format!("kinds: unknown log kind {k:?}; expected one of {}", names.join(", ")),
+                        format!(
+                            "kinds: unknown log kind {k:?}; expected one of {}",
+                            names.join(", ")
+                        ),
                     );
                 }
             }
@@ -413,7 +425,10 @@ pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Ve
         for p in placeholders(t) {
             if let Some(key) = p.strip_prefix("fact:") {
                 if key.is_empty() {
-                    cx.err(span.clone(), "placeholder {fact:}: expected a fact key after 'fact:'");
+                    cx.err(
+                        span.clone(),
+                        "placeholder {fact:}: expected a fact key after 'fact:'",
+                    );
                 }
             } else if !captures.contains(p) {
                 let known: Vec<&str> = captures.iter().map(String::as_str).collect();
