@@ -173,7 +173,7 @@ impl Rule {
     }
 
     pub fn applies_to(&self, kind: LogKind) -> bool {
-        kind == LogKind::Other || self.kinds.as_ref().map_or(true, |ks| ks.contains(&kind))
+        kind == LogKind::Other || self.kinds.as_ref().is_none_or(|ks| ks.contains(&kind))
     }
 }
 
