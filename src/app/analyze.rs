@@ -1,24 +1,21 @@
 //! `supdiag analyze`: scan logs, apply rules, correlate with settings, render findings.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
+use chrono::Utc;
 
 use crate::cli::AnalyzeArgs;
 use crate::event::{Event, LogKind};
 use crate::facts::{FactStore, Provenance};
-use crate::report::{self, Report};
-use crate::rules::{load_rule_set, RuleSet, StreamHits, StreamMatcher};
-use crate::scan::{self, FileInfo, Visitor};
+use crate::report;
 
-use super::{
-    check_any_readable, discover_or_fail, exit_code_for, scan_options, use_color, write_stdout,
-};
+use super::pipeline::{self, PipelineOptions};
+use super::{exit_code_for, use_color, write_stdout};
 
 /// What the IIS/client correlation (`observed.iis.client_missing`) needs from one stream.
 #[derive(Default)]
-struct Presence {
+pub(crate) struct Presence {
     /// Time range of client scan records (epoch seconds).
     client: Option<(i64, i64)>,
     /// Time range of IIS records.
@@ -35,7 +32,7 @@ fn widen(r: &mut Option<(i64, i64)>, t: i64) {
 }
 
 impl Presence {
-    fn see(&mut self, ev: &Event<'_>) {
+    pub(crate) fn see(&mut self, ev: &Event<'_>) {
         let Some(t) = ev.time_utc.map(|t| t.timestamp()) else {
             return;
         };
@@ -59,7 +56,7 @@ impl Presence {
         }
     }
 
-    fn merge(&mut self, o: Presence) {
+    pub(crate) fn merge(&mut self, o: Presence) {
         if let Some((a, b)) = o.client {
             widen(&mut self.client, a);
             widen(&mut self.client, b);
@@ -88,70 +85,15 @@ impl Presence {
     }
 }
 
-struct RuleVisitor<'r> {
-    matcher: Option<StreamMatcher<'r>>,
-    hits: StreamHits,
-    presence: Presence,
-}
-
-impl Visitor for RuleVisitor<'_> {
-    fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        if let Some(m) = self.matcher.as_mut() {
-            let _ = m.feed(ev, file);
-        }
-        self.presence.see(ev);
-    }
-
-    fn end_stream(&mut self) {
-        if let Some(m) = self.matcher.take() {
-            self.hits = m.finish();
-        }
-    }
-}
-
 pub fn run(a: AnalyzeArgs) -> Result<u8> {
-    let set: RuleSet = load_rule_set(&a.common.rules, &a.common.disable)?;
-    let (mut facts, warnings) = crate::settings::load_settings(&a.common.settings, a.common.strict)
-        .context("reading settings")?;
-    if a.common.strict && !warnings.is_empty() {
-        let msgs: Vec<String> = warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.file, w.message))
-            .collect();
-        bail!(
-            "settings problem(s) with --strict:\n  {}",
-            msgs.join("\n  ")
-        );
-    }
-    if !a.common.quiet {
-        let mut err = std::io::stderr().lock();
-        for w in &warnings {
-            let _ = writeln!(err, "supdiag: warning: {}: {}", w.file, w.message);
-        }
-    }
-
-    let d = discover_or_fail(&a.paths, a.common.quiet)?;
-    let results = scan::scan_all(
-        &d.streams,
-        |_| RuleVisitor {
-            matcher: Some(set.stream()),
-            hits: StreamHits::default(),
-            presence: Presence::default(),
-        },
-        scan_options(a.common.no_mmap),
-    );
-    let mut report = Report::default();
-    let mut hits = StreamHits::default();
-    let mut presence = Presence::default();
-    for (r, v) in results {
-        report.inputs.extend(r);
-        hits.merge(v.hits);
-        presence.merge(v.presence);
-    }
-    check_any_readable(&report.inputs, a.common.quiet)?;
-    add_observations(&mut facts, &presence);
-    report.findings = set.conclude(hits, &mut facts);
-    report.finish();
+    let opts = PipelineOptions {
+        common: &a.common,
+        max_age: a.max_age.as_deref(),
+        staleness: a.max_age.is_some(),
+        now: Utc::now(),
+    };
+    let analysis = pipeline::run(&a.paths, &opts)?;
+    let report = analysis.report;
     let out = report::render(&report, a.format, use_color(a.common.color))?;
     write_stdout(&out)?;
     Ok(exit_code_for(
@@ -160,7 +102,7 @@ pub fn run(a: AnalyzeArgs) -> Result<u8> {
     ))
 }
 
-fn add_observations(facts: &mut FactStore, p: &Presence) {
+pub(crate) fn add_observations(facts: &mut FactStore, p: &Presence) {
     if let Some(missing) = p.client_missing() {
         facts.insert(
             "observed.iis.client_missing",
