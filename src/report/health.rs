@@ -116,15 +116,33 @@ impl<'a> HealthDoc<'a> {
     }
 }
 
-/// failing: an error finding, or the latest run of a site failed; attention: a warning
-/// finding, a failed or interrupted run or a failed ADR in the period, or no sync run at all;
-/// healthy otherwise.
+/// failing: an error finding still current (last seen after the last successful sync, or no
+/// success in the logs), or the latest run of a site failed; attention: a warning finding, an
+/// error that a later successful sync left behind, a failed or interrupted run or a failed ADR
+/// in the period, or no sync run at all; healthy otherwise.
 pub fn verdict(report: &Report) -> (Verdict, Vec<String>) {
     let mut failing = Vec::new();
     let mut attention = Vec::new();
+    let last_success = report
+        .sync_runs
+        .iter()
+        .filter(|r| r.result == RunResult::Success)
+        .filter_map(|r| r.end.or(r.start))
+        .max();
     for f in &report.findings {
         match f.severity {
-            Severity::Error => failing.push(format!("{}: {}", f.rule_id, f.title)),
+            Severity::Error => {
+                let resolved =
+                    matches!((last_success, f.last_seen), (Some(ok), Some(seen)) if seen < ok);
+                if resolved {
+                    attention.push(format!(
+                        "{}: {} (before the last successful sync)",
+                        f.rule_id, f.title
+                    ));
+                } else {
+                    failing.push(format!("{}: {}", f.rule_id, f.title));
+                }
+            }
             Severity::Warning => attention.push(format!("{}: {}", f.rule_id, f.title)),
             _ => {}
         }

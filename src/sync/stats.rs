@@ -337,6 +337,9 @@ pub fn sync_findings(runs: &[SyncRun], opts: &FindingOptions) -> Vec<Finding> {
                 ));
             }
             Some(_) => {}
+            // A log holding only a run still in progress (or cut by a restart) says nothing yet:
+            // "never succeeded" needs at least one run that ended in failure.
+            None if !group.iter().any(|r| r.result == RunResult::Failed) => {}
             None => {
                 let first = group.first().copied();
                 let f = never.get_or_insert_with(|| Finding {
