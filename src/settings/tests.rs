@@ -571,3 +571,13 @@ fn contradictions_between_files() {
     ]);
     assert_eq!(contradictions(&s), vec![]);
 }
+
+#[test]
+fn toml_bad_character_error_is_never_empty() {
+    // toml reports a NUL in a comment with an empty message; ours names the character and column.
+    let e = import("supdiag.toml", "# a\0 comment\n[[site]]\ncode = \"PS1\"\n")
+        .expect_err("NUL in a comment is invalid TOML");
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("invalid character"), "{e}");
+    assert!(e.message.contains("column 4"), "{e}");
+}

@@ -232,7 +232,17 @@ fn table_at(text: &str, offset: usize) -> String {
 fn explain(file: &str, text: &str, e: &toml::de::Error) -> SettingsError {
     let offset = e.span().map(|s| s.start).unwrap_or(0);
     let line = line_of(text, offset);
-    let msg = e.message().trim().to_string();
+    let mut msg = e.message().trim().to_string();
+    if msg.is_empty() {
+        // toml gives no message for some bad characters (a NUL in a comment, for one).
+        let col = offset - text.get(..offset).and_then(|h| h.rfind('\n')).map_or(0, |n| n + 1) + 1;
+        let found = text
+            .get(offset..)
+            .and_then(|t| t.chars().next())
+            .map(|c| format!(" {c:?}"))
+            .unwrap_or_default();
+        msg = format!("invalid character{found} at column {col}");
+    }
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("").to_string();
         let table = table_at(text, offset);
