@@ -114,10 +114,7 @@ fn utf16le(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Mutated samples, sometimes re-encoded as UTF-16LE (before or after the edits), or junk.
-fn input(
-    seeds: Vec<Vec<u8>>,
-    tokens: &'static [&'static str],
-) -> impl Strategy<Value = Vec<u8>> {
+fn input(seeds: Vec<Vec<u8>>, tokens: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
     let mutated = (
         proptest::sample::select(seeds),
         proptest::collection::vec(mutation(tokens), 0..6),
@@ -159,7 +156,10 @@ fn check(name: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
         Err(e) => {
             prop_assert_eq!(&e.file, &shown);
             let text = e.to_string();
-            prop_assert!(text.starts_with(&shown), "error does not name the file: {text}");
+            prop_assert!(
+                text.starts_with(&shown),
+                "error does not name the file: {text}"
+            );
             prop_assert!(
                 !e.message.trim().is_empty(),
                 "empty error message for {input:?}"
@@ -177,46 +177,153 @@ fn fuzz(name: &'static str, ext: &str, tokens: &'static [&'static str]) {
 }
 
 const TOML_TOKENS: &[&str] = &[
-    "[[site]]\n", "[[sup]]\n", "[[proxy]]\n", "[sync]\n", "[wsus]\n", "[site]\n", "[[sync]]\n",
-    "code = \"PS1\"\n", "role = \"cas\"\n", "role = \"tertiary\"\n", "parent = \"\"\n",
-    "server = \"cm01\"\n", "http_port = 8530\n", "http_port = 99999\n", "http_port = -1\n",
-    "https_port = \"8531\"\n", "password = \"hunter2\"\n", "account = \"DOM\\\\u\"\n",
-    "schedule_hours = 4294967296\n", "products = [\"a\", 1]\n", "=", "\"", "'", "'''", "\"\"\"",
-    "\n", "[", "]", "{", "}", ",", "#", "\\u0000", "\\", "true", "1979-05-27T07:32:00Z", "inf",
-    "nan", "0x1F", "1e999", "a.b.c = 1\n", "x = { y = [ { z = 1 } ] }\n",
+    "[[site]]\n",
+    "[[sup]]\n",
+    "[[proxy]]\n",
+    "[sync]\n",
+    "[wsus]\n",
+    "[site]\n",
+    "[[sync]]\n",
+    "code = \"PS1\"\n",
+    "role = \"cas\"\n",
+    "role = \"tertiary\"\n",
+    "parent = \"\"\n",
+    "server = \"cm01\"\n",
+    "http_port = 8530\n",
+    "http_port = 99999\n",
+    "http_port = -1\n",
+    "https_port = \"8531\"\n",
+    "password = \"hunter2\"\n",
+    "account = \"DOM\\\\u\"\n",
+    "schedule_hours = 4294967296\n",
+    "products = [\"a\", 1]\n",
+    "=",
+    "\"",
+    "'",
+    "'''",
+    "\"\"\"",
+    "\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "#",
+    "\\u0000",
+    "\\",
+    "true",
+    "1979-05-27T07:32:00Z",
+    "inf",
+    "nan",
+    "0x1F",
+    "1e999",
+    "a.b.c = 1\n",
+    "x = { y = [ { z = 1 } ] }\n",
 ];
 
 const JSON_TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u0000", "\\ud800", "null", "true", "-0",
-    "1e999", "18446744073709551616", "\"RoleName\": \"SMS Software Update Point\"",
-    "\"RoleName\": \"SMS Site System\"", "\"ComponentName\": \"SMS_WSUS_CONFIGURATION_MANAGER\"",
-    "\"SiteCode\": \"PS1\"", "\"NetworkOSPath\": \"\\\\\\\\\"", "\"NetworkOSPath\": null",
-    "\"ItemName\": \"]\\\\\\\\\"", "\"Props\": [", "\"Props\": {}",
-    "{\"PropertyName\": \"WSUSIISPort\", \"Value\": 8530}", "{\"PropertyName\": null}",
-    "{\"PropertyName\": \"ProxyPassword\", \"Value2\": \"hunter2\"}", "\"value\": [",
-    "\"ReportingSiteCode\": \"\"", "\"Value\": \"x\"", "\"Value1\": 1.5",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\\",
+    "\\u0000",
+    "\\ud800",
+    "null",
+    "true",
+    "-0",
+    "1e999",
+    "18446744073709551616",
+    "\"RoleName\": \"SMS Software Update Point\"",
+    "\"RoleName\": \"SMS Site System\"",
+    "\"ComponentName\": \"SMS_WSUS_CONFIGURATION_MANAGER\"",
+    "\"SiteCode\": \"PS1\"",
+    "\"NetworkOSPath\": \"\\\\\\\\\"",
+    "\"NetworkOSPath\": null",
+    "\"ItemName\": \"]\\\\\\\\\"",
+    "\"Props\": [",
+    "\"Props\": {}",
+    "{\"PropertyName\": \"WSUSIISPort\", \"Value\": 8530}",
+    "{\"PropertyName\": null}",
+    "{\"PropertyName\": \"ProxyPassword\", \"Value2\": \"hunter2\"}",
+    "\"value\": [",
+    "\"ReportingSiteCode\": \"\"",
+    "\"Value\": \"x\"",
+    "\"Value1\": 1.5",
 ];
 
 const XML_TOKENS: &[&str] = &[
-    "<", ">", "</", "/>", "=", "\"", "'", "&", "&amp;", "&lt;", "&#0;", "&#x110000;", "&x;",
-    "<!DOCTYPE c [<!ENTITY x \"xx\">]>", "<!ENTITY y SYSTEM \"file:///etc/passwd\">",
-    "<![CDATA[", "]]>", "<!--", "-->", "<?xml version=\"1.0\"?>", "<configuration>",
-    "</configuration>", "<system.applicationHost>", "<sites>", "<site name=\"WSUS Administration\">",
+    "<",
+    ">",
+    "</",
+    "/>",
+    "=",
+    "\"",
+    "'",
+    "&",
+    "&amp;",
+    "&lt;",
+    "&#0;",
+    "&#x110000;",
+    "&x;",
+    "<!DOCTYPE c [<!ENTITY x \"xx\">]>",
+    "<!ENTITY y SYSTEM \"file:///etc/passwd\">",
+    "<![CDATA[",
+    "]]>",
+    "<!--",
+    "-->",
+    "<?xml version=\"1.0\"?>",
+    "<configuration>",
+    "</configuration>",
+    "<system.applicationHost>",
+    "<sites>",
+    "<site name=\"WSUS Administration\">",
     "<binding protocol=\"https\" bindingInformation=\"*:8531:\" />",
     "<binding protocol=\"http\" bindingInformation=\"[::1]:x:\" />",
     "<location path=\"WSUS Administration/ClientWebService\">",
-    "<access sslFlags=\"Ssl, Ssl128\" />", "<add name=\"WsusPool\">",
-    "<periodicRestart privateMemory=\"-5\" />", "xmlns:a=\"u\"", "a:b",
+    "<access sslFlags=\"Ssl, Ssl128\" />",
+    "<add name=\"WsusPool\">",
+    "<periodicRestart privateMemory=\"-5\" />",
+    "xmlns:a=\"u\"",
+    "a:b",
 ];
 
 const REG_TOKENS: &[&str] = &[
-    "Windows Registry Editor Version 5.00\r\n", "REGEDIT4\r\n",
+    "Windows Registry Editor Version 5.00\r\n",
+    "REGEDIT4\r\n",
     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup]\r\n",
     "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup]\r\n",
-    "\"PortNumber\"=", "\"UsingSSL\"=", "\"ContentDir\"=", "\"ServerCertificateName\"=",
-    "\"ProxyPassword\"=\"hunter2\"\r\n", "dword:", "dword:ffffffff", "dword:123456789",
-    "hex:", "hex(2):", "hex(7):", "hex(b):", "hex(4):01,02", "hex(", "00,", "ff,", "\\\r\n  ",
-    "\"", "\\\"", "\\\\", "=", "-", "@=", ";", "\r\n", "\n", "[", "]",
+    "\"PortNumber\"=",
+    "\"UsingSSL\"=",
+    "\"ContentDir\"=",
+    "\"ServerCertificateName\"=",
+    "\"ProxyPassword\"=\"hunter2\"\r\n",
+    "dword:",
+    "dword:ffffffff",
+    "dword:123456789",
+    "hex:",
+    "hex(2):",
+    "hex(7):",
+    "hex(b):",
+    "hex(4):01,02",
+    "hex(",
+    "00,",
+    "ff,",
+    "\\\r\n  ",
+    "\"",
+    "\\\"",
+    "\\\\",
+    "=",
+    "-",
+    "@=",
+    ";",
+    "\r\n",
+    "\n",
+    "[",
+    "]",
 ];
 
 #[test]
@@ -266,4 +373,149 @@ fn import_file_on_mutated_files_never_panics() {
         })
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+}
+
+// ---- Hand-made hostile settings files (tests/fixtures/hostile, see its README) ----
+
+fn hostile(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/hostile")
+        .join(name)
+}
+
+/// Run on a thread with a 2 MiB stack (what Rust gives spawned and rayon threads, a quarter of
+/// the main thread's), so a recursion that only fits in 8 MiB shows up here too.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("thread panicked or overflowed its stack")
+}
+
+#[test]
+fn reg_truncated_inside_a_string_keeps_the_values_before_the_cut() {
+    let (facts, warnings) =
+        import_file(&hostile("truncated-mid-string.reg")).expect("truncated .reg still imports");
+    assert_eq!(
+        facts.get("config.wsus.port").map(|f| f.value.to_string()),
+        Some("8530".to_string())
+    );
+    assert_eq!(
+        facts
+            .get("config.wsus.cert_name")
+            .map(|f| f.value.to_string()),
+        Some("sup01.contoso.com".to_string())
+    );
+    assert!(facts.get("config.wsus.content_dir").is_none());
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.message.contains("line 7") && w.message.contains("not closed")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn reg_with_an_odd_byte_count_imports_what_is_whole() {
+    let (facts, _) = import_file(&hostile("odd-length.reg")).expect("odd-length .reg imports");
+    assert_eq!(
+        facts
+            .get("config.wsus.sql_server")
+            .map(|f| f.value.to_string()),
+        Some("CM01.contoso.com".to_string())
+    );
+    assert_eq!(
+        facts.get("config.wsus.port").and_then(|f| f.value.as_int()),
+        Some(8530)
+    );
+}
+
+#[test]
+fn xml_entity_expansion_and_external_entities_are_refused() {
+    for name in ["billion-laughs.config", "external-entity.config"] {
+        let path = hostile(name);
+        let e =
+            on_small_stack(move || import_file(&path).map(|_| ())).expect_err("a DTD is refused");
+        assert!(e.file.ends_with(name), "{e}");
+        assert!(e.message.contains("invalid XML"), "{e}");
+        assert!(e.message.to_lowercase().contains("dtd"), "{e}");
+        // /etc/passwd was not read into the message.
+        assert!(!e.to_string().contains("root:"), "{e}");
+    }
+}
+
+#[test]
+fn json_nested_100k_deep_is_an_error_not_a_stack_overflow() {
+    let path = hostile("deep-nesting.json");
+    let e = on_small_stack(move || import_file(&path).map(|_| ())).expect_err("too deep");
+    assert!(e.file.ends_with("deep-nesting.json"), "{e}");
+    assert!(e.message.contains("recursion limit"), "{e}");
+}
+
+fn import_on_small_stack(name: &'static str, text: String) -> Result<usize, String> {
+    on_small_stack(move || {
+        import_text(Path::new(name), name, &text)
+            .map(|(f, _)| f.len())
+            .map_err(|e| e.to_string())
+    })
+}
+
+#[test]
+fn toml_nested_100k_deep_is_an_error_not_a_stack_overflow() {
+    let arrays = format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let tables = format!("x = {}{}\n", "{a=".repeat(50_000), "}".repeat(50_000));
+    for text in [arrays, tables] {
+        let e = import_on_small_stack("supdiag.toml", text).expect_err("too deep");
+        assert!(e.starts_with("supdiag.toml:1: "), "{e}");
+        assert!(e.contains("recursion limit"), "{e}");
+    }
+}
+
+#[test]
+fn xml_nested_100k_deep_does_not_overflow_the_stack() {
+    let xml = format!(
+        "<configuration>{}{}</configuration>",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    );
+    // Well formed, nothing of ours in it: an error saying so, or no facts; never a crash.
+    match import_on_small_stack("applicationHost.config", xml) {
+        Ok(n) => assert_eq!(n, 0),
+        Err(e) => assert!(e.starts_with("applicationHost.config"), "{e}"),
+    }
+}
+
+#[test]
+fn toml_typo_and_wrong_type_name_file_line_and_key() {
+    let e = import_file(&hostile("typo.toml")).expect_err("typo");
+    assert!(e.file.ends_with("typo.toml"), "{e}");
+    assert_eq!(e.line, Some(9));
+    assert!(e.message.contains("`http_prot`"), "{e}");
+    assert!(e.message.contains("did you mean `http_port`"), "{e}");
+
+    let e = import_file(&hostile("wrong-type.toml")).expect_err("wrong type");
+    assert!(e.file.ends_with("wrong-type.toml"), "{e}");
+    assert_eq!(e.line, Some(4));
+    assert!(e.message.contains("`https_port`"), "{e}");
+}
+
+#[test]
+fn a_settings_file_over_the_size_cap_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("supdiag.toml");
+    let f = std::fs::File::create(&path).expect("create");
+    // A sparse 50 MB file: refused from its size, so memory stays small whatever its content.
+    f.set_len(50 * 1024 * 1024).expect("set_len");
+    let e = import_file(&path).expect_err("too big");
+    assert!(e.message.contains("too big"), "{e}");
+    assert!(
+        e.message
+            .contains(&supdiag::settings::MAX_SETTINGS_BYTES.to_string()),
+        "{e}"
+    );
+    assert!(e
+        .to_string()
+        .starts_with(&path.to_string_lossy().to_string()));
 }

@@ -45,8 +45,76 @@ fn hosts_wsus(site: Node<'_, '_>) -> bool {
     })
 }
 
+/// Deepest element nesting accepted. roxmltree recurses once per level with no limit of its own,
+/// so a hostile file of 100,000 nested elements would overflow the stack; a real
+/// applicationHost.config nests about ten deep.
+pub const MAX_XML_DEPTH: usize = 256;
+
+/// Byte offset of the first element start tag nested deeper than `max`, found by a light scan
+/// that skips comments, CDATA, processing instructions, declarations and quoted attribute values.
+/// Malformed text ends the scan: the XML parser reports it.
+fn too_deep_at(text: &str, max: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let find = |from: usize, pat: &[u8]| {
+        b.get(from..)
+            .and_then(|rest| rest.windows(pat.len()).position(|w| w == pat))
+            .map(|p| from + p + pat.len())
+    };
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while let Some(p) = memchr::memchr(b'<', b.get(i..)?) {
+        let at = i + p;
+        let rest = &b[at..];
+        i = if rest.starts_with(b"<!--") {
+            find(at + 4, b"-->")?
+        } else if rest.starts_with(b"<![CDATA[") {
+            find(at + 9, b"]]>")?
+        } else if rest.starts_with(b"<?") {
+            find(at + 2, b"?>")?
+        } else if rest.starts_with(b"<!") {
+            find(at + 2, b">")?
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            find(at + 2, b">")?
+        } else {
+            // Start tag: find its `>` outside quoted attribute values.
+            let mut j = at + 1;
+            let mut quote = None;
+            loop {
+                let c = *b.get(j)?;
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == b'"' || c == b'\'' => quote = Some(c),
+                    None if c == b'>' => break,
+                    None => {}
+                }
+                j += 1;
+            }
+            if b.get(j.wrapping_sub(1)) != Some(&b'/') {
+                depth += 1;
+                if depth > max {
+                    return Some(at);
+                }
+            }
+            j + 1
+        };
+    }
+    None
+}
+
 pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsError> {
     let text = text.trim_start_matches('\u{feff}');
+    if let Some(at) = too_deep_at(text, MAX_XML_DEPTH) {
+        let line = text.get(..at).map_or(1, |h| h.matches('\n').count() + 1);
+        return Err(SettingsError::at(
+            file,
+            line,
+            format!(
+                "elements nested more than {MAX_XML_DEPTH} deep; not an applicationHost.config"
+            ),
+        ));
+    }
     let opts = ParsingOptions {
         allow_dtd: false,
         nodes_limit: 2_000_000,
@@ -192,4 +260,39 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_scan() {
+        let nest = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+        assert_eq!(too_deep_at(&nest(3), 3), None);
+        assert_eq!(too_deep_at(&nest(4), 3), Some(9));
+        // Siblings, self-closing tags, closing tags, comments, CDATA, PIs and quoted `>` / `/>`
+        // do not add depth.
+        let flat = format!(
+            "<?xml version=\"1.0\"?><r>{}</r>",
+            "<b x=\"a>b/>\" y='>'/><c></c><!-- <d><d><d> --><![CDATA[<e><e>]]><?p <f>?>".repeat(50)
+        );
+        assert_eq!(too_deep_at(&flat, 2), None);
+        // Unterminated markup ends the scan without a verdict.
+        assert_eq!(too_deep_at("<a><b x=\"unclosed", 1), None);
+        assert_eq!(too_deep_at("<a><!-- never closed <b><c>", 1), None);
+    }
+
+    #[test]
+    fn a_deeply_nested_file_is_an_error_naming_the_line() {
+        let xml = format!(
+            "<configuration>\n{}{}</configuration>",
+            "<a>".repeat(100_000),
+            "</a>".repeat(100_000)
+        );
+        let mut sink = Sink::new("applicationHost.config");
+        let e = import("applicationHost.config", &xml, &mut sink).expect_err("too deep");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("nested more than 256 deep"), "{e}");
+    }
 }

@@ -143,6 +143,10 @@ pub fn detect(path: &Path, text: &str) -> Option<SettingsKind> {
     {
         return Some(SettingsKind::RegExport);
     }
+    // A .json is JSON even when it starts like a TOML table array (`[[`).
+    if name.ends_with(".json") {
+        return Some(SettingsKind::CmJson);
+    }
     if t.starts_with('{') || t.starts_with('[') && !t.starts_with("[[") && head.contains('"') {
         let looks_cm = [
             "RoleName",

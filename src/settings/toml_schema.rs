@@ -235,7 +235,12 @@ fn explain(file: &str, text: &str, e: &toml::de::Error) -> SettingsError {
     let mut msg = e.message().trim().to_string();
     if msg.is_empty() {
         // toml gives no message for some bad characters (a NUL in a comment, for one).
-        let col = offset - text.get(..offset).and_then(|h| h.rfind('\n')).map_or(0, |n| n + 1) + 1;
+        let col = offset
+            - text
+                .get(..offset)
+                .and_then(|h| h.rfind('\n'))
+                .map_or(0, |n| n + 1)
+            + 1;
         let found = text
             .get(offset..)
             .and_then(|t| t.chars().next())
