@@ -9,6 +9,7 @@ pub mod codes;
 pub mod event;
 pub mod facts;
 pub mod parse;
+pub mod precheck;
 pub mod probe;
 pub mod report;
 pub mod rules;

@@ -1,5 +1,6 @@
 //! Renderers: the only code that prints (terminal, json, ndjson, markdown, html).
 
+pub mod checklist;
 pub mod escape;
 pub mod json;
 pub mod view;
@@ -30,6 +31,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub sync_runs: Vec<serde_json::Value>,
     pub summary: Summary,
+    /// `precheck` checklist lines (pass/warn/fail/info/skipped); omitted by other commands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::precheck::Check>,
 }
 
 impl Report {
