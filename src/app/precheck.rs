@@ -29,6 +29,7 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
         // clap fills the default; only a different value is an explicit choice.
         sync_endpoint: (a.sync_endpoint != DEFAULT_SYNC_ENDPOINT).then(|| a.sync_endpoint.clone()),
     };
+    plan::validate_args(&probe_args)?;
     let opts = if a.probe {
         Some(ProbeOptions::new(a.timeout, a.ca.as_deref())?)
     } else {

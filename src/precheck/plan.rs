@@ -78,6 +78,17 @@ fn endpoint_from_url(url: &str, origin: &str) -> Result<Endpoint, ProbeError> {
     Ok(Endpoint { host, port, tls })
 }
 
+/// Check `--proxy` and `--sync-endpoint` alone, before settings are read.
+pub fn validate_args(args: &ProbeArgs) -> Result<(), ProbeError> {
+    if let Some(p) = &args.proxy {
+        ProxyUrl::parse(p, "--proxy")?;
+    }
+    if let Some(e) = &args.sync_endpoint {
+        parse_host_port(e, 443, "--sync-endpoint")?;
+    }
+    Ok(())
+}
+
 /// Build the plan; errors name the bad value and where it came from.
 pub fn build(facts: &FactStore, args: &ProbeArgs) -> Result<ProbePlan, ProbeError> {
     let h = Hierarchy::new(facts);

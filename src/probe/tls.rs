@@ -274,7 +274,10 @@ fn why_untrusted(e: &rustls::Error) -> (Option<bool>, String) {
                 Some(false),
                 "issuer not trusted: the chain does not lead to a trusted root (install the CA on clients, or pass --ca)".into(),
             ),
-            CertificateError::BadSignature => (Some(false), "bad certificate signature".into()),
+            CertificateError::BadSignature => (
+                Some(false),
+                "the certificate's signature does not verify against the trusted CA of that name (a different CA with the same name?)".into(),
+            ),
             // WebPKI checks the name after the chain: a name error means the chain was fine.
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 (Some(true), "certificate does not name this server".into())
