@@ -118,7 +118,7 @@ fn sup_probes_http_and_https_like_clients() {
         sync_endpoint: Some(format!("localhost:{}", closed.port())),
     };
     let plan = plan::build(&facts, &args).expect("plan");
-    let results = plan::run(&plan, &opts(&ca));
+    let results: Vec<ProbeResult> = plan::run(&plan, &opts(&ca)).into_iter().map(|p| p.result).collect();
     probe::add_facts(&mut facts, &results);
 
     let get = |k: &str| facts.get(k).map(|f| f.value.clone());
@@ -162,7 +162,7 @@ fn sup_with_closed_ports_and_missing_vdir() {
         sync_endpoint: Some(format!("localhost:{}", closed.port())),
     };
     let plan = plan::build(&facts, &args).expect("plan");
-    let results = plan::run(&plan, &opts(&ca));
+    let results: Vec<ProbeResult> = plan::run(&plan, &opts(&ca)).into_iter().map(|p| p.result).collect();
     let tcp_https = results
         .iter()
         .find(|r| r.step == Step::Tcp && r.target.ends_with(&format!(":{}", closed.port())))

@@ -54,9 +54,10 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
     let mut checks = static_checks(&facts);
     if let Some(opts) = opts {
         let plan = plan::build(&facts, &probe_args)?;
-        let results = plan::run(&plan, &opts);
+        let probed = plan::run(&plan, &opts);
+        let results: Vec<probe::ProbeResult> = probed.iter().map(|p| p.result.clone()).collect();
         probe::add_facts(&mut facts, &results);
-        checks.extend(plan::to_checks(&results));
+        checks.extend(plan::to_checks(&probed));
     }
 
     let mut report = Report {

@@ -145,22 +145,44 @@ fn settings_proxy(h: &Hierarchy<'_>) -> Result<Result<ProxyUrl, String>, ProbeEr
     ProxyUrl::from_parts(&name, port, account.as_deref(), &origin(h.facts, &nk)).map(Ok)
 }
 
+/// What a probe result was part of: a SUP's client-facing checks, or one of the two internet
+/// reachability checks (whose DNS/TCP sub-steps belong to them, not to the SUP checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Sup,
+    InternetDirect,
+    InternetProxy,
+}
+
+/// A probe result with its group.
+#[derive(Clone, Debug)]
+pub struct Probed {
+    pub group: Group,
+    pub result: ProbeResult,
+}
+
 /// Run the plan, in order: per SUP DNS, TCP, TLS, HTTP; then internet direct and via proxy.
-pub fn run(plan: &ProbePlan, opts: &ProbeOptions) -> Vec<ProbeResult> {
-    let mut out = Vec::new();
+pub fn run(plan: &ProbePlan, opts: &ProbeOptions) -> Vec<Probed> {
+    let mut sup_results = Vec::new();
     let strict = tls::strict_config(&opts.roots);
     for sup in &plan.sups {
-        probe_sup(sup, opts, strict.as_ref().ok(), &mut out);
+        probe_sup(sup, opts, strict.as_ref().ok(), &mut sup_results);
     }
+    let tag = |group: Group, v: Vec<ProbeResult>| v.into_iter().map(move |result| Probed { group, result });
+    let mut out: Vec<Probed> = tag(Group::Sup, sup_results).collect();
     match &plan.endpoint {
         Ok(ep) => {
-            out.extend(internet::direct(ep, opts));
-            match &plan.proxy {
-                Ok(px) => out.extend(internet::via_proxy(ep, px, opts)),
-                Err(why) => out.push(ProbeResult::skipped(Step::ProxyConnect, ep.target(), why.clone())),
-            }
+            out.extend(tag(Group::InternetDirect, internet::direct(ep, opts)));
+            let px = match &plan.proxy {
+                Ok(px) => internet::via_proxy(ep, px, opts),
+                Err(why) => vec![ProbeResult::skipped(Step::ProxyConnect, ep.target(), why.clone())],
+            };
+            out.extend(tag(Group::InternetProxy, px));
         }
-        Err(why) => out.push(ProbeResult::skipped(Step::InternetDirect, "sync endpoint", why.clone())),
+        Err(why) => out.extend(tag(
+            Group::InternetDirect,
+            vec![ProbeResult::skipped(Step::InternetDirect, "sync endpoint", why.clone())],
+        )),
     }
     out
 }
@@ -247,22 +269,25 @@ fn probe_sup(
     }
 }
 
-/// Checklist lines for probe results. A failed direct internet probe is expected (info) when
-/// the proxy probe succeeded: sync then goes through the proxy.
-pub fn to_checks(results: &[ProbeResult]) -> Vec<Check> {
-    let proxy_ok = results
+/// Checklist lines for probe results. Failures on the direct route are expected (info) when
+/// the proxy route works: sync then goes through the proxy.
+pub fn to_checks(probed: &[Probed]) -> Vec<Check> {
+    let proxy_ok = probed.iter().any(|p| {
+        p.result.step == Step::ProxyConnect && p.result.outcome == Outcome::Ok
+    });
+    probed
         .iter()
-        .any(|r| r.step == Step::ProxyConnect && r.outcome == Outcome::Ok);
-    results
-        .iter()
-        .map(|r| {
-            let id = match r.step {
-                Step::Dns => "precheck_probe_dns",
-                Step::Tcp => "precheck_probe_tcp",
-                Step::Tls => "precheck_probe_tls",
-                Step::Http => "precheck_probe_http",
-                Step::InternetDirect => "precheck_probe_internet_direct",
-                Step::ProxyConnect => "precheck_probe_internet_proxy",
+        .map(|p| {
+            let r = &p.result;
+            let id = match (p.group, r.step) {
+                (Group::InternetDirect, _) => "precheck_probe_internet_direct",
+                (Group::InternetProxy, _) => "precheck_probe_internet_proxy",
+                (Group::Sup, Step::Dns) => "precheck_probe_dns",
+                (Group::Sup, Step::Tcp) => "precheck_probe_tcp",
+                (Group::Sup, Step::Tls) => "precheck_probe_tls",
+                (Group::Sup, Step::Http) => "precheck_probe_http",
+                (Group::Sup, Step::InternetDirect) => "precheck_probe_internet_direct",
+                (Group::Sup, Step::ProxyConnect) => "precheck_probe_internet_proxy",
             };
             let mut status = match r.outcome {
                 Outcome::Ok => CheckStatus::Pass,
@@ -271,7 +296,7 @@ pub fn to_checks(results: &[ProbeResult]) -> Vec<Check> {
                 Outcome::Skipped => CheckStatus::Skipped,
             };
             let mut detail = r.detail.clone();
-            if r.step == Step::InternetDirect && status == CheckStatus::Fail && proxy_ok {
+            if p.group == Group::InternetDirect && status == CheckStatus::Fail && proxy_ok {
                 status = CheckStatus::Info;
                 detail.push_str(" (expected: the proxy works, sync goes through it)");
             }
@@ -336,13 +361,18 @@ mod tests {
 
     #[test]
     fn direct_failure_is_info_when_proxy_works() {
+        let p = |group, result| Probed { group, result };
         let results = vec![
-            ProbeResult::new(Step::InternetDirect, "sws:443", Outcome::Fail, "blocked".into()),
-            ProbeResult::new(Step::ProxyConnect, "sws:443 via p", Outcome::Ok, "tunnel".into()),
+            p(Group::Sup, ProbeResult::new(Step::Tcp, "sup:8530", Outcome::Fail, "refused".into())),
+            p(Group::InternetDirect, ProbeResult::new(Step::Tcp, "sws:443", Outcome::Fail, "timeout".into())),
+            p(Group::InternetDirect, ProbeResult::new(Step::InternetDirect, "sws:443", Outcome::Fail, "blocked".into())),
+            p(Group::InternetProxy, ProbeResult::new(Step::ProxyConnect, "sws:443 via p", Outcome::Ok, "tunnel".into())),
         ];
         let checks = to_checks(&results);
-        assert_eq!(checks[0].status, CheckStatus::Info);
-        assert_eq!(checks[0].id, "precheck_probe_internet_direct");
-        assert_eq!(checks[1].status, CheckStatus::Pass);
+        assert_eq!((checks[0].id.as_str(), checks[0].status), ("precheck_probe_tcp", CheckStatus::Fail));
+        assert_eq!((checks[1].id.as_str(), checks[1].status), ("precheck_probe_internet_direct", CheckStatus::Info));
+        assert_eq!(checks[2].status, CheckStatus::Info);
+        assert_eq!(checks[2].step, Some("internet_direct"));
+        assert_eq!((checks[3].id.as_str(), checks[3].status), ("precheck_probe_internet_proxy", CheckStatus::Pass));
     }
 }
