@@ -25,18 +25,22 @@ fn settings_file() -> tempfile::NamedTempFile {
 
 #[test]
 fn no_settings_is_exit_2_with_next_step() {
-    supdiag()
-        .arg("precheck")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--settings").and(predicate::str::contains("init-settings")));
+    supdiag().arg("precheck").assert().code(2).stderr(
+        predicate::str::contains("--settings").and(predicate::str::contains("init-settings")),
+    );
 }
 
 #[test]
 fn bad_proxy_is_exit_2_and_masks_password() {
     let s = settings_file();
     supdiag()
-        .args(["precheck", "--probe", "--proxy", "http://admin:VerySecret1@proxy.contoso.com:99999", "--settings"])
+        .args([
+            "precheck",
+            "--probe",
+            "--proxy",
+            "http://admin:VerySecret1@proxy.contoso.com:99999",
+            "--settings",
+        ])
         .arg(s.path())
         .assert()
         .code(2)
@@ -51,7 +55,13 @@ fn bad_proxy_is_exit_2_and_masks_password() {
 fn bad_endpoint_and_timeout_are_exit_2() {
     let s = settings_file();
     supdiag()
-        .args(["precheck", "--probe", "--sync-endpoint", "bad host:443", "--settings"])
+        .args([
+            "precheck",
+            "--probe",
+            "--sync-endpoint",
+            "bad host:443",
+            "--settings",
+        ])
         .arg(s.path())
         .assert()
         .code(2)
@@ -92,7 +102,10 @@ fn probe_json_direct_ok_proxy_407_no_password() {
         .arg("--ca")
         .arg(ca.path())
         .args(["--sync-endpoint", &format!("localhost:{}", endpoint.port())])
-        .args(["--proxy", &format!("http://svc:Hunter2pw@127.0.0.1:{}", proxy.port())])
+        .args([
+            "--proxy",
+            &format!("http://svc:Hunter2pw@127.0.0.1:{}", proxy.port()),
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -106,15 +119,22 @@ fn probe_json_direct_ok_proxy_407_no_password() {
     let find = |id: &str| {
         checks
             .iter()
-            .filter(|c| c["id"] == id)
-            .next_back()
+            .rfind(|c| c["id"] == id)
             .unwrap_or_else(|| panic!("no {id} in {text}"))
     };
     assert_eq!(find("precheck_probe_internet_direct")["status"], "pass");
     let px = find("precheck_probe_internet_proxy");
     assert_eq!(px["status"], "fail");
-    assert!(px["detail"].as_str().is_some_and(|d| d.contains("407")), "{px}");
-    assert!(px["target"].as_str().is_some_and(|t| t.contains("svc:***@127.0.0.1")), "{px}");
+    assert!(
+        px["detail"].as_str().is_some_and(|d| d.contains("407")),
+        "{px}"
+    );
+    assert!(
+        px["target"]
+            .as_str()
+            .is_some_and(|t| t.contains("svc:***@127.0.0.1")),
+        "{px}"
+    );
     assert!(px["duration_ms"].is_u64());
     let findings = v["findings"].as_array().expect("findings");
     let f = findings
@@ -122,7 +142,9 @@ fn probe_json_direct_ok_proxy_407_no_password() {
         .find(|f| f["rule_id"] == "precheck_probe_internet_proxy")
         .expect("proxy finding");
     assert_eq!(f["severity"], "error");
-    assert!(f["fix"].as_str().is_some_and(|x| x.contains("proxy account")));
+    assert!(f["fix"]
+        .as_str()
+        .is_some_and(|x| x.contains("proxy account")));
     assert_eq!(v["summary"]["error"], 1);
 }
 
@@ -133,7 +155,16 @@ fn probe_terminal_checklist_and_fail_on_never() {
     let proxy = proxy_server(200);
     let s = settings_file();
     supdiag()
-        .args(["precheck", "--probe", "--timeout", "2", "--color", "never", "--fail-on", "never"])
+        .args([
+            "precheck",
+            "--probe",
+            "--timeout",
+            "2",
+            "--color",
+            "never",
+            "--fail-on",
+            "never",
+        ])
         .arg("--settings")
         .arg(s.path())
         .arg("--ca")

@@ -22,7 +22,11 @@ fn localhost() -> Host {
     Host::parse("localhost", "test").expect("valid")
 }
 
-fn tls_probe(ca: &Ca, addr: std::net::SocketAddr, o: &ProbeOptions) -> (ProbeResult, tls::TlsReport) {
+fn tls_probe(
+    ca: &Ca,
+    addr: std::net::SocketAddr,
+    o: &ProbeOptions,
+) -> (ProbeResult, tls::TlsReport) {
     let _ = ca;
     let (r, s) = tcp::probe("t", &[addr], Duration::from_secs(2));
     assert_eq!(r.outcome, Outcome::Ok, "{}", r.detail);
@@ -30,7 +34,10 @@ fn tls_probe(ca: &Ca, addr: std::net::SocketAddr, o: &ProbeOptions) -> (ProbeRes
 }
 
 fn fact(r: &ProbeResult, suffix: &str) -> Option<Value> {
-    r.facts.iter().find(|(k, _)| k.ends_with(suffix)).map(|(_, v)| v.clone())
+    r.facts
+        .iter()
+        .find(|(k, _)| k.ends_with(suffix))
+        .map(|(_, v)| v.clone())
 }
 
 #[test]
@@ -56,8 +63,16 @@ fn tls_wrong_name_says_why() {
     let (r, rep) = tls_probe(&ca, addr, &opts(&ca));
     assert_eq!(r.outcome, Outcome::Fail);
     assert_eq!(rep.name_ok, Some(false));
-    assert_eq!(rep.trusted, Some(true), "chain is fine, only the name is wrong");
-    assert!(r.detail.contains("wsus.contoso.com, not localhost"), "{}", r.detail);
+    assert_eq!(
+        rep.trusted,
+        Some(true),
+        "chain is fine, only the name is wrong"
+    );
+    assert!(
+        r.detail.contains("wsus.contoso.com, not localhost"),
+        "{}",
+        r.detail
+    );
     assert_eq!(fact(&r, "].ok"), Some(Value::Bool(false)));
 }
 
@@ -101,7 +116,11 @@ fn sup_facts(http_port: u16, https_port: u16, require_ssl: bool) -> FactStore {
     let p = || Provenance::new("test.toml");
     f.insert("config.sup[localhost].site", "PS1", p());
     f.insert("config.sup[localhost].http_port", i64::from(http_port), p());
-    f.insert("config.sup[localhost].https_port", i64::from(https_port), p());
+    f.insert(
+        "config.sup[localhost].https_port",
+        i64::from(https_port),
+        p(),
+    );
     f.insert("config.sup[localhost].require_ssl", require_ssl, p());
     f
 }
@@ -118,35 +137,56 @@ fn sup_probes_http_and_https_like_clients() {
         sync_endpoint: Some(format!("localhost:{}", closed.port())),
     };
     let plan = plan::build(&facts, &args).expect("plan");
-    let results: Vec<ProbeResult> = plan::run(&plan, &opts(&ca)).into_iter().map(|p| p.result).collect();
+    let results: Vec<ProbeResult> = plan::run(&plan, &opts(&ca))
+        .into_iter()
+        .map(|p| p.result)
+        .collect();
     probe::add_facts(&mut facts, &results);
 
     let get = |k: &str| facts.get(k).map(|f| f.value.clone());
     let hp = http.port();
     let sp = https.port();
     assert_eq!(get("probe.dns[localhost].ok"), Some(Value::Bool(true)));
-    assert_eq!(get(&format!("probe.tcp[localhost:{hp}].ok")), Some(Value::Bool(true)));
-    assert_eq!(get(&format!("probe.tls[localhost:{sp}].name_ok")), Some(Value::Bool(true)));
     assert_eq!(
-        get(&format!("probe.http[https://localhost:{sp}/ClientWebService/wusserverversion.xml].status")),
+        get(&format!("probe.tcp[localhost:{hp}].ok")),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        get(&format!("probe.tls[localhost:{sp}].name_ok")),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        get(&format!(
+            "probe.http[https://localhost:{sp}/ClientWebService/wusserverversion.xml].status"
+        )),
         Some(Value::Int(200))
     );
     // SelfUpdate goes over plain HTTP even with SSL required.
     assert_eq!(
-        get(&format!("probe.http[http://localhost:{hp}/Selfupdate/wuident.cab].status")),
+        get(&format!(
+            "probe.http[http://localhost:{hp}/Selfupdate/wuident.cab].status"
+        )),
         Some(Value::Int(200))
     );
     assert_eq!(
-        get(&format!("probe.http[https://localhost:{sp}/SimpleAuthWebService/SimpleAuth.asmx].status")),
+        get(&format!(
+            "probe.http[https://localhost:{sp}/SimpleAuthWebService/SimpleAuth.asmx].status"
+        )),
         Some(Value::Int(401))
     );
     // The "internet" endpoint is a closed local port here.
     assert_eq!(get("probe.internet.direct_ok"), Some(Value::Bool(false)));
     let http_results: Vec<&ProbeResult> = results.iter().filter(|r| r.step == Step::Http).collect();
     assert_eq!(http_results.len(), 3);
-    assert!(http_results.iter().all(|r| r.outcome == Outcome::Ok), "{http_results:#?}");
+    assert!(
+        http_results.iter().all(|r| r.outcome == Outcome::Ok),
+        "{http_results:#?}"
+    );
     // The proxy probe is skipped with a reason, not silently dropped.
-    let px = results.iter().find(|r| r.step == Step::ProxyConnect).expect("proxy line");
+    let px = results
+        .iter()
+        .find(|r| r.step == Step::ProxyConnect)
+        .expect("proxy line");
     assert_eq!(px.outcome, Outcome::Skipped);
     assert!(px.detail.contains("no --proxy"), "{}", px.detail);
 }
@@ -162,7 +202,10 @@ fn sup_with_closed_ports_and_missing_vdir() {
         sync_endpoint: Some(format!("localhost:{}", closed.port())),
     };
     let plan = plan::build(&facts, &args).expect("plan");
-    let results: Vec<ProbeResult> = plan::run(&plan, &opts(&ca)).into_iter().map(|p| p.result).collect();
+    let results: Vec<ProbeResult> = plan::run(&plan, &opts(&ca))
+        .into_iter()
+        .map(|p| p.result)
+        .collect();
     let tcp_https = results
         .iter()
         .find(|r| r.step == Step::Tcp && r.target.ends_with(&format!(":{}", closed.port())))
@@ -170,11 +213,18 @@ fn sup_with_closed_ports_and_missing_vdir() {
     // SSL not required: a closed HTTPS port is a warning, not a failure.
     assert_eq!(tcp_https.outcome, Outcome::Warn, "{}", tcp_https.detail);
     assert!(tcp_https.detail.contains("refused"), "{}", tcp_https.detail);
-    let tls = results.iter().find(|r| r.step == Step::Tls).expect("tls line");
+    let tls = results
+        .iter()
+        .find(|r| r.step == Step::Tls)
+        .expect("tls line");
     assert_eq!(tls.outcome, Outcome::Skipped);
     let gets: Vec<&ProbeResult> = results.iter().filter(|r| r.step == Step::Http).collect();
     assert_eq!(gets.len(), 3);
-    assert!(gets.iter().all(|r| r.outcome == Outcome::Fail && r.detail.contains("vdir")), "{gets:#?}");
+    assert!(
+        gets.iter()
+            .all(|r| r.outcome == Outcome::Fail && r.detail.contains("vdir")),
+        "{gets:#?}"
+    );
 }
 
 #[test]
@@ -205,9 +255,8 @@ fn last_fact(results: &[ProbeResult], key: &str) -> Option<Value> {
     results
         .iter()
         .flat_map(|r| r.facts.iter())
-        .filter(|(k, _)| k == key)
+        .rfind(|(k, _)| k == key)
         .map(|(_, v)| v.clone())
-        .last()
 }
 
 #[test]
@@ -216,9 +265,15 @@ fn internet_direct_ok_and_closed() {
     let o = opts(&ca);
     let good = tls_server(ca.leaf(&["localhost"], false));
     let r = internet::direct(&endpoint(good), &o);
-    assert_eq!(last_fact(&r, "probe.internet.direct_ok"), Some(Value::Bool(true)));
+    assert_eq!(
+        last_fact(&r, "probe.internet.direct_ok"),
+        Some(Value::Bool(true))
+    );
     let r = internet::direct(&endpoint(closed_port()), &o);
-    assert_eq!(last_fact(&r, "probe.internet.direct_ok"), Some(Value::Bool(false)));
+    assert_eq!(
+        last_fact(&r, "probe.internet.direct_ok"),
+        Some(Value::Bool(false))
+    );
     let last = r.last().expect("verdict");
     assert_eq!(last.step, Step::InternetDirect);
     assert!(last.detail.contains("firewall"), "{}", last.detail);
@@ -234,27 +289,56 @@ fn proxy_connect_200_tunnels_and_verifies_tls() {
     let r = internet::via_proxy(&endpoint(target), &url, &o);
     let last = r.last().expect("verdict");
     assert_eq!(last.outcome, Outcome::Ok, "{}", last.detail);
-    assert_eq!(last_fact(&r, "probe.internet.proxy_ok"), Some(Value::Bool(true)));
-    assert_eq!(last_fact(&r, "probe.internet.proxy_status"), Some(Value::Int(200)));
+    assert_eq!(
+        last_fact(&r, "probe.internet.proxy_ok"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        last_fact(&r, "probe.internet.proxy_status"),
+        Some(Value::Int(200))
+    );
 }
 
 #[test]
 fn proxy_connect_407_sends_credentials_and_never_shows_password() {
     let ca = Ca::new();
     let (px, heads) = proxy_407_recording();
-    let url = ProxyUrl::parse(&format!("http://svc:Pa%40ss@127.0.0.1:{}", px.port()), "test").expect("url");
+    let url = ProxyUrl::parse(
+        &format!("http://svc:Pa%40ss@127.0.0.1:{}", px.port()),
+        "test",
+    )
+    .expect("url");
     let r = internet::via_proxy(&endpoint(closed_port()), &url, &opts(&ca));
     let last = r.last().expect("verdict");
     assert_eq!(last.outcome, Outcome::Fail);
-    assert_eq!(last_fact(&r, "probe.internet.proxy_status"), Some(Value::Int(407)));
-    assert_eq!(last_fact(&r, "probe.internet.proxy_ok"), Some(Value::Bool(false)));
-    assert!(last.detail.contains("account svc was refused"), "{}", last.detail);
+    assert_eq!(
+        last_fact(&r, "probe.internet.proxy_status"),
+        Some(Value::Int(407))
+    );
+    assert_eq!(
+        last_fact(&r, "probe.internet.proxy_ok"),
+        Some(Value::Bool(false))
+    );
+    assert!(
+        last.detail.contains("account svc was refused"),
+        "{}",
+        last.detail
+    );
     for x in &r {
-        assert!(!x.detail.contains("Pa@ss") && !x.target.contains("Pa@ss") && !x.target.contains("Pa%40ss"));
+        assert!(
+            !x.detail.contains("Pa@ss")
+                && !x.target.contains("Pa@ss")
+                && !x.target.contains("Pa%40ss")
+        );
     }
-    let head = heads.recv_timeout(Duration::from_secs(2)).expect("CONNECT seen");
+    let head = heads
+        .recv_timeout(Duration::from_secs(2))
+        .expect("CONNECT seen");
     // base64("svc:Pa@ss")
-    assert!(head.contains("Proxy-Authorization: Basic c3ZjOlBhQHNz"), "{head}");
+    assert!(
+        head.contains("Proxy-Authorization: Basic c3ZjOlBhQHNz"),
+        "{head}"
+    );
     assert!(head.starts_with("CONNECT localhost:"), "{head}");
 }
 
@@ -267,7 +351,10 @@ fn proxy_connect_502_cannot_reach() {
     let last = r.last().expect("verdict");
     assert_eq!(last.outcome, Outcome::Fail);
     assert!(last.detail.contains("cannot reach"), "{}", last.detail);
-    assert_eq!(last_fact(&r, "probe.internet.proxy_status"), Some(Value::Int(502)));
+    assert_eq!(
+        last_fact(&r, "probe.internet.proxy_status"),
+        Some(Value::Int(502))
+    );
 }
 
 #[test]
@@ -278,6 +365,10 @@ fn proxy_itself_unreachable() {
     let r = internet::via_proxy(&endpoint(closed_port()), &url, &opts(&ca));
     let last = r.last().expect("verdict");
     assert_eq!(last.step, Step::ProxyConnect);
-    assert!(last.detail.contains("cannot reach the proxy"), "{}", last.detail);
+    assert!(
+        last.detail.contains("cannot reach the proxy"),
+        "{}",
+        last.detail
+    );
     assert_eq!(last_fact(&r, "probe.internet.proxy_status"), None);
 }

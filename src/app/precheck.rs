@@ -17,7 +17,10 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
     if a.common.settings.is_empty() {
         bail!("precheck needs the settings of the hierarchy: pass --settings FILE (supdiag.toml, ConfigMgr JSON export, applicationHost.config or .reg export), or run `supdiag init-settings` to write a template");
     }
-    if !matches!(a.format, OutputFormat::Terminal | OutputFormat::Json | OutputFormat::Ndjson) {
+    if !matches!(
+        a.format,
+        OutputFormat::Terminal | OutputFormat::Json | OutputFormat::Ndjson
+    ) {
         bail!(
             "output format {:?} is not available for precheck (use terminal, json or ndjson)",
             a.format
@@ -34,7 +37,10 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
         Some(ProbeOptions::new(a.timeout, a.ca.as_deref())?)
     } else {
         if a.proxy.is_some() || a.ca.is_some() {
-            warn(a.common.quiet, "--proxy and --ca are only used with --probe");
+            warn(
+                a.common.quiet,
+                "--proxy and --ca are only used with --probe",
+            );
         }
         None
     };

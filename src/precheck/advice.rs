@@ -184,16 +184,13 @@ pub const ALL: &[Advice] = &[
 
 /// Advice for `id`; unknown ids get a neutral entry so a missing table row cannot crash.
 pub fn get(id: &str) -> Advice {
-    ALL.iter()
-        .find(|a| a.id == id)
-        .copied()
-        .unwrap_or(Advice {
-            id: "precheck_unknown",
-            title: "Pre-install check",
-            cause: "",
-            fix: "",
-            docs: &[],
-        })
+    ALL.iter().find(|a| a.id == id).copied().unwrap_or(Advice {
+        id: "precheck_unknown",
+        title: "Pre-install check",
+        cause: "",
+        fix: "",
+        docs: &[],
+    })
 }
 
 #[cfg(test)]
@@ -209,7 +206,11 @@ mod tests {
         assert_eq!(ids.len(), n, "duplicate ids");
         for a in ALL {
             assert!(a.id.starts_with("precheck_"), "{}", a.id);
-            assert!(!a.title.is_empty() && !a.cause.is_empty() && !a.fix.is_empty(), "{}", a.id);
+            assert!(
+                !a.title.is_empty() && !a.cause.is_empty() && !a.fix.is_empty(),
+                "{}",
+                a.id
+            );
         }
     }
 }

@@ -44,7 +44,12 @@ fn no_sites(id: &str) -> Check {
 }
 
 fn no_sups(id: &str) -> Check {
-    Check::new(id, S::Skipped, None, "no software update points in the settings (config.sups)")
+    Check::new(
+        id,
+        S::Skipped,
+        None,
+        "no software update points in the settings (config.sups)",
+    )
 }
 
 fn sup_missing_on_site(h: &Hierarchy<'_>) -> Vec<Check> {
@@ -98,8 +103,15 @@ fn install_order(h: &Hierarchy<'_>) -> Vec<Check> {
     for site in &h.sites {
         let Some(parent) = h.parent(site) else {
             if h.is_top(site).is_none() {
-                out.push(Check::new(ID, S::Skipped, Some(site), "parent site unknown (config.site[..].parent / top_level)")
-                    .keys([site_key(site, "parent")]));
+                out.push(
+                    Check::new(
+                        ID,
+                        S::Skipped,
+                        Some(site),
+                        "parent site unknown (config.site[..].parent / top_level)",
+                    )
+                    .keys([site_key(site, "parent")]),
+                );
             }
             continue;
         };
@@ -113,7 +125,10 @@ fn install_order(h: &Hierarchy<'_>) -> Vec<Check> {
                 ID,
                 S::Pass,
                 Some(site),
-                format!("parent site {parent} has a SUP ({})", parent_sups.join(", ")),
+                format!(
+                    "parent site {parent} has a SUP ({})",
+                    parent_sups.join(", ")
+                ),
             )
         } else if !h.is_described(&parent) && !h.sites.contains(&parent) {
             Check::new(
@@ -221,25 +236,57 @@ fn standalone_wsus(h: &Hierarchy<'_>) -> Vec<Check> {
 
 fn existing_wsus_upstream(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_existing_wsus_not_upstream";
-    let keys = ["config.sync.source".to_string(), "config.sync.upstream_url".to_string()];
+    let keys = [
+        "config.sync.source".to_string(),
+        "config.sync.upstream_url".to_string(),
+    ];
     let Some(source) = h.str("config.sync.source") else {
-        return vec![Check::new(ID, S::Skipped, None, "synchronization source unknown (config.sync.source)").keys(keys)];
+        return vec![Check::new(
+            ID,
+            S::Skipped,
+            None,
+            "synchronization source unknown (config.sync.source)",
+        )
+        .keys(keys)];
     };
     if source != "upstream" {
-        return vec![Check::new(ID, S::Pass, None, format!("top-level site syncs from {source}, no existing WSUS involved")).keys(keys)];
+        return vec![Check::new(
+            ID,
+            S::Pass,
+            None,
+            format!("top-level site syncs from {source}, no existing WSUS involved"),
+        )
+        .keys(keys)];
     }
     let Some(url) = h.str("config.sync.upstream_url").filter(|u| !u.is_empty()) else {
-        return vec![Check::new(ID, S::Fail, None, "source is an upstream data source but no upstream URL is set").keys(keys)];
+        return vec![Check::new(
+            ID,
+            S::Fail,
+            None,
+            "source is an upstream data source but no upstream URL is set",
+        )
+        .keys(keys)];
     };
     let Some(host) = url_host(&url) else {
-        return vec![Check::new(ID, S::Fail, None, format!("upstream URL {url:?} has no host")).keys(keys)];
+        return vec![Check::new(
+            ID,
+            S::Fail,
+            None,
+            format!("upstream URL {url:?} has no host"),
+        )
+        .keys(keys)];
     };
     let top_site = h.top_site();
     let c = match h.sups.iter().find(|s| **s == host) {
         Some(sup) => {
             let site = h.sup_site(sup).unwrap_or_else(|| "?".into());
             if top_site.as_deref() == Some(site.as_str()) {
-                Check::new(ID, S::Fail, Some(&url), format!("the top-level site would synchronize from its own SUP {sup}"))
+                Check::new(
+                    ID,
+                    S::Fail,
+                    Some(&url),
+                    format!("the top-level site would synchronize from its own SUP {sup}"),
+                )
             } else {
                 Check::new(
                     ID,
@@ -249,7 +296,14 @@ fn existing_wsus_upstream(h: &Hierarchy<'_>) -> Vec<Check> {
                 )
             }
         }
-        None => Check::new(ID, S::Pass, Some(&url), format!("existing WSUS {host} is the upstream source of the top-level site (supported)")),
+        None => Check::new(
+            ID,
+            S::Pass,
+            Some(&url),
+            format!(
+                "existing WSUS {host} is the upstream source of the top-level site (supported)"
+            ),
+        ),
     };
     vec![c.keys(keys)]
 }
@@ -264,38 +318,91 @@ fn replica_not_first(h: &Hierarchy<'_>) -> Vec<Check> {
     sites.sort();
     sites.dedup();
     for sup in h.sups.iter().filter(|s| h.sup_site(s).is_none()) {
-        out.push(Check::new(ID, S::Skipped, Some(sup), "site of this SUP unknown (config.sup[..].site)").keys([sup_key(sup, "site")]));
+        out.push(
+            Check::new(
+                ID,
+                S::Skipped,
+                Some(sup),
+                "site of this SUP unknown (config.sup[..].site)",
+            )
+            .keys([sup_key(sup, "site")]),
+        );
     }
     for site in sites {
         let sups = h.sups_at(&site);
         let keys: Vec<String> = sups.iter().map(|s| sup_key(s, "sync_source")).collect();
-        let flags: Vec<Option<bool>> = sups.iter().map(|s| h.bool(&sup_key(s, "sync_source"))).collect();
-        let sources: Vec<&String> = sups.iter().zip(&flags).filter(|(_, f)| **f == Some(true)).map(|(s, _)| s).collect();
+        let flags: Vec<Option<bool>> = sups
+            .iter()
+            .map(|s| h.bool(&sup_key(s, "sync_source")))
+            .collect();
+        let sources: Vec<&String> = sups
+            .iter()
+            .zip(&flags)
+            .filter(|(_, f)| **f == Some(true))
+            .map(|(s, _)| s)
+            .collect();
         let c = match (sups.len(), sources.len()) {
-            (1, _) if flags[0] != Some(false) => Check::new(ID, S::Pass, Some(&site), format!("{} is the only SUP and the sync source", sups[0])),
+            (1, _) if flags[0] != Some(false) => Check::new(
+                ID,
+                S::Pass,
+                Some(&site),
+                format!("{} is the only SUP and the sync source", sups[0]),
+            ),
             (_, 1) => Check::new(
                 ID,
                 S::Pass,
                 Some(&site),
-                format!("{} is the sync source; {} replica(s)", sources[0], sups.len() - 1),
+                format!(
+                    "{} is the sync source; {} replica(s)",
+                    sources[0],
+                    sups.len() - 1
+                ),
             ),
-            (_, 0) if flags.iter().all(Option::is_some) => Check::new(ID, S::Fail, Some(&site), "no SUP of this site is marked as synchronization source"),
-            (_, 0) => Check::new(ID, S::Skipped, Some(&site), "which SUP is the sync source is unknown (config.sup[..].sync_source)"),
+            (_, 0) if flags.iter().all(Option::is_some) => Check::new(
+                ID,
+                S::Fail,
+                Some(&site),
+                "no SUP of this site is marked as synchronization source",
+            ),
+            (_, 0) => Check::new(
+                ID,
+                S::Skipped,
+                Some(&site),
+                "which SUP is the sync source is unknown (config.sup[..].sync_source)",
+            ),
             (_, n) => Check::new(
                 ID,
                 S::Fail,
                 Some(&site),
-                format!("{n} SUPs claim to be the sync source ({}); only the first SUP of a site is", sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "{n} SUPs claim to be the sync source ({}); only the first SUP of a site is",
+                    sources
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
         };
         out.push(c.keys(keys));
     }
-    if let Some(seen) = h.str("observed.sync.source_server").map(|s| s.to_ascii_lowercase()) {
+    if let Some(seen) = h
+        .str("observed.sync.source_server")
+        .map(|s| s.to_ascii_lowercase())
+    {
         let is_source = h.bool(&sup_key(&seen, "sync_source"));
         if is_source == Some(false) {
             out.push(
-                Check::new(ID, S::Warn, Some(&seen), "the logs show sync running on a SUP the settings call a replica")
-                    .keys(["observed.sync.source_server".to_string(), sup_key(&seen, "sync_source")]),
+                Check::new(
+                    ID,
+                    S::Warn,
+                    Some(&seen),
+                    "the logs show sync running on a SUP the settings call a replica",
+                )
+                .keys([
+                    "observed.sync.source_server".to_string(),
+                    sup_key(&seen, "sync_source"),
+                ]),
             );
         }
     }
@@ -324,7 +431,9 @@ fn child_not_upstream(h: &Hierarchy<'_>) -> Vec<Check> {
         return vec![no_sites(ID)];
     }
     for site in &h.sites {
-        let Some(parent) = h.parent(site) else { continue };
+        let Some(parent) = h.parent(site) else {
+            continue;
+        };
         let mine = h.sups_at(site);
         if mine.is_empty() {
             continue;
@@ -347,7 +456,10 @@ fn child_not_upstream(h: &Hierarchy<'_>) -> Vec<Check> {
                 ID,
                 S::Pass,
                 Some(site),
-                format!("synchronizes from parent {parent}'s SUP {up}; allow {} -> {up} on {port}", mine.join(", ")),
+                format!(
+                    "synchronizes from parent {parent}'s SUP {up}; allow {} -> {up} on {port}",
+                    mine.join(", ")
+                ),
             )
             .keys([site_key(site, "parent")]),
         );
@@ -375,7 +487,11 @@ fn port_ssl_pairing(h: &Hierarchy<'_>) -> Vec<Check> {
     let top = h.top_sup();
     let mut out = Vec::new();
     for sup in &h.sups {
-        let (hk, sk, rk) = (sup_key(sup, "http_port"), sup_key(sup, "https_port"), sup_key(sup, "require_ssl"));
+        let (hk, sk, rk) = (
+            sup_key(sup, "http_port"),
+            sup_key(sup, "https_port"),
+            sup_key(sup, "require_ssl"),
+        );
         let (http, https, ssl) = (h.int(&hk), h.int(&sk), h.bool(&rk));
         let mut problems = Vec::new();
         let mut keys = vec![hk, sk, rk];
@@ -385,7 +501,15 @@ fn port_ssl_pairing(h: &Hierarchy<'_>) -> Vec<Check> {
                 expected_http_port(s)
             )),
             (None, _) => {
-                out.push(Check::new(ID, S::Skipped, Some(sup), "HTTP port unknown (config.sup[..].http_port)").keys(keys));
+                out.push(
+                    Check::new(
+                        ID,
+                        S::Skipped,
+                        Some(sup),
+                        "HTTP port unknown (config.sup[..].http_port)",
+                    )
+                    .keys(keys),
+                );
                 continue;
             }
             _ => {}
@@ -397,19 +521,28 @@ fn port_ssl_pairing(h: &Hierarchy<'_>) -> Vec<Check> {
         if top.as_deref() == Some(sup.as_str()) {
             let iis_http = h.int("config.iis.http_port");
             let iis_https = h.int("config.iis.https_port");
-            let site_name = h.str("config.iis.site_name").unwrap_or_else(|| "the WSUS site".into());
+            let site_name = h
+                .str("config.iis.site_name")
+                .unwrap_or_else(|| "the WSUS site".into());
             if let (Some(p), Some(i)) = (http, iis_http) {
                 if p != i {
-                    problems.push(format!("SUP HTTP port {p} but IIS binds {site_name} to {i}"));
+                    problems.push(format!(
+                        "SUP HTTP port {p} but IIS binds {site_name} to {i}"
+                    ));
                 }
             }
             if let (Some(s), Some(i)) = (https, iis_https) {
                 if s != i {
-                    problems.push(format!("SUP HTTPS port {s} but IIS binds {site_name} to {i}"));
+                    problems.push(format!(
+                        "SUP HTTPS port {s} but IIS binds {site_name} to {i}"
+                    ));
                 }
             }
-            if ssl == Some(true) && h.facts.contains("config.iis.site_name") && iis_https.is_none() {
-                problems.push(format!("'Require SSL' is on but {site_name} has no HTTPS binding"));
+            if ssl == Some(true) && h.facts.contains("config.iis.site_name") && iis_https.is_none()
+            {
+                problems.push(format!(
+                    "'Require SSL' is on but {site_name} has no HTTPS binding"
+                ));
             }
             if let (Some(p), Some(w)) = (http, h.int("config.wsus.port")) {
                 if p != w {
@@ -420,17 +553,33 @@ fn port_ssl_pairing(h: &Hierarchy<'_>) -> Vec<Check> {
                 if s && !w {
                     problems.push("'Require SSL' is on but WSUS is not configured for SSL (UsingSSL=0; run wsusutil configuressl)".into());
                 } else if !s && w {
-                    problems.push("WSUS is configured for SSL (UsingSSL=1) but the SUP does not require SSL".into());
+                    problems.push(
+                        "WSUS is configured for SSL (UsingSSL=1) but the SUP does not require SSL"
+                            .into(),
+                    );
                 }
             }
             if let Some(vdirs) = h.list("config.iis.ssl_vdirs") {
-                if vdirs.iter().any(|v| v.trim_matches('/').eq_ignore_ascii_case("selfupdate")) {
-                    problems.push("the SelfUpdate vdir requires SSL; it must stay reachable over plain HTTP".into());
+                if vdirs
+                    .iter()
+                    .any(|v| v.trim_matches('/').eq_ignore_ascii_case("selfupdate"))
+                {
+                    problems.push(
+                        "the SelfUpdate vdir requires SSL; it must stay reachable over plain HTTP"
+                            .into(),
+                    );
                 }
             }
             keys.extend(
-                ["config.iis.http_port", "config.iis.https_port", "config.iis.site_name", "config.wsus.port", "config.wsus.using_ssl", "config.iis.ssl_vdirs"]
-                    .map(String::from),
+                [
+                    "config.iis.http_port",
+                    "config.iis.https_port",
+                    "config.iis.site_name",
+                    "config.wsus.port",
+                    "config.wsus.using_ssl",
+                    "config.iis.ssl_vdirs",
+                ]
+                .map(String::from),
             );
         }
         let c = if problems.is_empty() {
@@ -440,7 +589,15 @@ fn port_ssl_pairing(h: &Hierarchy<'_>) -> Vec<Check> {
                 None => "SSL setting unknown",
             };
             let https_txt = https.map_or_else(|| "-".into(), |s| s.to_string());
-            Check::new(ID, S::Pass, Some(sup), format!("HTTP {} / HTTPS {https_txt}, {ssl_txt}", http.unwrap_or_default()))
+            Check::new(
+                ID,
+                S::Pass,
+                Some(sup),
+                format!(
+                    "HTTP {} / HTTPS {https_txt}, {ssl_txt}",
+                    http.unwrap_or_default()
+                ),
+            )
         } else {
             Check::new(ID, S::Fail, Some(sup), problems.join("; "))
         };
@@ -452,7 +609,12 @@ fn port_ssl_pairing(h: &Hierarchy<'_>) -> Vec<Check> {
 fn ssl_certificate_name(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_ssl_certificate_name";
     let Some(top) = h.top_sup() else {
-        return vec![Check::new(ID, S::Skipped, None, "the top-level sync-source SUP is not known from the settings")];
+        return vec![Check::new(
+            ID,
+            S::Skipped,
+            None,
+            "the top-level sync-source SUP is not known from the settings",
+        )];
     };
     let rk = sup_key(&top, "require_ssl");
     let keys = [rk.clone(), "config.wsus.cert_name".to_string()];
@@ -510,18 +672,36 @@ fn proxy_complete(h: &Hierarchy<'_>) -> Vec<Check> {
     }
     let mut out = Vec::new();
     for sup in &h.sups {
-        let (sk, ak) = (sup_key(sup, "use_proxy_for_sync"), sup_key(sup, "use_proxy_for_adr"));
+        let (sk, ak) = (
+            sup_key(sup, "use_proxy_for_sync"),
+            sup_key(sup, "use_proxy_for_adr"),
+        );
         let (nk, pk, ck, ek) = (
             proxy_key(sup, "name"),
             proxy_key(sup, "port"),
             proxy_key(sup, "account"),
             proxy_key(sup, "enabled"),
         );
-        let keys = [sk.clone(), ak.clone(), nk.clone(), pk.clone(), ck.clone(), ek.clone()];
+        let keys = [
+            sk.clone(),
+            ak.clone(),
+            nk.clone(),
+            pk.clone(),
+            ck.clone(),
+            ek.clone(),
+        ];
         let (sync, adr) = (h.bool(&sk), h.bool(&ak));
         let secondary = h.sup_site(sup).and_then(|s| h.role(&s)).as_deref() == Some("secondary");
         if sync.is_none() && adr.is_none() {
-            out.push(Check::new(ID, S::Skipped, Some(sup), "proxy options of the SUP unknown (use_proxy_for_sync / use_proxy_for_adr)").keys(keys));
+            out.push(
+                Check::new(
+                    ID,
+                    S::Skipped,
+                    Some(sup),
+                    "proxy options of the SUP unknown (use_proxy_for_sync / use_proxy_for_adr)",
+                )
+                .keys(keys),
+            );
             continue;
         }
         if sync != Some(true) && adr != Some(true) {
@@ -535,7 +715,9 @@ fn proxy_complete(h: &Hierarchy<'_>) -> Vec<Check> {
         }
         match h.int(&pk) {
             None => problems.push("no proxy port".into()),
-            Some(p) if !(1..=65535).contains(&p) => problems.push(format!("proxy port {p} is outside 1-65535")),
+            Some(p) if !(1..=65535).contains(&p) => {
+                problems.push(format!("proxy port {p} is outside 1-65535"))
+            }
             Some(_) => {}
         }
         if h.bool(&ek) == Some(false) {
@@ -565,9 +747,19 @@ fn proxy_complete(h: &Hierarchy<'_>) -> Vec<Check> {
                 d.push_str("; ");
                 d.push_str(n);
             }
-            Check::new(ID, if notes.is_empty() { S::Pass } else { S::Info }, Some(sup), d)
+            Check::new(
+                ID,
+                if notes.is_empty() { S::Pass } else { S::Info },
+                Some(sup),
+                d,
+            )
         } else {
-            Check::new(ID, S::Fail, Some(sup), format!("a proxy option is on but {}", problems.join(", ")))
+            Check::new(
+                ID,
+                S::Fail,
+                Some(sup),
+                format!("a proxy option is on but {}", problems.join(", ")),
+            )
         };
         out.push(c.keys(keys));
     }
@@ -606,7 +798,11 @@ fn remote_sup_console(h: &Hierarchy<'_>) -> Vec<Check> {
 
 fn sync_source(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_sync_source";
-    let keys = ["config.sync.source".to_string(), "config.sync.upstream_url".to_string(), "config.wsus.mu_url".to_string()];
+    let keys = [
+        "config.sync.source".to_string(),
+        "config.sync.upstream_url".to_string(),
+        "config.wsus.mu_url".to_string(),
+    ];
     let mut out = vec![match h.str("config.sync.source").as_deref() {
         None => Check::new(ID, S::Skipped, None, "synchronization source unknown (config.sync.source)"),
         Some("microsoft_update") => Check::new(ID, S::Pass, None, "Microsoft Update: the top-level SUP needs internet access (https://sws.update.microsoft.com, TLS 1.2); run --probe on it"),
@@ -620,7 +816,9 @@ fn sync_source(h: &Hierarchy<'_>) -> Vec<Check> {
     .keys(keys.clone())];
     if let Some(mu) = h.str("config.wsus.mu_url") {
         let host = url_host(&mu).unwrap_or_default();
-        if h.str("config.sync.source").as_deref() == Some("microsoft_update") && host != "sws.update.microsoft.com" {
+        if h.str("config.sync.source").as_deref() == Some("microsoft_update")
+            && host != "sws.update.microsoft.com"
+        {
             out.push(Check::new(
                 ID,
                 S::Warn,
@@ -635,7 +833,11 @@ fn sync_source(h: &Hierarchy<'_>) -> Vec<Check> {
 
 fn sync_schedule(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_sync_schedule";
-    let keys = ["config.sync.schedule".to_string(), "config.sync.schedule_hours".to_string(), "config.products".to_string()];
+    let keys = [
+        "config.sync.schedule".to_string(),
+        "config.sync.schedule_hours".to_string(),
+        "config.products".to_string(),
+    ];
     let target = h.top_site();
     let t = target.as_deref();
     // Absent means manual only (facts.md), but only when the component settings were given at all.
@@ -662,13 +864,26 @@ fn sync_schedule(h: &Hierarchy<'_>) -> Vec<Check> {
 
 fn first_sync_products(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_first_sync_products";
-    let keys = ["config.products".to_string(), "config.classifications".to_string(), "config.languages".to_string()];
+    let keys = [
+        "config.products".to_string(),
+        "config.classifications".to_string(),
+        "config.languages".to_string(),
+    ];
     let products = h.list("config.products");
     let classes = h.list("config.classifications");
     if products.is_none() && classes.is_none() {
-        return vec![Check::new(ID, S::Skipped, None, "products and classifications not in the settings").keys(keys)];
+        return vec![Check::new(
+            ID,
+            S::Skipped,
+            None,
+            "products and classifications not in the settings",
+        )
+        .keys(keys)];
     }
-    let (np, nc) = (products.map_or(0, |p| p.len()), classes.map_or(0, |c| c.len()));
+    let (np, nc) = (
+        products.map_or(0, |p| p.len()),
+        classes.map_or(0, |c| c.len()),
+    );
     let mut d = if np == 0 && nc == 0 {
         "none selected: fine for the first synchronization; afterwards choose products and classifications from the refreshed lists and synchronize again (an empty filter makes every later sync do nothing)".to_string()
     } else {
@@ -685,7 +900,10 @@ fn first_sync_products(h: &Hierarchy<'_>) -> Vec<Check> {
 
 fn supersedence(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_supersedence_noted";
-    let keys = ["config.supersedence.mode".to_string(), "config.supersedence.months".to_string()];
+    let keys = [
+        "config.supersedence.mode".to_string(),
+        "config.supersedence.months".to_string(),
+    ];
     let mode = h.str("config.supersedence.mode");
     let months = h.int("config.supersedence.months");
     let c = match (mode, months) {
@@ -701,9 +919,24 @@ fn reporting_events(h: &Hierarchy<'_>) -> Vec<Check> {
     const ID: &str = "precheck_reporting_events_noted";
     let k = "config.reporting_events".to_string();
     let c = match h.bool(&k) {
-        None => Check::new(ID, S::Skipped, None, "WSUS reporting events setting not in the settings"),
-        Some(false) => Check::new(ID, S::Pass, None, "not created (default; ConfigMgr does not use them)"),
-        Some(true) => Check::new(ID, S::Info, None, "WSUS reporting events are created; ConfigMgr does not use them (default is off)"),
+        None => Check::new(
+            ID,
+            S::Skipped,
+            None,
+            "WSUS reporting events setting not in the settings",
+        ),
+        Some(false) => Check::new(
+            ID,
+            S::Pass,
+            None,
+            "not created (default; ConfigMgr does not use them)",
+        ),
+        Some(true) => Check::new(
+            ID,
+            S::Info,
+            None,
+            "WSUS reporting events are created; ConfigMgr does not use them (default is off)",
+        ),
     };
     vec![c.keys([k])]
 }

@@ -39,16 +39,31 @@ fn healthy() -> Vec<(&'static str, Value)> {
         ("config.site_server[PS1]", s("ps1.contoso.com")),
         ("config.sup[cas.contoso.com].site", s("CAS")),
         ("config.sup[cas.contoso.com].sync_source", Value::Bool(true)),
-        ("config.sup[cas.contoso.com].wsus_installed", Value::Bool(true)),
-        ("config.sup[cas.contoso.com].wsus_version", s("10.0.17763.1")),
+        (
+            "config.sup[cas.contoso.com].wsus_installed",
+            Value::Bool(true),
+        ),
+        (
+            "config.sup[cas.contoso.com].wsus_version",
+            s("10.0.17763.1"),
+        ),
         ("config.sup[cas.contoso.com].http_port", Value::Int(8530)),
         ("config.sup[cas.contoso.com].https_port", Value::Int(8531)),
-        ("config.sup[cas.contoso.com].require_ssl", Value::Bool(false)),
+        (
+            "config.sup[cas.contoso.com].require_ssl",
+            Value::Bool(false),
+        ),
         ("config.sup[ps1sup.contoso.com].site", s("PS1")),
-        ("config.sup[ps1sup.contoso.com].wsus_installed", Value::Bool(true)),
+        (
+            "config.sup[ps1sup.contoso.com].wsus_installed",
+            Value::Bool(true),
+        ),
         ("config.sup[ps1sup.contoso.com].http_port", Value::Int(80)),
         ("config.sup[ps1sup.contoso.com].https_port", Value::Int(443)),
-        ("config.sup[ps1sup.contoso.com].wsus_console_on_site_server", Value::Bool(true)),
+        (
+            "config.sup[ps1sup.contoso.com].wsus_console_on_site_server",
+            Value::Bool(true),
+        ),
         ("config.sync.source", s("microsoft_update")),
         ("config.sync.schedule", s("every 1 day")),
     ]
@@ -62,10 +77,20 @@ fn healthy_hierarchy_has_no_failures() {
         .filter(|c| matches!(c.status, S::Fail | S::Warn))
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
-    assert_eq!(status_for(&checks, "precheck_sup_missing_on_site", Some("SS1")), Some(S::Pass));
-    assert_eq!(status_for(&checks, "precheck_install_order", Some("PS1")), Some(S::Pass));
     assert_eq!(
-        status_for(&checks, "precheck_remote_sup_console", Some("ps1sup.contoso.com")),
+        status_for(&checks, "precheck_sup_missing_on_site", Some("SS1")),
+        Some(S::Pass)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_install_order", Some("PS1")),
+        Some(S::Pass)
+    );
+    assert_eq!(
+        status_for(
+            &checks,
+            "precheck_remote_sup_console",
+            Some("ps1sup.contoso.com")
+        ),
         Some(S::Pass)
     );
 }
@@ -76,12 +101,25 @@ fn child_sup_without_parent_sup_is_install_order_error() {
         .into_iter()
         .filter(|(k, _)| !k.starts_with("config.sup[cas.contoso.com]"))
         .collect();
-    f.push(("config.sups", Value::List(vec!["ps1sup.contoso.com".into()])));
+    f.push((
+        "config.sups",
+        Value::List(vec!["ps1sup.contoso.com".into()]),
+    ));
     let checks = static_checks(&store(&f));
-    assert_eq!(status_for(&checks, "precheck_install_order", Some("PS1")), Some(S::Fail));
-    assert_eq!(status_for(&checks, "precheck_sup_missing_on_site", Some("CAS")), Some(S::Fail));
+    assert_eq!(
+        status_for(&checks, "precheck_install_order", Some("PS1")),
+        Some(S::Fail)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_sup_missing_on_site", Some("CAS")),
+        Some(S::Fail)
+    );
     let c = of(&checks, "precheck_install_order");
-    assert!(c[0].detail.contains("parent site CAS has none"), "{}", c[0].detail);
+    assert!(
+        c[0].detail.contains("parent site CAS has none"),
+        "{}",
+        c[0].detail
+    );
 }
 
 #[test]
@@ -93,23 +131,47 @@ fn primary_without_sup_fails_secondary_without_passes() {
         ("config.site[XX1].parent", s("PS1")),
     ];
     let checks = static_checks(&store(&f));
-    assert_eq!(status_for(&checks, "precheck_sup_missing_on_site", Some("PS1")), Some(S::Fail));
-    assert_eq!(status_for(&checks, "precheck_sup_missing_on_site", Some("SS1")), Some(S::Pass));
-    assert_eq!(status_for(&checks, "precheck_sup_missing_on_site", Some("XX1")), Some(S::Skipped));
+    assert_eq!(
+        status_for(&checks, "precheck_sup_missing_on_site", Some("PS1")),
+        Some(S::Fail)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_sup_missing_on_site", Some("SS1")),
+        Some(S::Pass)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_sup_missing_on_site", Some("XX1")),
+        Some(S::Skipped)
+    );
 }
 
 #[test]
 fn wsus_missing_unknown_and_present() {
     let f = vec![
-        ("config.sup[a.contoso.com].wsus_installed", Value::Bool(false)),
+        (
+            "config.sup[a.contoso.com].wsus_installed",
+            Value::Bool(false),
+        ),
         ("config.sup[b.contoso.com].site", s("PS1")),
-        ("config.sup[c.contoso.com].wsus_version", s("6.2.9200.22167")),
+        (
+            "config.sup[c.contoso.com].wsus_version",
+            s("6.2.9200.22167"),
+        ),
     ];
     let checks = static_checks(&store(&f));
     let id = "precheck_wsus_not_installed";
-    assert_eq!(status_for(&checks, id, Some("a.contoso.com")), Some(S::Fail));
-    assert_eq!(status_for(&checks, id, Some("b.contoso.com")), Some(S::Skipped));
-    assert_eq!(status_for(&checks, id, Some("c.contoso.com")), Some(S::Pass));
+    assert_eq!(
+        status_for(&checks, id, Some("a.contoso.com")),
+        Some(S::Fail)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("b.contoso.com")),
+        Some(S::Skipped)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("c.contoso.com")),
+        Some(S::Pass)
+    );
 }
 
 #[test]
@@ -141,9 +203,18 @@ fn port_pairing_rules() {
     ];
     let checks = static_checks(&store(&f));
     let id = "precheck_port_ssl_pairing";
-    assert_eq!(status_for(&checks, id, Some("a.contoso.com")), Some(S::Fail));
-    assert_eq!(status_for(&checks, id, Some("b.contoso.com")), Some(S::Fail));
-    assert_eq!(status_for(&checks, id, Some("c.contoso.com")), Some(S::Skipped));
+    assert_eq!(
+        status_for(&checks, id, Some("a.contoso.com")),
+        Some(S::Fail)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("b.contoso.com")),
+        Some(S::Fail)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("c.contoso.com")),
+        Some(S::Skipped)
+    );
 }
 
 #[test]
@@ -158,7 +229,10 @@ fn top_sup_compared_with_iis_and_registry() {
         ("config.iis.http_port", Value::Int(8530)),
         ("config.wsus.port", Value::Int(8530)),
         ("config.wsus.using_ssl", Value::Bool(false)),
-        ("config.iis.ssl_vdirs", Value::List(vec!["ClientWebService".into(), "SelfUpdate".into()])),
+        (
+            "config.iis.ssl_vdirs",
+            Value::List(vec!["ClientWebService".into(), "SelfUpdate".into()]),
+        ),
         ("config.wsus.cert_name", s("other.contoso.com")),
     ];
     let checks = static_checks(&store(&f));
@@ -168,7 +242,11 @@ fn top_sup_compared_with_iis_and_registry() {
     assert!(c[0].detail.contains("UsingSSL=0"), "{}", c[0].detail);
     assert!(c[0].detail.contains("SelfUpdate"), "{}", c[0].detail);
     assert_eq!(
-        status_for(&checks, "precheck_ssl_certificate_name", Some("sup.contoso.com")),
+        status_for(
+            &checks,
+            "precheck_ssl_certificate_name",
+            Some("sup.contoso.com")
+        ),
         Some(S::Fail)
     );
 }
@@ -176,24 +254,50 @@ fn top_sup_compared_with_iis_and_registry() {
 #[test]
 fn proxy_option_without_proxy_is_incomplete() {
     let f = vec![
-        ("config.sup[a.contoso.com].use_proxy_for_sync", Value::Bool(true)),
-        ("config.sup[b.contoso.com].use_proxy_for_adr", Value::Bool(true)),
+        (
+            "config.sup[a.contoso.com].use_proxy_for_sync",
+            Value::Bool(true),
+        ),
+        (
+            "config.sup[b.contoso.com].use_proxy_for_adr",
+            Value::Bool(true),
+        ),
         ("config.proxy[b.contoso.com].name", s("proxy.contoso.com")),
         ("config.proxy[b.contoso.com].port", Value::Int(70000)),
-        ("config.sup[c.contoso.com].use_proxy_for_sync", Value::Bool(true)),
+        (
+            "config.sup[c.contoso.com].use_proxy_for_sync",
+            Value::Bool(true),
+        ),
         ("config.proxy[c.contoso.com].name", s("proxy.contoso.com")),
         ("config.proxy[c.contoso.com].port", Value::Int(8080)),
-        ("config.sup[d.contoso.com].use_proxy_for_sync", Value::Bool(false)),
+        (
+            "config.sup[d.contoso.com].use_proxy_for_sync",
+            Value::Bool(false),
+        ),
         ("config.sup[e.contoso.com].site", s("PS1")),
     ];
     let checks = static_checks(&store(&f));
     let id = "precheck_proxy_incomplete";
-    assert_eq!(status_for(&checks, id, Some("a.contoso.com")), Some(S::Fail));
-    let b = of(&checks, id).into_iter().find(|c| c.target.as_deref() == Some("b.contoso.com"));
+    assert_eq!(
+        status_for(&checks, id, Some("a.contoso.com")),
+        Some(S::Fail)
+    );
+    let b = of(&checks, id)
+        .into_iter()
+        .find(|c| c.target.as_deref() == Some("b.contoso.com"));
     assert!(b.is_some_and(|c| c.status == S::Fail && c.detail.contains("70000")));
-    assert_eq!(status_for(&checks, id, Some("c.contoso.com")), Some(S::Pass));
-    assert_eq!(status_for(&checks, id, Some("d.contoso.com")), Some(S::Pass));
-    assert_eq!(status_for(&checks, id, Some("e.contoso.com")), Some(S::Skipped));
+    assert_eq!(
+        status_for(&checks, id, Some("c.contoso.com")),
+        Some(S::Pass)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("d.contoso.com")),
+        Some(S::Pass)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("e.contoso.com")),
+        Some(S::Skipped)
+    );
 }
 
 #[test]
@@ -208,17 +312,26 @@ fn sync_source_replicas_and_upstream() {
         ("config.sync.upstream_url", s("https://A.contoso.com:8531")),
     ];
     let checks = static_checks(&store(&f));
-    assert_eq!(status_for(&checks, "precheck_replica_not_first", Some("CAS")), Some(S::Fail));
+    assert_eq!(
+        status_for(&checks, "precheck_replica_not_first", Some("CAS")),
+        Some(S::Fail)
+    );
     let up = of(&checks, "precheck_existing_wsus_not_upstream");
     assert_eq!(up[0].status, S::Fail);
     assert!(up[0].detail.contains("a.contoso.com"), "{}", up[0].detail);
 
     let f = vec![
         ("config.sync.source", s("upstream")),
-        ("config.sync.upstream_url", s("https://legacywsus.contoso.com:8531")),
+        (
+            "config.sync.upstream_url",
+            s("https://legacywsus.contoso.com:8531"),
+        ),
     ];
     let checks = static_checks(&store(&f));
-    assert_eq!(of(&checks, "precheck_existing_wsus_not_upstream")[0].status, S::Pass);
+    assert_eq!(
+        of(&checks, "precheck_existing_wsus_not_upstream")[0].status,
+        S::Pass
+    );
 }
 
 #[test]
@@ -228,7 +341,10 @@ fn child_syncing_from_microsoft_update_in_logs_fails() {
         ("observed.wcm.upstream", s("microsoft_update")),
     ];
     let checks = static_checks(&store(&f));
-    assert_eq!(status_for(&checks, "precheck_child_not_upstream", None), Some(S::Fail));
+    assert_eq!(
+        status_for(&checks, "precheck_child_not_upstream", None),
+        Some(S::Fail)
+    );
 }
 
 #[test]
@@ -236,18 +352,34 @@ fn remote_sup_console_and_account() {
     let f = vec![
         ("config.site_server[PS1]", s("ps1.contoso.com")),
         ("config.sup[sup.contoso.com].site", s("PS1")),
-        ("config.sup[sup.contoso.com].wsus_console_on_site_server", Value::Bool(false)),
+        (
+            "config.sup[sup.contoso.com].wsus_console_on_site_server",
+            Value::Bool(false),
+        ),
         ("config.sup[ps1.contoso.com].site", s("PS1")),
-        ("config.sup[ps1.contoso.com].connection_account", s("CONTOSO\\svc-wsus")),
+        (
+            "config.sup[ps1.contoso.com].connection_account",
+            s("CONTOSO\\svc-wsus"),
+        ),
     ];
     let checks = static_checks(&store(&f));
     let id = "precheck_remote_sup_console";
-    assert_eq!(status_for(&checks, id, Some("sup.contoso.com")), Some(S::Fail));
-    assert_eq!(status_for(&checks, id, Some("ps1.contoso.com")), Some(S::Pass));
+    assert_eq!(
+        status_for(&checks, id, Some("sup.contoso.com")),
+        Some(S::Fail)
+    );
+    assert_eq!(
+        status_for(&checks, id, Some("ps1.contoso.com")),
+        Some(S::Pass)
+    );
     let acct = of(&checks, "precheck_connection_account");
-    let remote = acct.iter().find(|c| c.target.as_deref() == Some("sup.contoso.com"));
+    let remote = acct
+        .iter()
+        .find(|c| c.target.as_deref() == Some("sup.contoso.com"));
     assert!(remote.is_some_and(|c| c.status == S::Info && c.detail.contains("ps1.contoso.com")));
-    let local = acct.iter().find(|c| c.target.as_deref() == Some("ps1.contoso.com"));
+    let local = acct
+        .iter()
+        .find(|c| c.target.as_deref() == Some("ps1.contoso.com"));
     assert!(local.is_some_and(|c| c.status == S::Pass && c.detail.contains("svc-wsus")));
 }
 
@@ -260,15 +392,34 @@ fn schedule_notes_and_standalone_wsus() {
         ("config.supersedence.months", Value::Int(3)),
         ("config.reporting_events", Value::Bool(true)),
         ("config.sup[sup.contoso.com].site", s("PS1")),
-        ("observed.client.sup_url", s("http://oldwsus.contoso.com:8530")),
+        (
+            "observed.client.sup_url",
+            s("http://oldwsus.contoso.com:8530"),
+        ),
     ];
     let checks = static_checks(&store(&f));
-    assert_eq!(status_for(&checks, "precheck_sync_schedule", None), Some(S::Warn));
-    assert_eq!(status_for(&checks, "precheck_first_sync_products", None), Some(S::Info));
-    assert_eq!(status_for(&checks, "precheck_supersedence_noted", None), Some(S::Info));
-    assert_eq!(status_for(&checks, "precheck_reporting_events_noted", None), Some(S::Info));
     assert_eq!(
-        status_for(&checks, "precheck_standalone_wsus", Some("oldwsus.contoso.com")),
+        status_for(&checks, "precheck_sync_schedule", None),
+        Some(S::Warn)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_first_sync_products", None),
+        Some(S::Info)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_supersedence_noted", None),
+        Some(S::Info)
+    );
+    assert_eq!(
+        status_for(&checks, "precheck_reporting_events_noted", None),
+        Some(S::Info)
+    );
+    assert_eq!(
+        status_for(
+            &checks,
+            "precheck_standalone_wsus",
+            Some("oldwsus.contoso.com")
+        ),
         Some(S::Warn)
     );
 }
@@ -277,6 +428,9 @@ fn schedule_notes_and_standalone_wsus() {
 fn url_host_extraction() {
     assert_eq!(url_host("https://WSUS:8531/x").as_deref(), Some("wsus"));
     assert_eq!(url_host("http://[::1]:80").as_deref(), Some("::1"));
-    assert_eq!(url_host("wsus.contoso.com").as_deref(), Some("wsus.contoso.com"));
+    assert_eq!(
+        url_host("wsus.contoso.com").as_deref(),
+        Some("wsus.contoso.com")
+    );
     assert_eq!(url_host("https://"), None);
 }

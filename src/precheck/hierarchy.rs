@@ -27,7 +27,12 @@ pub fn proxy_key(server: &str, field: &str) -> String {
 fn indices(facts: &FactStore, prefix: &str) -> Vec<String> {
     let mut out: Vec<String> = facts
         .with_prefix(prefix)
-        .filter_map(|f| f.key.strip_prefix(prefix)?.split_once(']').map(|(i, _)| i.to_string()))
+        .filter_map(|f| {
+            f.key
+                .strip_prefix(prefix)?
+                .split_once(']')
+                .map(|(i, _)| i.to_string())
+        })
         .collect();
     out.sort();
     out.dedup();
@@ -82,7 +87,8 @@ impl<'a> Hierarchy<'a> {
     }
 
     pub fn role(&self, site: &str) -> Option<String> {
-        self.str(&site_key(site, "role")).map(|r| r.to_ascii_lowercase())
+        self.str(&site_key(site, "role"))
+            .map(|r| r.to_ascii_lowercase())
     }
 
     pub fn parent(&self, site: &str) -> Option<String> {
@@ -115,7 +121,8 @@ impl<'a> Hierarchy<'a> {
     }
 
     pub fn sup_site(&self, sup: &str) -> Option<String> {
-        self.str(&sup_key(sup, "site")).map(|s| s.to_ascii_uppercase())
+        self.str(&sup_key(sup, "site"))
+            .map(|s| s.to_ascii_uppercase())
     }
 
     pub fn sups_at(&self, site: &str) -> Vec<String> {
@@ -127,7 +134,11 @@ impl<'a> Hierarchy<'a> {
     }
 
     pub fn top_site(&self) -> Option<String> {
-        let tops: Vec<&String> = self.sites.iter().filter(|s| self.is_top(s) == Some(true)).collect();
+        let tops: Vec<&String> = self
+            .sites
+            .iter()
+            .filter(|s| self.is_top(s) == Some(true))
+            .collect();
         match tops.as_slice() {
             [one] => Some((*one).clone()),
             _ => None,

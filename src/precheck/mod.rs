@@ -72,7 +72,12 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn new(id: &str, status: CheckStatus, target: Option<&str>, detail: impl Into<String>) -> Check {
+    pub fn new(
+        id: &str,
+        status: CheckStatus,
+        target: Option<&str>,
+        detail: impl Into<String>,
+    ) -> Check {
         Check {
             id: id.to_string(),
             status,
@@ -193,10 +198,25 @@ mod tests {
             Provenance::new("s.toml").with_line(7),
         );
         let checks = vec![
-            Check::new("precheck_wsus_not_installed", CheckStatus::Pass, Some("b"), "ok"),
-            Check::new("precheck_wsus_not_installed", CheckStatus::Fail, Some("a"), "no WSUS")
-                .keys(["config.sup[a].wsus_installed".to_string()]),
-            Check::new("precheck_supersedence_noted", CheckStatus::Skipped, None, "unknown"),
+            Check::new(
+                "precheck_wsus_not_installed",
+                CheckStatus::Pass,
+                Some("b"),
+                "ok",
+            ),
+            Check::new(
+                "precheck_wsus_not_installed",
+                CheckStatus::Fail,
+                Some("a"),
+                "no WSUS",
+            )
+            .keys(["config.sup[a].wsus_installed".to_string()]),
+            Check::new(
+                "precheck_supersedence_noted",
+                CheckStatus::Skipped,
+                None,
+                "unknown",
+            ),
         ];
         let f = findings_from_checks(&checks, &facts);
         assert_eq!(f.len(), 1);

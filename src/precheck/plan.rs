@@ -54,7 +54,11 @@ fn port_of(h: &Hierarchy<'_>, sup: &str, field: &str) -> Result<Option<u16>, Pro
             None => Err(ProbeError::InvalidPort {
                 host: sup.to_string(),
                 port: -1,
-                origin: format!("{}: {:?} is not a number", origin(h.facts, &key), f.value.to_string()),
+                origin: format!(
+                    "{}: {:?} is not a number",
+                    origin(h.facts, &key),
+                    f.value.to_string()
+                ),
             }),
         },
     }
@@ -67,7 +71,10 @@ fn endpoint_from_url(url: &str, origin: &str) -> Result<Endpoint, ProbeError> {
         origin: origin.to_string(),
         reason: reason.to_string(),
     };
-    let (scheme, rest) = url.trim().split_once("://").ok_or_else(|| bad("no scheme (http:// or https://)"))?;
+    let (scheme, rest) = url
+        .trim()
+        .split_once("://")
+        .ok_or_else(|| bad("no scheme (http:// or https://)"))?;
     let tls = match scheme.to_ascii_lowercase().as_str() {
         "https" => true,
         "http" => false,
@@ -122,24 +129,36 @@ pub fn build(facts: &FactStore, args: &ProbeArgs) -> Result<ProbePlan, ProbeErro
         Some(p) => Ok(ProxyUrl::parse(p, "--proxy")?),
         None => settings_proxy(&h)?,
     };
-    Ok(ProbePlan { sups, endpoint, proxy })
+    Ok(ProbePlan {
+        sups,
+        endpoint,
+        proxy,
+    })
 }
 
 /// The site system proxy of the top-level SUP when its sync uses one; `Err(reason)` otherwise.
 fn settings_proxy(h: &Hierarchy<'_>) -> Result<Result<ProxyUrl, String>, ProbeError> {
     let Some(top) = h.top_sup() else {
-        return Ok(Err("no --proxy given and the top-level SUP is not known from the settings".into()));
+        return Ok(Err(
+            "no --proxy given and the top-level SUP is not known from the settings".into(),
+        ));
     };
     if h.bool(&sup_key(&top, "use_proxy_for_sync")) != Some(true) {
-        return Ok(Err(format!("no --proxy given and {top} does not use a proxy for synchronization")));
+        return Ok(Err(format!(
+            "no --proxy given and {top} does not use a proxy for synchronization"
+        )));
     }
     let nk = proxy_key(&top, "name");
     let Some(name) = h.str(&nk).filter(|n| !n.is_empty()) else {
-        return Ok(Err(format!("{top} uses a proxy for sync but no proxy name is set ({nk})")));
+        return Ok(Err(format!(
+            "{top} uses a proxy for sync but no proxy name is set ({nk})"
+        )));
     };
     let pk = proxy_key(&top, "port");
     let Some(port) = h.int(&pk) else {
-        return Ok(Err(format!("{top} uses a proxy for sync but no proxy port is set ({pk})")));
+        return Ok(Err(format!(
+            "{top} uses a proxy for sync but no proxy port is set ({pk})"
+        )));
     };
     let account = h.str(&proxy_key(&top, "account"));
     ProxyUrl::from_parts(&name, port, account.as_deref(), &origin(h.facts, &nk)).map(Ok)
@@ -168,20 +187,30 @@ pub fn run(plan: &ProbePlan, opts: &ProbeOptions) -> Vec<Probed> {
     for sup in &plan.sups {
         probe_sup(sup, opts, strict.as_ref().ok(), &mut sup_results);
     }
-    let tag = |group: Group, v: Vec<ProbeResult>| v.into_iter().map(move |result| Probed { group, result });
+    let tag = |group: Group, v: Vec<ProbeResult>| {
+        v.into_iter().map(move |result| Probed { group, result })
+    };
     let mut out: Vec<Probed> = tag(Group::Sup, sup_results).collect();
     match &plan.endpoint {
         Ok(ep) => {
             out.extend(tag(Group::InternetDirect, internet::direct(ep, opts)));
             let px = match &plan.proxy {
                 Ok(px) => internet::via_proxy(ep, px, opts),
-                Err(why) => vec![ProbeResult::skipped(Step::ProxyConnect, ep.target(), why.clone())],
+                Err(why) => vec![ProbeResult::skipped(
+                    Step::ProxyConnect,
+                    ep.target(),
+                    why.clone(),
+                )],
             };
             out.extend(tag(Group::InternetProxy, px));
         }
         Err(why) => out.extend(tag(
             Group::InternetDirect,
-            vec![ProbeResult::skipped(Step::InternetDirect, "sync endpoint", why.clone())],
+            vec![ProbeResult::skipped(
+                Step::InternetDirect,
+                "sync endpoint",
+                why.clone(),
+            )],
         )),
     }
     out
@@ -198,16 +227,27 @@ fn probe_sup(
     let dns_ok = dr.is_ok();
     out.push(dr);
     if !dns_ok {
-        out.push(ProbeResult::skipped(Step::Tcp, name, "DNS failed, nothing to connect to"));
+        out.push(ProbeResult::skipped(
+            Step::Tcp,
+            name,
+            "DNS failed, nothing to connect to",
+        ));
         return;
     }
     let with_port = |p: u16| -> Vec<std::net::SocketAddr> {
-        addrs.iter().map(|a| std::net::SocketAddr::new(a.ip(), p)).collect()
+        addrs
+            .iter()
+            .map(|a| std::net::SocketAddr::new(a.ip(), p))
+            .collect()
     };
     // HTTP port: wuident.cab always goes over plain HTTP.
     let http_ok = match sup.http_port {
         None => {
-            out.push(ProbeResult::skipped(Step::Tcp, name, "HTTP port unknown (config.sup[..].http_port)"));
+            out.push(ProbeResult::skipped(
+                Step::Tcp,
+                name,
+                "HTTP port unknown (config.sup[..].http_port)",
+            ));
             false
         }
         Some(p) => {
@@ -221,7 +261,8 @@ fn probe_sup(
     let soften = |mut r: ProbeResult| {
         if ssl_not_used && r.outcome == Outcome::Fail {
             r.outcome = Outcome::Warn;
-            r.detail.push_str(" (SSL is not required, so clients do not use this port yet)");
+            r.detail
+                .push_str(" (SSL is not required, so clients do not use this port yet)");
         }
         r
     };
@@ -235,7 +276,11 @@ fn probe_sup(
                 https_ok = rep.handshake_ok && r.outcome == Outcome::Ok;
                 out.push(soften(r));
             }
-            None => out.push(ProbeResult::skipped(Step::Tls, sup.fqdn.with_port(p), "TCP connect failed")),
+            None => out.push(ProbeResult::skipped(
+                Step::Tls,
+                sup.fqdn.with_port(p),
+                "TCP connect failed",
+            )),
         }
     } else if sup.require_ssl == Some(true) {
         out.push(ProbeResult::new(
@@ -248,9 +293,17 @@ fn probe_sup(
     // The web service URLs go where clients go: HTTPS when SSL is required, HTTP otherwise.
     for path in [http::WUSSERVERVERSION, http::WUIDENT, http::SIMPLEAUTH] {
         let use_tls = sup.require_ssl == Some(true) && path != http::WUIDENT;
-        let port = if use_tls { sup.https_port } else { sup.http_port };
+        let port = if use_tls {
+            sup.https_port
+        } else {
+            sup.http_port
+        };
         let Some(port) = port else {
-            out.push(ProbeResult::skipped(Step::Http, format!("{name}{path}"), "port unknown"));
+            out.push(ProbeResult::skipped(
+                Step::Http,
+                format!("{name}{path}"),
+                "port unknown",
+            ));
             continue;
         };
         let reachable = if use_tls { https_ok } else { http_ok };
@@ -261,7 +314,11 @@ fn probe_sup(
             tls: if use_tls { strict.cloned() } else { None },
         };
         if !reachable || (use_tls && target.tls.is_none()) {
-            let why = if use_tls { "the HTTPS port or its certificate failed above" } else { "the HTTP port is not reachable" };
+            let why = if use_tls {
+                "the HTTPS port or its certificate failed above"
+            } else {
+                "the HTTP port is not reachable"
+            };
             out.push(ProbeResult::skipped(Step::Http, target.url(), why));
             continue;
         }
@@ -272,9 +329,9 @@ fn probe_sup(
 /// Checklist lines for probe results. Failures on the direct route are expected (info) when
 /// the proxy route works: sync then goes through the proxy.
 pub fn to_checks(probed: &[Probed]) -> Vec<Check> {
-    let proxy_ok = probed.iter().any(|p| {
-        p.result.step == Step::ProxyConnect && p.result.outcome == Outcome::Ok
-    });
+    let proxy_ok = probed
+        .iter()
+        .any(|p| p.result.step == Step::ProxyConnect && p.result.outcome == Outcome::Ok);
     probed
         .iter()
         .map(|p| {
@@ -323,17 +380,24 @@ mod tests {
 
     #[test]
     fn invalid_settings_targets_error_before_connecting() {
-        let f = facts(&[("config.sup[bad host.contoso.com].http_port", Value::Int(8530))]);
+        let f = facts(&[(
+            "config.sup[bad host.contoso.com].http_port",
+            Value::Int(8530),
+        )]);
         let e = build(&f, &ProbeArgs::default()).expect_err("bad host");
         assert!(e.to_string().contains("bad host.contoso.com"), "{e}");
         let f = facts(&[("config.sup[sup.contoso.com].https_port", Value::Int(70000))]);
-        let e = build(&f, &ProbeArgs::default()).expect_err("bad port").to_string();
+        let e = build(&f, &ProbeArgs::default())
+            .expect_err("bad port")
+            .to_string();
         assert!(e.contains("70000") && e.contains("s.toml"), "{e}");
         let args = ProbeArgs {
             proxy: Some("http://u:topsecret@proxy".into()),
             sync_endpoint: None,
         };
-        let e = build(&FactStore::new(), &args).expect_err("no port").to_string();
+        let e = build(&FactStore::new(), &args)
+            .expect_err("no port")
+            .to_string();
         assert!(!e.contains("topsecret") && e.contains("u:***@"), "{e}");
     }
 
@@ -342,20 +406,38 @@ mod tests {
         let f = facts(&[
             ("config.site[CAS].role", Value::Str("cas".into())),
             ("config.sup[cas.contoso.com].site", Value::Str("CAS".into())),
-            ("config.sup[cas.contoso.com].use_proxy_for_sync", Value::Bool(true)),
-            ("config.proxy[cas.contoso.com].name", Value::Str("proxy.contoso.com".into())),
+            (
+                "config.sup[cas.contoso.com].use_proxy_for_sync",
+                Value::Bool(true),
+            ),
+            (
+                "config.proxy[cas.contoso.com].name",
+                Value::Str("proxy.contoso.com".into()),
+            ),
             ("config.proxy[cas.contoso.com].port", Value::Int(8080)),
             ("config.sync.source", Value::Str("upstream".into())),
-            ("config.sync.upstream_url", Value::Str("https://wsus01.contoso.com:8531".into())),
+            (
+                "config.sync.upstream_url",
+                Value::Str("https://wsus01.contoso.com:8531".into()),
+            ),
         ]);
         let plan = build(&f, &ProbeArgs::default()).expect("valid");
         let ep = plan.endpoint.expect("endpoint");
-        assert_eq!((ep.host.as_str(), ep.port, ep.tls), ("wsus01.contoso.com", 8531, true));
-        assert_eq!(plan.proxy.map(|p| p.to_string()).ok().as_deref(), Some("http://proxy.contoso.com:8080"));
+        assert_eq!(
+            (ep.host.as_str(), ep.port, ep.tls),
+            ("wsus01.contoso.com", 8531, true)
+        );
+        assert_eq!(
+            plan.proxy.map(|p| p.to_string()).ok().as_deref(),
+            Some("http://proxy.contoso.com:8080")
+        );
         assert_eq!(plan.sups.len(), 1);
 
         let plan = build(&FactStore::new(), &ProbeArgs::default()).expect("valid");
-        assert_eq!(plan.endpoint.map(|e| e.target()).ok().as_deref(), Some("sws.update.microsoft.com:443"));
+        assert_eq!(
+            plan.endpoint.map(|e| e.target()).ok().as_deref(),
+            Some("sws.update.microsoft.com:443")
+        );
         assert!(plan.proxy.is_err());
     }
 
@@ -363,16 +445,47 @@ mod tests {
     fn direct_failure_is_info_when_proxy_works() {
         let p = |group, result| Probed { group, result };
         let results = vec![
-            p(Group::Sup, ProbeResult::new(Step::Tcp, "sup:8530", Outcome::Fail, "refused".into())),
-            p(Group::InternetDirect, ProbeResult::new(Step::Tcp, "sws:443", Outcome::Fail, "timeout".into())),
-            p(Group::InternetDirect, ProbeResult::new(Step::InternetDirect, "sws:443", Outcome::Fail, "blocked".into())),
-            p(Group::InternetProxy, ProbeResult::new(Step::ProxyConnect, "sws:443 via p", Outcome::Ok, "tunnel".into())),
+            p(
+                Group::Sup,
+                ProbeResult::new(Step::Tcp, "sup:8530", Outcome::Fail, "refused".into()),
+            ),
+            p(
+                Group::InternetDirect,
+                ProbeResult::new(Step::Tcp, "sws:443", Outcome::Fail, "timeout".into()),
+            ),
+            p(
+                Group::InternetDirect,
+                ProbeResult::new(
+                    Step::InternetDirect,
+                    "sws:443",
+                    Outcome::Fail,
+                    "blocked".into(),
+                ),
+            ),
+            p(
+                Group::InternetProxy,
+                ProbeResult::new(
+                    Step::ProxyConnect,
+                    "sws:443 via p",
+                    Outcome::Ok,
+                    "tunnel".into(),
+                ),
+            ),
         ];
         let checks = to_checks(&results);
-        assert_eq!((checks[0].id.as_str(), checks[0].status), ("precheck_probe_tcp", CheckStatus::Fail));
-        assert_eq!((checks[1].id.as_str(), checks[1].status), ("precheck_probe_internet_direct", CheckStatus::Info));
+        assert_eq!(
+            (checks[0].id.as_str(), checks[0].status),
+            ("precheck_probe_tcp", CheckStatus::Fail)
+        );
+        assert_eq!(
+            (checks[1].id.as_str(), checks[1].status),
+            ("precheck_probe_internet_direct", CheckStatus::Info)
+        );
         assert_eq!(checks[2].status, CheckStatus::Info);
         assert_eq!(checks[2].step, Some("internet_direct"));
-        assert_eq!((checks[3].id.as_str(), checks[3].status), ("precheck_probe_internet_proxy", CheckStatus::Pass));
+        assert_eq!(
+            (checks[3].id.as_str(), checks[3].status),
+            ("precheck_probe_internet_proxy", CheckStatus::Pass)
+        );
     }
 }

@@ -18,9 +18,14 @@ pub fn resolve(host: &Host, port: u16, timeout: Duration) -> (ProbeResult, Vec<S
             .to_socket_addrs()
             .map(Iterator::collect)
             .unwrap_or_default();
-        let r = ProbeResult::new(Step::Dns, &target, Outcome::Ok, "IP address, no lookup needed".into())
-            .fact(format!("probe.dns[{target}].ok"), true)
-            .timed(start);
+        let r = ProbeResult::new(
+            Step::Dns,
+            &target,
+            Outcome::Ok,
+            "IP address, no lookup needed".into(),
+        )
+        .fact(format!("probe.dns[{target}].ok"), true)
+        .timed(start);
         return (r, addrs);
     }
     let (tx, rx) = mpsc::channel();
@@ -37,10 +42,7 @@ pub fn resolve(host: &Host, port: u16, timeout: Duration) -> (ProbeResult, Vec<S
             Ok(Ok(addrs)) if addrs.is_empty() => Err("the name resolved to no address".into()),
             Ok(Ok(addrs)) => Ok(addrs),
             Ok(Err(e)) => Err(format!("lookup failed: {e}")),
-            Err(_) => Err(format!(
-                "no answer within {} ms",
-                timeout.as_millis()
-            )),
+            Err(_) => Err(format!("no answer within {} ms", timeout.as_millis())),
         },
     };
     match outcome {

@@ -121,7 +121,11 @@ impl GetTarget<'_> {
 }
 
 /// Probe one client URL.
-pub fn probe(t: &GetTarget<'_>, addrs: &[std::net::SocketAddr], timeout: std::time::Duration) -> ProbeResult {
+pub fn probe(
+    t: &GetTarget<'_>,
+    addrs: &[std::net::SocketAddr],
+    timeout: std::time::Duration,
+) -> ProbeResult {
     let start = Instant::now();
     let url = t.url();
     let host_header = t.host.with_port(t.port);

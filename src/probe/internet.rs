@@ -41,7 +41,10 @@ pub fn direct(ep: &Endpoint, opts: &ProbeOptions) -> Vec<ProbeResult> {
         out.push(ProbeResult::skipped(Step::Tcp, &target, "DNS failed"));
         out.push(verdict(
             Outcome::Fail,
-            format!("{} does not resolve from here: sync cannot work without a proxy that resolves it", ep.host),
+            format!(
+                "{} does not resolve from here: sync cannot work without a proxy that resolves it",
+                ep.host
+            ),
         ));
         return out;
     }
@@ -50,7 +53,9 @@ pub fn direct(ep: &Endpoint, opts: &ProbeOptions) -> Vec<ProbeResult> {
     let Some(stream) = stream else {
         out.push(verdict(
             Outcome::Fail,
-            format!("no direct TCP connection to {target}: a firewall blocks it or a proxy is required"),
+            format!(
+                "no direct TCP connection to {target}: a firewall blocks it or a proxy is required"
+            ),
         ));
         return out;
     };

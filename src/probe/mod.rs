@@ -36,7 +36,9 @@ pub enum ProbeError {
         port: i64,
         origin: String,
     },
-    #[error("invalid proxy URL {url} ({origin}): {reason}; expected http://[user[:password]@]host:port")]
+    #[error(
+        "invalid proxy URL {url} ({origin}): {reason}; expected http://[user[:password]@]host:port"
+    )]
     InvalidProxy {
         /// Already redacted.
         url: String,
@@ -195,7 +197,9 @@ impl Host {
                 .chars()
                 .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
             {
-                return Err(bad(&format!("character {c:?} is not allowed in a host name")));
+                return Err(bad(&format!(
+                    "character {c:?} is not allowed in a host name"
+                )));
             }
         }
         Ok(Host(name.to_ascii_lowercase()))
@@ -238,7 +242,11 @@ pub fn validate_port(host: &str, port: i64, origin: &str) -> Result<u16, ProbeEr
 }
 
 /// Parse `host` or `host:port` (IPv6 in brackets) with a default port.
-pub fn parse_host_port(s: &str, default_port: u16, origin: &str) -> Result<(Host, u16), ProbeError> {
+pub fn parse_host_port(
+    s: &str,
+    default_port: u16,
+    origin: &str,
+) -> Result<(Host, u16), ProbeError> {
     let t = s.trim();
     let (h, p) = if let Some(rest) = t.strip_prefix('[') {
         match rest.split_once(']') {

@@ -100,10 +100,7 @@ impl ProxyUrl {
                 if user.is_empty() {
                     return Err(bad("empty user name before '@'"));
                 }
-                (
-                    Some(percent_decode(user)),
-                    pass.map(percent_decode),
-                )
+                (Some(percent_decode(user)), pass.map(percent_decode))
             }
         };
         let has_port = if hostport.starts_with('[') {
@@ -129,7 +126,12 @@ impl ProxyUrl {
 
     /// A proxy from settings (`config.proxy[fqdn].name/.port/.account`); no password is stored
     /// there, so the account is only reported.
-    pub fn from_parts(name: &str, port: i64, account: Option<&str>, origin: &str) -> Result<ProxyUrl, ProbeError> {
+    pub fn from_parts(
+        name: &str,
+        port: i64,
+        account: Option<&str>,
+        origin: &str,
+    ) -> Result<ProxyUrl, ProbeError> {
         // Settings sometimes carry `http://proxy` in the name field.
         let name = name
             .trim()
@@ -220,7 +222,7 @@ pub fn explain_connect(status: u16, proxy: &ProxyUrl, target: &str) -> (Outcome,
             },
         ),
         403 => (Outcome::Fail, format!("403: proxy {proxy} does not allow CONNECT to {target} (allow list / category filtering)")),
-        502 | 503 | 504 => (
+        502..=504 => (
             Outcome::Fail,
             format!("{status}: proxy {proxy} cannot reach {target} (its own DNS, route or upstream proxy)"),
         ),
@@ -229,7 +231,12 @@ pub fn explain_connect(status: u16, proxy: &ProxyUrl, target: &str) -> (Outcome,
 }
 
 /// Ask `proxy` (already connected on `sock`) for a tunnel to `target_host:target_port`.
-pub fn connect(mut sock: TcpStream, proxy: &ProxyUrl, target: &str, timeout: Duration) -> Result<ConnectAnswer, String> {
+pub fn connect(
+    mut sock: TcpStream,
+    proxy: &ProxyUrl,
+    target: &str,
+    timeout: Duration,
+) -> Result<ConnectAnswer, String> {
     let _ = sock.set_read_timeout(Some(timeout));
     let mut req = format!(
         "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nUser-Agent: supdiag-precheck\r\nProxy-Connection: keep-alive\r\n"
@@ -257,11 +264,18 @@ mod tests {
 
     #[test]
     fn parses_and_redacts() {
-        let p = ProxyUrl::parse("http://svc_proxy:S3cr3t!@proxy.contoso.com:8080", "--proxy").expect("valid");
+        let p = ProxyUrl::parse("http://svc_proxy:S3cr3t!@proxy.contoso.com:8080", "--proxy")
+            .expect("valid");
         assert_eq!(p.to_string(), "http://svc_proxy:***@proxy.contoso.com:8080");
-        assert_eq!(format!("{p:?}"), "ProxyUrl(http://svc_proxy:***@proxy.contoso.com:8080)");
+        assert_eq!(
+            format!("{p:?}"),
+            "ProxyUrl(http://svc_proxy:***@proxy.contoso.com:8080)"
+        );
         assert_eq!(p.port, 8080);
-        assert_eq!(p.basic_auth().as_deref(), Some(base64(b"svc_proxy:S3cr3t!").as_str()));
+        assert_eq!(
+            p.basic_auth().as_deref(),
+            Some(base64(b"svc_proxy:S3cr3t!").as_str())
+        );
         let p = ProxyUrl::parse("proxy:3128", "t").expect("valid");
         assert_eq!(p.to_string(), "http://proxy:3128");
     }
@@ -269,11 +283,11 @@ mod tests {
     #[test]
     fn bad_urls_never_show_password() {
         for bad in [
-            "http://u:hunter2@proxy",          // no port
-            "http://u:hunter2@proxy:0",        // port 0
-            "http://u:hunter2@proxy:99999",    // port out of range
-            "https://u:hunter2@proxy:443",     // scheme
-            "http://u:hunter2@bad host:8080",  // host
+            "http://u:hunter2@proxy",           // no port
+            "http://u:hunter2@proxy:0",         // port 0
+            "http://u:hunter2@proxy:99999",     // port out of range
+            "https://u:hunter2@proxy:443",      // scheme
+            "http://u:hunter2@bad host:8080",   // host
             "http://u:hunter2@proxy:8080/path", // path
         ] {
             let e = ProxyUrl::parse(bad, "--proxy").expect_err(bad).to_string();
@@ -296,7 +310,10 @@ mod tests {
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            base64(b"Aladdin:open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
     }
 
     #[test]
@@ -309,7 +326,8 @@ mod tests {
 
     #[test]
     fn from_settings_parts() {
-        let p = ProxyUrl::from_parts("http://proxy.contoso.com/", 8080, Some("CONTOSO\\svc"), "t").expect("valid");
+        let p = ProxyUrl::from_parts("http://proxy.contoso.com/", 8080, Some("CONTOSO\\svc"), "t")
+            .expect("valid");
         assert_eq!(p.to_string(), "http://CONTOSO\\svc@proxy.contoso.com:8080");
         assert!(ProxyUrl::from_parts("proxy", 0, None, "t").is_err());
     }

@@ -24,15 +24,24 @@ pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Str
 }
 
 /// Probe `target` (`host:port`) at `addrs`; returns the open stream on success.
-pub fn probe(target: &str, addrs: &[SocketAddr], timeout: Duration) -> (ProbeResult, Option<TcpStream>) {
+pub fn probe(
+    target: &str,
+    addrs: &[SocketAddr],
+    timeout: Duration,
+) -> (ProbeResult, Option<TcpStream>) {
     let start = Instant::now();
     let key = format!("probe.tcp[{target}].ok");
     match connect(addrs, timeout) {
         Ok(s) => {
             let peer = s.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-            let r = ProbeResult::new(Step::Tcp, target, Outcome::Ok, format!("connected to {peer}"))
-                .fact(key, true)
-                .timed(start);
+            let r = ProbeResult::new(
+                Step::Tcp,
+                target,
+                Outcome::Ok,
+                format!("connected to {peer}"),
+            )
+            .fact(key, true)
+            .timed(start);
             (r, Some(s))
         }
         Err(e) => {
@@ -82,6 +91,9 @@ mod tests {
         assert_eq!(r.outcome, Outcome::Fail);
         assert!(s.is_none());
         assert!(r.detail.contains("refused"), "{}", r.detail);
-        assert_eq!(r.facts, vec![("probe.tcp[closed].ok".to_string(), false.into())]);
+        assert_eq!(
+            r.facts,
+            vec![("probe.tcp[closed].ok".to_string(), false.into())]
+        );
     }
 }

@@ -17,7 +17,10 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore,
+    SignatureScheme,
+};
 use serde::Serialize;
 
 use super::{Host, Outcome, ProbeError, ProbeOptions, ProbeResult, Step};
@@ -58,7 +61,9 @@ pub fn roots_from_pem(path: &Path) -> Result<RootCertStore, ProbeError> {
             .map_err(|e| err(format!("certificate {}: {e}", i + 1)))?;
     }
     if store.is_empty() {
-        return Err(err("no PEM certificate (-----BEGIN CERTIFICATE-----) in the file".into()));
+        return Err(err(
+            "no PEM certificate (-----BEGIN CERTIFICATE-----) in the file".into(),
+        ));
     }
     Ok(store)
 }
@@ -182,7 +187,9 @@ impl CertInfo {
         } else {
             &self.san_dns
         };
-        candidates.iter().any(|n| dns_name_matches(n, host.as_str()))
+        candidates
+            .iter()
+            .any(|n| dns_name_matches(n, host.as_str()))
     }
 
     pub fn expired_at(&self, now: i64) -> bool {
@@ -295,7 +302,12 @@ fn why_untrusted(e: &rustls::Error) -> (Option<bool>, String) {
 }
 
 /// Handshake with `host` over an open TCP stream and judge the certificate.
-pub fn probe(host: &Host, port: u16, mut tcp: TcpStream, opts: &ProbeOptions) -> (ProbeResult, TlsReport) {
+pub fn probe(
+    host: &Host,
+    port: u16,
+    mut tcp: TcpStream,
+    opts: &ProbeOptions,
+) -> (ProbeResult, TlsReport) {
     let start = Instant::now();
     let target = host.with_port(port);
     let key = |k: &str| format!("probe.tls[{target}].{k}");
@@ -312,7 +324,9 @@ pub fn probe(host: &Host, port: u16, mut tcp: TcpStream, opts: &ProbeOptions) ->
         }),
         Err(e) => return (fail(e.to_string(), start), report),
     };
-    let cfg = match ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions() {
+    let cfg = match ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+    {
         Ok(b) => b
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone())
@@ -321,7 +335,12 @@ pub fn probe(host: &Host, port: u16, mut tcp: TcpStream, opts: &ProbeOptions) ->
     };
     let name = match ServerName::try_from(host.as_str().to_string()) {
         Ok(n) => n,
-        Err(e) => return (fail(format!("not usable as a TLS server name: {e}"), start), report),
+        Err(e) => {
+            return (
+                fail(format!("not usable as a TLS server name: {e}"), start),
+                report,
+            )
+        }
     };
     let mut conn = match ClientConnection::new(Arc::new(cfg), name) {
         Ok(c) => c,
@@ -358,7 +377,10 @@ pub fn probe(host: &Host, port: u16, mut tcp: TcpStream, opts: &ProbeOptions) ->
                     fmt_time(info.not_after)
                 ));
             } else if info.not_yet_valid_at(now) {
-                problems.push(format!("certificate not valid before {}", fmt_time(info.not_before)));
+                problems.push(format!(
+                    "certificate not valid before {}",
+                    fmt_time(info.not_before)
+                ));
             }
             report.name_ok = Some(name_ok);
             report.expired = Some(expired);
@@ -379,9 +401,16 @@ pub fn probe(host: &Host, port: u16, mut tcp: TcpStream, opts: &ProbeOptions) ->
             }
         }
     }
-    let version = report.version.clone().unwrap_or_else(|| "unknown version".into());
+    let version = report
+        .version
+        .clone()
+        .unwrap_or_else(|| "unknown version".into());
     let mut r = if problems.is_empty() {
-        let names = report.cert.as_ref().map(CertInfo::all_names).unwrap_or_default();
+        let names = report
+            .cert
+            .as_ref()
+            .map(CertInfo::all_names)
+            .unwrap_or_default();
         let until = report
             .cert
             .as_ref()
@@ -391,7 +420,10 @@ pub fn probe(host: &Host, port: u16, mut tcp: TcpStream, opts: &ProbeOptions) ->
             Step::Tls,
             &target,
             Outcome::Ok,
-            format!("{version}; certificate for {names}, valid until {until}, trusted ({})", opts.roots_origin),
+            format!(
+                "{version}; certificate for {names}, valid until {until}, trusted ({})",
+                opts.roots_origin
+            ),
         )
     } else {
         ProbeResult::new(

@@ -55,7 +55,11 @@ pub fn render(report: &Report, color: bool) -> String {
             probes_header = true;
         }
         let title = esc(&first.title, false);
-        let header = if color { title.bold().to_string() } else { title };
+        let header = if color {
+            title.bold().to_string()
+        } else {
+            title
+        };
         let _ = writeln!(out, "\n{header}  [{id}]");
         for c in mine {
             let mut line = format!("  {} ", badge(c.status, color));
@@ -107,8 +111,18 @@ mod tests {
     #[test]
     fn renders_statuses_escapes_and_advice() {
         let checks = vec![
-            Check::new("precheck_install_order", CheckStatus::Fail, Some("PS1"), "no parent SUP \x1b[2J"),
-            Check::new("precheck_supersedence_noted", CheckStatus::Skipped, None, "not in the settings"),
+            Check::new(
+                "precheck_install_order",
+                CheckStatus::Fail,
+                Some("PS1"),
+                "no parent SUP \x1b[2J",
+            ),
+            Check::new(
+                "precheck_supersedence_noted",
+                CheckStatus::Skipped,
+                None,
+                "not in the settings",
+            ),
         ];
         let mut report = Report {
             findings: findings_from_checks(&checks, &FactStore::new()),
@@ -117,7 +131,10 @@ mod tests {
         };
         report.finish();
         let s = render(&report, false);
-        assert!(s.starts_with("supdiag precheck: 0 pass, 0 warn, 1 fail, 0 info, 1 skipped"), "{s}");
+        assert!(
+            s.starts_with("supdiag precheck: 0 pass, 0 warn, 1 fail, 0 info, 1 skipped"),
+            "{s}"
+        );
         assert!(s.contains("  fail    PS1: no parent SUP \\u{1b}[2J"), "{s}");
         assert!(s.contains("  skipped not in the settings"), "{s}");
         assert!(s.contains("error precheck_install_order"), "{s}");

@@ -29,13 +29,18 @@ impl Ca {
     pub fn named(name: &str) -> Ca {
         let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        p.distinguished_name
-            .push(rcgen::DnType::CommonName, name);
+        p.distinguished_name.push(rcgen::DnType::CommonName, name);
         let key = KeyPair::generate().expect("key");
         let cert = p.self_signed(&key).expect("ca cert");
         let mut pem_file = tempfile::NamedTempFile::new().expect("tempfile");
-        pem_file.write_all(cert.pem().as_bytes()).expect("write pem");
-        Ca { cert, key, pem_file }
+        pem_file
+            .write_all(cert.pem().as_bytes())
+            .expect("write pem");
+        Ca {
+            cert,
+            key,
+            pem_file,
+        }
     }
 
     pub fn path(&self) -> PathBuf {
@@ -43,11 +48,17 @@ impl Ca {
     }
 
     /// A leaf for `names`; `expired` puts not_after in the past.
-    pub fn leaf(&self, names: &[&str], expired: bool) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
+    pub fn leaf(
+        &self,
+        names: &[&str],
+        expired: bool,
+    ) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
         let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
             .expect("params");
-        p.distinguished_name
-            .push(rcgen::DnType::CommonName, names.first().copied().unwrap_or("x"));
+        p.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            names.first().copied().unwrap_or("x"),
+        );
         if expired {
             p.not_before = rcgen::date_time_ymd(2000, 1, 1);
             p.not_after = rcgen::date_time_ymd(2001, 1, 1);
@@ -136,7 +147,9 @@ pub fn tls_server(cert: (CertificateDer<'static>, PrivateKeyDer<'static>)) -> So
     let cfg = Arc::new(cfg);
     let (l, a) = bind();
     spawn_accept(l, move |s| {
-        let Ok(conn) = rustls::ServerConnection::new(cfg.clone()) else { return };
+        let Ok(conn) = rustls::ServerConnection::new(cfg.clone()) else {
+            return;
+        };
         let mut tls = rustls::StreamOwned::new(conn, s);
         answer(&mut tls, wsus_status);
         tls.conn.send_close_notify();
@@ -156,8 +169,14 @@ pub fn closed_port() -> SocketAddr {
 pub fn proxy_server(status: u16) -> SocketAddr {
     let (l, a) = bind();
     spawn_accept(l, move |mut s| {
-        let Some(head) = read_head(&mut s) else { return };
-        let target = head.split_whitespace().nth(1).unwrap_or_default().to_string();
+        let Some(head) = read_head(&mut s) else {
+            return;
+        };
+        let target = head
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
         let loopback = target.starts_with("127.0.0.1:") || target.starts_with("localhost:");
         if status != 200 || !loopback {
             let code = if loopback { status } else { 403 };
@@ -165,7 +184,10 @@ pub fn proxy_server(status: u16) -> SocketAddr {
             return;
         }
         let Ok(up) = TcpStream::connect_timeout(
-            &target.replace("localhost", "127.0.0.1").parse().expect("loopback addr"),
+            &target
+                .replace("localhost", "127.0.0.1")
+                .parse()
+                .expect("loopback addr"),
             IO_TIMEOUT,
         ) else {
             let _ = write!(s, "HTTP/1.1 502 X\r\n\r\n");
@@ -173,7 +195,10 @@ pub fn proxy_server(status: u16) -> SocketAddr {
         };
         let _ = write!(s, "HTTP/1.1 200 Connection established\r\n\r\n");
         let _ = up.set_read_timeout(Some(IO_TIMEOUT));
-        let (mut a_r, mut b_w) = (s.try_clone().expect("clone"), up.try_clone().expect("clone"));
+        let (mut a_r, mut b_w) = (
+            s.try_clone().expect("clone"),
+            up.try_clone().expect("clone"),
+        );
         let (mut b_r, mut a_w) = (up, s);
         std::thread::spawn(move || {
             let _ = std::io::copy(&mut a_r, &mut b_w);
@@ -188,7 +213,9 @@ pub fn proxy_407_recording() -> (SocketAddr, std::sync::mpsc::Receiver<String>) 
     let (tx, rx) = std::sync::mpsc::sync_channel(8);
     let (l, a) = bind();
     spawn_accept(l, move |mut s| {
-        let Some(head) = read_head(&mut s) else { return };
+        let Some(head) = read_head(&mut s) else {
+            return;
+        };
         let _ = tx.send(head);
         let _ = write!(s, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\n\r\n");
     });
