@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::facts::{Provenance, Value};
+use crate::precheck::checks_config::expected_http_port;
 use crate::precheck::Check;
 
 fn store(facts: &[(&str, Value)]) -> FactStore {

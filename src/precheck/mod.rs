@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub mod checks;
+pub mod checks_config;
 pub mod hierarchy;
 pub mod plan;
 
