@@ -45,14 +45,9 @@ pub fn probe(
             (r, Some(s))
         }
         Err(e) => {
-            let r = ProbeResult::new(
-                Step::Tcp,
-                target,
-                Outcome::Fail,
-                format!("{e}: check that the site is listening on that port (IIS bindings) and that no firewall blocks it"),
-            )
-            .fact(key, false)
-            .timed(start);
+            let r = ProbeResult::new(Step::Tcp, target, Outcome::Fail, e)
+                .fact(key, false)
+                .timed(start);
             (r, None)
         }
     }
