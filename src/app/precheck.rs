@@ -66,9 +66,15 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
         checks.extend(plan::to_checks(&probed));
     }
 
+    // The correlation fact rules (port/SSL triangle, proxy, sync source, ...) run on the same
+    // facts, probe results included: a failed internet probe confirms cas_internet_unreachable.
+    let set = crate::rules::load_rule_set(&a.common.rules, &a.common.disable)?;
+    let mut findings = findings_from_checks(&checks, &facts);
+    findings.extend(set.conclude(crate::rules::StreamHits::default(), &mut facts));
     let mut report = Report {
-        findings: findings_from_checks(&checks, &facts),
+        findings,
         checks,
+        settings: report::settings_table(&facts),
         ..Report::default()
     };
     report.finish();

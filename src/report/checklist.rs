@@ -92,8 +92,10 @@ pub fn render(report: &Report, color: bool) -> String {
                 sev.to_string()
             };
             let _ = writeln!(out, "\n  {sev} {}: {}", f.rule_id, esc(&f.title, false));
-            let _ = writeln!(out, "    cause: {}", esc(&f.cause, false));
-            let _ = writeln!(out, "    fix:   {}", esc(&f.fix, false));
+            // Multi-paragraph text (advice appended to a fix) stays indented under its label.
+            let block = |t: &str| esc(t.trim(), true).replace('\n', "\n           ");
+            let _ = writeln!(out, "    cause: {}", block(&f.cause));
+            let _ = writeln!(out, "    fix:   {}", block(&f.fix));
             for d in &f.docs {
                 let _ = writeln!(out, "    docs:  {}", esc(d, false));
             }
