@@ -10,6 +10,7 @@ pub mod event;
 pub mod facts;
 pub mod observe;
 pub mod parse;
+pub mod precheck;
 pub mod probe;
 pub mod report;
 pub mod rules;

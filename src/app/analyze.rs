@@ -93,7 +93,12 @@ pub fn run(a: AnalyzeArgs) -> Result<u8> {
         now: Utc::now(),
     };
     let analysis = pipeline::run(&a.paths, &opts)?;
-    let report = analysis.report;
+    let mut report = analysis.report;
+    // The sync figures are relative to "now" (time since the last success); analyze output must
+    // be identical run to run, so they stay with `sync`/`report` unless --max-age asks for them.
+    if a.max_age.is_none() {
+        report.sync_summary = None;
+    }
     let out = report::render(&report, a.format, use_color(a.common.color))?;
     write_stdout(&out)?;
     Ok(exit_code_for(

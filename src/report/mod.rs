@@ -1,5 +1,6 @@
 //! Renderers: the only code that prints (terminal, json, ndjson, markdown, html).
 
+pub mod checklist;
 pub mod escape;
 pub mod health;
 pub mod html;
@@ -47,6 +48,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostSummary>,
     pub summary: Summary,
+    /// `precheck` checklist lines (pass/warn/fail/info/skipped); omitted by other commands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::precheck::Check>,
 }
 
 /// One value of a setting and where it came from.

@@ -169,18 +169,22 @@ impl RuleSet {
         let cause = fill(&rule.cause, &hs.captures, facts);
         let mut fix = fill(&rule.fix, &hs.captures, facts);
         let mut unknown = false;
+        let mut applied = false;
         for a in &rule.advice {
             if a.when.eval(facts) {
                 fix.push_str("\n\n");
                 fix.push_str(&fill(&a.text, &hs.captures, facts));
+                applied = true;
             } else if !condition_known(&a.when, facts) {
                 unknown = true;
             }
         }
-        if unknown {
+        // Say "unknown" only when no advice could be given: when one applied, the settings did
+        // narrow the cause down.
+        if unknown && !applied {
             let keys: Vec<String> = setting_keys(rule)
                 .into_iter()
-                .filter(|k| !k.starts_with("finding."))
+                .filter(|k| !k.starts_with("finding.") && lookup(facts, k).is_empty())
                 .collect();
             fix.push_str(&format!(
                 "\n\nWhich of these applies is unknown: no setting says ({}). Pass --settings to narrow it down.",

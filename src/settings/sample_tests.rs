@@ -72,7 +72,8 @@ fn log_facts(folder: &str) -> FactStore {
         }
         "site-ssl-transport-closed" => {
             s.insert("finding.wcm_ssl_transport_closed", 1i64, p());
-            s.insert("observed.wcm.server", "cm01.contoso.com", p());
+            // The sample is a remote SUP: WCM on CM01 connects to sup01.
+            s.insert("observed.wcm.server", "sup01.contoso.com", p());
             s.insert("observed.wcm.port", 8531i64, p());
             s.insert("observed.wcm.use_ssl", true, p());
         }
