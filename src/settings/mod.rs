@@ -84,7 +84,7 @@ impl Sink {
     pub fn set(&mut self, key: &str, value: impl Into<Value>, src_key: &str) {
         self.facts.insert(
             key,
-            value,
+            without_url_password(value.into()),
             Provenance::new(self.file.clone()).with_key(src_key),
         );
     }
@@ -93,7 +93,7 @@ impl Sink {
     pub fn set_at(&mut self, key: &str, value: impl Into<Value>, src_key: &str, line: usize) {
         self.facts.insert(
             key,
-            value,
+            without_url_password(value.into()),
             Provenance::new(self.file.clone())
                 .with_key(src_key)
                 .with_line(line as u64),
@@ -105,6 +105,26 @@ impl Sink {
             file: self.file.clone(),
             message: message.into(),
         });
+    }
+}
+
+/// A URL with credentials (`http://user:pass@host`, an upstream server or proxy written with
+/// its password) keeps the user and loses the password: settings facts never hold a secret.
+fn without_url_password(v: Value) -> Value {
+    match v {
+        Value::Str(s) if s.contains("://") => Value::Str(crate::probe::proxy::redact(&s)),
+        Value::List(l) => Value::List(
+            l.into_iter()
+                .map(|s| {
+                    if s.contains("://") {
+                        crate::probe::proxy::redact(&s)
+                    } else {
+                        s
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 

@@ -581,3 +581,22 @@ fn toml_bad_character_error_is_never_empty() {
     assert!(e.message.contains("invalid character"), "{e}");
     assert!(e.message.contains("column 4"), "{e}");
 }
+
+#[test]
+fn url_passwords_in_settings_are_masked() {
+    let (s, _) = import_ok(
+        "supdiag.toml",
+        "[sync]\nsource = \"upstream\"\nupstream_url = \"http://wsus-user:hunter2@up.contoso.com:8530/\"\n\n\
+         [wsus]\nmu_url = \"https://a:b@sws.update.microsoft.com\"\ncontent_dir = \"D:\\\\x:y@z\"\n",
+    );
+    assert_eq!(
+        val(&s, "config.sync.upstream_url"),
+        text("http://wsus-user:***@up.contoso.com:8530/")
+    );
+    assert_eq!(
+        val(&s, "config.wsus.mu_url"),
+        text("https://a:***@sws.update.microsoft.com")
+    );
+    // Not a URL: left alone.
+    assert_eq!(val(&s, "config.wsus.content_dir"), text("D:\\x:y@z"));
+}
