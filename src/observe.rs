@@ -13,6 +13,7 @@ use regex::Regex;
 
 use crate::event::{Event, LogKind};
 use crate::facts::{FactStore, Provenance, Value};
+use crate::rules::finding::{truncate_text, MAX_CAPTURE_TEXT};
 use crate::scan::FileInfo;
 
 /// Literals that at least one extractor needs in the message.
@@ -109,6 +110,9 @@ pub fn parse_url(url: &str) -> Option<(String, i64, bool)> {
     Some((host.to_ascii_lowercase(), port, ssl))
 }
 
+/// Distinct values kept per observed key (the most recent ones).
+pub const MAX_VALUES_PER_KEY: usize = 64;
+
 /// Collects `observed.*` facts from events. One per stream or per run; merge with
 /// [`FactStore::extend`].
 #[derive(Default)]
@@ -128,10 +132,18 @@ impl Observer {
     }
 
     fn put(&mut self, key: &str, value: impl Into<Value>, file: &FileInfo<'_>, line: u64) {
-        let value = value.into();
+        let value = match value.into() {
+            Value::Str(s) => Value::Str(truncate_text(&s, MAX_CAPTURE_TEXT)),
+            v => v,
+        };
         let prov = Provenance::new(file.input.display.clone()).with_line(line);
         let slot = self.seen.entry(key.to_string()).or_default();
         slot.retain(|(v, _)| *v != value);
+        // A log naming a new host on every line must not grow this (and the time of `retain`)
+        // without bound: the oldest sighting goes.
+        if slot.len() >= MAX_VALUES_PER_KEY {
+            slot.remove(0);
+        }
         slot.push((value, prov));
     }
 
@@ -341,6 +353,34 @@ mod tests {
         assert_eq!(get(&s, "observed.site.top_level"), Some(Value::Bool(true)));
         let prov = &s.all("observed.wcm.port")[0].source;
         assert_eq!((prov.source.as_str(), prov.line), ("logs/WCM.log", Some(2)));
+    }
+
+    #[test]
+    fn values_are_bounded_in_size_and_number() {
+        let f = input("WCM.log");
+        let mut o = Observer::new();
+        let lines: Vec<String> = (0..1000)
+            .map(|i| {
+                format!("Attempting connection to WSUS server: h{i}.contoso.com, port: 8530, useSSL: False")
+            })
+            .chain([format!(
+                "Attempting connection to WSUS server: {}.com, port: 8530, useSSL: False",
+                "a".repeat(100_000)
+            )])
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        feed_all(&mut o, LogKind::Wcm, &f, &refs);
+        let s = o.into_facts();
+        let all = s.all("observed.wcm.server");
+        assert_eq!(all.len(), MAX_VALUES_PER_KEY);
+        // The latest first, cut with a marker; the oldest sightings went.
+        let latest = all[0].value.to_string();
+        assert!(
+            latest.len() < 400 && latest.contains("[truncated, 100004 bytes]"),
+            "{latest}"
+        );
+        assert_eq!(all[1].value.to_string(), "h999.contoso.com");
+        assert!(!all.iter().any(|f| f.value.to_string() == "h0.contoso.com"));
     }
 
     #[test]

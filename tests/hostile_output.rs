@@ -434,3 +434,47 @@ fn json_and_ndjson_always_parse() {
         "evidence text kept verbatim in JSON"
     );
 }
+
+/// A 5 MB line that matches a rule, its capture (the host) 5 MB too: every output stays small,
+/// the evidence and the cause carry the truncation marker.
+#[test]
+fn a_5_mb_matching_line_gives_small_output_with_truncation_markers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("wsyncmgr.log");
+    let host = "a".repeat(5 << 20);
+    std::fs::write(
+        &log,
+        format!(
+            "Sync failed: UssCommunicationError: WebException: The remote name could not be \
+             resolved: '{host}'~~at X. Source: Y  $$<SMS_WSUS_SYNC_MANAGER><11-20-2026 \
+             02:13:11.659+060><thread=1 (0x1)>\r\n"
+        ),
+    )
+    .expect("write");
+    let log = log.to_string_lossy().into_owned();
+    for args in [
+        vec!["analyze", "--format", "terminal", "--color", "never"],
+        vec!["analyze", "--format", "json"],
+        vec!["analyze", "--format", "ndjson"],
+        vec!["analyze", "--format", "markdown"],
+        vec!["report", "--format", "html"],
+        vec!["report", "--format", "markdown"],
+        vec!["report", "--format", "json"],
+    ] {
+        let mut a = args.clone();
+        a.push(&log);
+        let (out, err) = run(&a);
+        assert!(
+            out.len() + err.len() < 64 * 1024,
+            "{args:?}: {} bytes of output",
+            out.len() + err.len()
+        );
+        assert!(
+            out.contains("wsyncmgr_uss_name_not_resolved"),
+            "{args:?}: rule did not fire"
+        );
+        // One marker in the evidence and one in the cause (the host placeholder).
+        let markers = out.matches("[truncated, ").count();
+        assert!(markers >= 2, "{args:?}: {markers} truncation markers");
+    }
+}

@@ -12,6 +12,9 @@ pub const MAX_EVIDENCE: usize = 5;
 /// Evidence text is cut here (bytes, on a char boundary) with a marker, so a 100 MB line cannot
 /// blow up a report.
 pub const MAX_EVIDENCE_TEXT: usize = 2048;
+/// Captured values (host, path, code…) are cut here: they go into cause and fix texts, codes
+/// and facts, where a 5 MB capture from one hostile line would otherwise land whole.
+pub const MAX_CAPTURE_TEXT: usize = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Evidence {

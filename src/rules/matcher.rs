@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{DateTime, Utc};
 use regex::{Regex, RegexSet};
 
-use super::finding::{Evidence, HitSet, MAX_EVIDENCE};
+use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_EVIDENCE};
 use super::schema::{Body, Rule, SeqReport};
 use crate::event::{Event, LogKind, Severity};
 use crate::scan::FileInfo;
@@ -242,7 +242,8 @@ pub struct StreamMatcher<'r> {
 /// Codes from a capture value: `12007` → `12007` + `0x80072EE7`; `0x87d00692` → `0x87D00692`;
 /// `-2147467259` → `0x80004005`. HTTP statuses (`status`) are kept as written.
 pub fn codes_from_capture(name: &str, value: &str, out: &mut Vec<String>) {
-    let v = value.trim();
+    let v = truncate_text(value.trim(), MAX_CAPTURE_TEXT);
+    let v = v.as_str();
     if v.is_empty() {
         return;
     }
@@ -591,7 +592,10 @@ fn capture_data(
             codes_from_capture(name, m.as_str(), &mut codes);
         }
         if want_all {
-            captures.insert(name.to_string(), m.as_str().to_string());
+            captures.insert(
+                name.to_string(),
+                truncate_text(m.as_str(), MAX_CAPTURE_TEXT),
+            );
         }
     }
     (codes, captures)
