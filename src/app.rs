@@ -74,6 +74,12 @@ pub fn exit_code_for(severities: impl IntoIterator<Item = Severity>, fail_on: Fa
     }
 }
 
+/// A message for stderr: file names, settings text and log text in it are untrusted, so control
+/// characters are escaped like in terminal output (newlines kept).
+pub fn for_stderr(msg: &str) -> String {
+    crate::report::escape::terminal(msg, true)
+}
+
 /// Print source warnings to stderr (unless quiet).
 pub fn warn_sources(warnings: &[source::SourceWarning], quiet: bool) {
     if quiet {
@@ -81,7 +87,11 @@ pub fn warn_sources(warnings: &[source::SourceWarning], quiet: bool) {
     }
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "supdiag: warning: {}: {}", w.path, w.message);
+        let _ = writeln!(
+            err,
+            "supdiag: warning: {}",
+            for_stderr(&format!("{}: {}", w.path, w.message))
+        );
     }
 }
 
@@ -119,9 +129,17 @@ pub fn check_any_readable(reports: &[scan::FileReport], quiet: bool) -> Result<(
         let mut err = std::io::stderr().lock();
         for r in reports {
             if let Some(e) = &r.error {
-                let _ = writeln!(err, "supdiag: warning: {}: {e}", r.path);
+                let _ = writeln!(
+                    err,
+                    "supdiag: warning: {}",
+                    for_stderr(&format!("{}: {e}", r.path))
+                );
             } else if let Some(n) = &r.note {
-                let _ = writeln!(err, "supdiag: note: {}: {n}", r.path);
+                let _ = writeln!(
+                    err,
+                    "supdiag: note: {}",
+                    for_stderr(&format!("{}: {n}", r.path))
+                );
             }
         }
     }

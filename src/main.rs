@@ -12,7 +12,10 @@ fn main() -> ExitCode {
             if supdiag::app::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("supdiag: error: {e:#}");
+            eprintln!(
+                "supdiag: error: {}",
+                supdiag::app::for_stderr(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

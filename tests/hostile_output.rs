@@ -478,3 +478,67 @@ fn a_5_mb_matching_line_gives_small_output_with_truncation_markers() {
         assert!(markers >= 2, "{args:?}: {markers} truncation markers");
     }
 }
+
+/// Untrusted text reaches stderr too: a settings error quotes the key as written, a note names
+/// the file. Neither may carry a raw control character, and neither may a file name in stdout.
+#[test]
+fn stderr_and_file_names_are_escaped_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let toml = dir.path().join("supdiag.toml");
+    std::fs::write(
+        &toml,
+        "[[sup]]\nserver = \"x\"\nhttp_port\x1b[2J\x1b[31m = \"zz\"\n",
+    )
+    .expect("write");
+    let reg = dir.path().join("setup.reg");
+    std::fs::write(
+        &reg,
+        "Windows Registry Editor Version 5.00\r\n\
+         [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup]\r\n\
+         \"PortNumber\"=dword:zz\x1b[2J\r\n\x1b[31mjunk\r\n",
+    )
+    .expect("write");
+    let log = dir.path().join("evil\x1b[2J\x1b]0;t\x07name.log");
+    std::fs::write(&log, "plain text\n\u{0}\u{1}binary\n").expect("write");
+    let empty = dir.path().join("x\x1b[31m-empty.log");
+    std::fs::write(&empty, "").expect("write");
+    let (t, r, l, e) = (
+        toml.to_string_lossy().into_owned(),
+        reg.to_string_lossy().into_owned(),
+        log.to_string_lossy().into_owned(),
+        empty.to_string_lossy().into_owned(),
+    );
+    for strict in [false, true] {
+        for cmd in ["analyze", "sync", "report", "precheck"] {
+            let mut a = vec![cmd, "--settings", &t, "--settings", &r];
+            if cmd != "report" {
+                a.extend(["--color", "never"]);
+            }
+            if strict {
+                a.push("--strict");
+            }
+            if cmd != "precheck" {
+                a.extend([l.as_str(), e.as_str()]);
+            }
+            let out = Command::cargo_bin("supdiag")
+                .expect("binary")
+                .args(&a)
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{a:?}: {stderr}");
+            assert!(
+                stderr.contains("\\u{1b}"),
+                "{a:?}: escaped text expected: {stderr}"
+            );
+            assert_terminal_safe(&format!("{a:?} stderr"), &stderr, false);
+            if cmd != "report" {
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert_terminal_safe(&format!("{a:?} stdout"), &stdout, false);
+            }
+        }
+    }
+    let (out, err) = run(&["view", "--color", "never", &l, &e]);
+    assert_terminal_safe("view stdout", &out, false);
+    assert_terminal_safe("view stderr", &err, false);
+}

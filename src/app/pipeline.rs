@@ -119,7 +119,8 @@ fn print_settings_warnings(
     if !quiet {
         let mut err = std::io::stderr().lock();
         for w in warnings {
-            let _ = writeln!(err, "supdiag: warning: {}: {}", w.file, w.message);
+            let line = format!("{}: {}", w.file, w.message);
+            let _ = writeln!(err, "supdiag: warning: {}", super::for_stderr(&line));
         }
     }
     Ok(())

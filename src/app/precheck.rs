@@ -91,6 +91,10 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
 
 fn warn(quiet: bool, msg: &str) {
     if !quiet {
-        let _ = writeln!(std::io::stderr().lock(), "supdiag: warning: {msg}");
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "supdiag: warning: {}",
+            super::for_stderr(msg)
+        );
     }
 }
