@@ -138,8 +138,8 @@ fn input(seeds: Vec<Vec<u8>>, tokens: &'static [&'static str]) -> impl Strategy<
     ]
 }
 
-/// Import `bytes` as the named file and check the invariants.
-fn check(name: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
+/// Import `bytes` as the named file and check the invariants; true when it imported.
+fn check(name: &str, bytes: Vec<u8>) -> Result<bool, TestCaseError> {
     let shown = format!("fuzz/{name}");
     let loaded = decode_bytes(bytes);
     let input = loaded.text();
@@ -152,6 +152,7 @@ fn check(name: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
             for w in &warnings {
                 prop_assert_eq!(&w.file, &shown);
             }
+            Ok(true)
         }
         Err(e) => {
             prop_assert_eq!(&e.file, &shown);
@@ -164,16 +165,29 @@ fn check(name: &str, bytes: Vec<u8>) -> Result<(), TestCaseError> {
                 !e.message.trim().is_empty(),
                 "empty error message for {input:?}"
             );
+            Ok(false)
         }
     }
-    Ok(())
 }
 
 fn fuzz(name: &'static str, ext: &str, tokens: &'static [&'static str]) {
     let seeds = samples(ext);
+    let imported = std::cell::Cell::new(0u32);
     runner()
-        .run(&input(seeds, tokens), |bytes| check(name, bytes))
+        .run(&input(seeds, tokens), |bytes| {
+            let ok = check(name, bytes)?;
+            imported.set(imported.get() + u32::from(ok));
+            Ok(())
+        })
         .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let ok = imported.get();
+    eprintln!(
+        "{name}: {} generated inputs, {ok} imported, {} refused with an error",
+        cases(),
+        cases() - ok
+    );
+    // Mutations must leave enough inputs valid for the importer's inner code to be exercised.
+    assert!(ok > cases() / 20, "{name}: only {ok} inputs imported");
 }
 
 const TOML_TOKENS: &[&str] = &[
