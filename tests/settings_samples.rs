@@ -5,23 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-const CORRELATION_IDS: &[&str] = &[
-    "adr_proxy_not_enabled",
-    "adr_proxy_enabled_cannot_resolve",
-    "sync_proxy_not_enabled",
-    "cas_internet_unreachable",
-    "config_sup_port_not_bound",
-    "config_https_port_pairing",
-    "config_ssl_required_not_configured",
-    "config_ssl_on_wrong_vdir",
-    "config_observed_mismatch",
-    "config_cert_name_mismatch",
-    "config_sync_source_invalid",
-    "config_mu_url_decommissioned",
-    "config_adr_proxy_on_secondary",
-    "config_no_sync_schedule",
-    "settings_contradiction",
-];
+use supdiag::rules::CORRELATION_IDS;
 
 struct Case {
     settings: Vec<PathBuf>,

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use super::view::ViewFilter;
 use crate::cli::ViewArgs;
-use crate::event::{display_message, LogKind};
+use crate::event::LogKind;
 use crate::parse::{self, ParseCtx};
 use crate::report::view::{text_line, ViewRecord};
 
@@ -140,19 +140,7 @@ impl Follow {
         let mut lines = Vec::new();
         parse::parse_text(format, text, self.line, &ctx, &mut |ev| {
             if filter.accepts(&ev) {
-                let r = ViewRecord {
-                    time_utc: ev.time_utc,
-                    local_time: ev.local_time,
-                    bias: ev.bias,
-                    file: display.to_string(),
-                    line: ev.line,
-                    kind: ev.kind,
-                    format: ev.format,
-                    severity: ev.severity,
-                    component: ev.component.to_string(),
-                    thread: ev.thread,
-                    message: display_message(&ev),
-                };
+                let r = ViewRecord::from_event(&ev, display);
                 lines.push(text_line(&r, color));
             }
         });

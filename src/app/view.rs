@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use regex::Regex;
 
 use crate::cli::ViewArgs;
-use crate::event::{display_message, Event, Severity};
+use crate::event::{Event, Severity};
 use crate::report::view::{render_view, ViewRecord};
 use crate::scan::{self, FileInfo, Visitor};
 
@@ -117,19 +117,8 @@ struct Collect<'f> {
 impl Visitor for Collect<'_> {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
         if self.filter.accepts(ev) {
-            self.records.push(ViewRecord {
-                time_utc: ev.time_utc,
-                local_time: ev.local_time,
-                bias: ev.bias,
-                file: file.input.display.clone(),
-                line: ev.line,
-                kind: ev.kind,
-                format: ev.format,
-                severity: ev.severity,
-                component: ev.component.to_string(),
-                thread: ev.thread,
-                message: display_message(ev),
-            });
+            self.records
+                .push(ViewRecord::from_event(ev, &file.input.display));
         }
     }
 

@@ -24,6 +24,25 @@ pub struct ViewRecord {
     pub message: String,
 }
 
+impl ViewRecord {
+    /// Owned copy of an event for display.
+    pub fn from_event(ev: &crate::event::Event<'_>, file: &str) -> Self {
+        ViewRecord {
+            time_utc: ev.time_utc,
+            local_time: ev.local_time,
+            bias: ev.bias,
+            file: file.to_string(),
+            line: ev.line,
+            kind: ev.kind,
+            format: ev.format,
+            severity: ev.severity,
+            component: ev.component.to_string(),
+            thread: ev.thread,
+            message: crate::event::display_message(ev),
+        }
+    }
+}
+
 pub fn render_view(records: &[ViewRecord], format: ViewFormat, color: bool) -> String {
     match format {
         ViewFormat::Json => {

@@ -151,7 +151,7 @@ pub fn is_generated_id(id: &str) -> bool {
 pub fn close_ids<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut scored: Vec<(usize, &str)> = ids
         .filter_map(|c| {
-            let d = edit_distance(id, c);
+            let d = strsim::levenshtein(id, c);
             let shares = c.contains(id) || id.contains(c);
             (d <= 4 || shares).then_some((if shares { 0 } else { d }, c))
         })
@@ -162,20 +162,6 @@ pub fn close_ids<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String
         .take(3)
         .map(|(_, c)| c.to_string())
         .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

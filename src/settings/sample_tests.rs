@@ -16,23 +16,7 @@ fn load(names: &[&str]) -> FactStore {
 
 // ---- samples against the fact rules ---------------------------------------------------------
 
-const FACT_RULES: &[&str] = &[
-    "adr_proxy_not_enabled",
-    "adr_proxy_enabled_cannot_resolve",
-    "sync_proxy_not_enabled",
-    "cas_internet_unreachable",
-    "config_sup_port_not_bound",
-    "config_https_port_pairing",
-    "config_ssl_required_not_configured",
-    "config_ssl_on_wrong_vdir",
-    "config_observed_mismatch",
-    "config_cert_name_mismatch",
-    "config_sync_source_invalid",
-    "config_mu_url_decommissioned",
-    "config_adr_proxy_on_secondary",
-    "config_no_sync_schedule",
-    "settings_contradiction",
-];
+use crate::rules::CORRELATION_IDS as FACT_RULES;
 
 fn fired(facts: &FactStore) -> Vec<&'static str> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");

@@ -182,27 +182,12 @@ pub const ALLOWED: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Levenshtein distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The closest allowed key, when it is close enough to be a typo.
 pub fn suggest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let w = word.to_ascii_lowercase();
     allowed
         .iter()
-        .map(|a| (distance(&w, a), *a))
+        .map(|a| (strsim::levenshtein(&w, a), *a))
         .filter(|(d, a)| *d <= 2.max(a.len() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
