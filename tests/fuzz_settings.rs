@@ -533,3 +533,32 @@ fn a_settings_file_over_the_size_cap_is_refused_without_reading_it() {
         .to_string()
         .starts_with(&path.to_string_lossy().to_string()));
 }
+
+#[test]
+fn the_cli_refuses_an_oversized_settings_file_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("supdiag.toml");
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(50 * 1024 * 1024))
+        .expect("sparse file");
+    let log = hostile("empty.log");
+    for strict in [false, true] {
+        let mut cmd = assert_cmd::Command::cargo_bin("supdiag").expect("binary");
+        cmd.args(["analyze", "--format", "json", "--settings"])
+            .arg(&path)
+            .arg(&log);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("supdiag.toml"), "{stderr}");
+        assert!(stderr.contains("too big for a settings file"), "{stderr}");
+        // Without --strict the run goes on without the file; with it, exit 2.
+        assert_eq!(
+            out.status.code(),
+            Some(if strict { 2 } else { 0 }),
+            "{stderr}"
+        );
+    }
+}
