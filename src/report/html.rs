@@ -448,8 +448,9 @@ pub fn render(doc: &HealthDoc<'_>) -> String {
         let _ = write!(out, "<li>{}</li>", h(r));
     }
     out.push_str("</ul></div>\n");
-    findings_html(&mut out, &doc.report.findings);
+    // History first: the chart is what a weekly reader looks at; the findings follow.
     sync_section(&mut out, doc);
+    findings_html(&mut out, &doc.report.findings);
 
     out.push_str("<section><h2>Settings</h2>");
     if doc.settings.is_empty() {
