@@ -328,6 +328,11 @@ impl<'r> StreamMatcher<'r> {
         let Some(ac) = &idx.ac else {
             return false;
         };
+        // Most lines hold no literal of any rule: `is_match` uses the automaton's prefilter and
+        // is several times cheaper than an overlapping scan.
+        if !ac.is_match(text) {
+            return false;
+        }
         self.candidates.clear();
         for m in ac.find_overlapping_iter(text) {
             if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
