@@ -162,15 +162,29 @@ fn parse_piece<V: Visitor>(
     visitor: &mut V,
 ) -> Counts {
     let mut c = Counts::default();
+    // The last record seen, whose line span is not counted yet: when the next event starts on
+    // the following line, the record spanned one line and its text need not be searched for
+    // newlines (records never overlap).
+    let mut open: Option<(u64, &str)> = None;
     parse::parse_text(info.format, text, first_line, ctx, &mut |ev| {
+        if let Some((line, raw)) = open.take() {
+            c.covered += if ev.line == line + 1 {
+                1
+            } else {
+                record_lines(raw)
+            };
+        }
         if ev.parsed {
             c.records += 1;
-            c.covered += record_lines(ev.raw);
+            open = Some((ev.line, ev.raw));
         } else {
             c.unparsed += 1;
         }
         visitor.event(&ev, info);
     });
+    if let Some((_, raw)) = open {
+        c.covered += record_lines(raw);
+    }
     c
 }
 

@@ -17,6 +17,8 @@ pub mod windowsupdate;
 
 #[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod reference_tests;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -99,6 +101,16 @@ impl<'a> Iterator for LineIter<'a> {
     }
 }
 
+/// `s.trim()`, answering without a Unicode check when both ends are plain ASCII non-space (the
+/// usual case on the hot path).
+#[inline]
+pub fn trim_fast(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
 /// An event for a line no parser understood.
 pub fn unparsed<'a>(ctx: &ParseCtx, format: Format, line: u64, text: &'a str) -> Event<'a> {
     let mut ev = Event::new(ctx.file, line, ctx.kind, format, text);
@@ -124,7 +136,7 @@ pub fn detect(head: &str, kind: LogKind) -> Format {
     }
     if lines.iter().any(|l| {
         let t = l.trim_end();
-        t.ends_with('>') && sms::parse_trailer(t).is_some()
+        t.ends_with('>') && sms::has_trailer(t)
     }) {
         return Format::Sms;
     }
@@ -164,24 +176,40 @@ pub fn parse_text<'a>(
     }
 }
 
+const SEVERITY_WORD_LIST: [&str; 10] = [
+    "error",
+    "fail",
+    "fatal",
+    "exception",
+    "warn",
+    "cannot",
+    "could not",
+    "unable to",
+    "access is denied",
+    "not found",
+];
+
 static SEVERITY_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .build([
-            "error",
-            "fail",
-            "fatal",
-            "exception",
-            "warn",
-            "cannot",
-            "could not",
-            "unable to",
-            "access is denied",
-            "not found",
-        ])
+        .build(SEVERITY_WORD_LIST)
         .ok()
 });
+
+/// The same words, case-sensitive, for a lower-cased copy of the message. A case-sensitive
+/// automaton gets aho-corasick's SIMD prefilter (a case-insensitive one walks its DFA byte by
+/// byte), and lower-casing a short message is a cheap vectorised copy.
+static SEVERITY_WORDS_LOWER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(SEVERITY_WORD_LIST)
+        .ok()
+});
+
+/// Messages up to this length are lower-cased into a stack buffer; longer ones use the
+/// case-insensitive automaton directly.
+const SEVERITY_BUF: usize = 512;
 
 /// Severity from the words of a message, for formats without a severity field.
 ///
@@ -189,12 +217,28 @@ static SEVERITY_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
 /// "0 error(s)", "without error", "errors: 0", "failed: 0", "error 0x00000000"). Warnings:
 /// "warn", "cannot", "could not", "unable to", "access is denied", "not found".
 pub fn infer_severity(message: &str) -> Severity {
-    let Some(ac) = SEVERITY_WORDS.as_ref() else {
-        return Severity::Info;
-    };
     let bytes = message.as_bytes();
+    if bytes.len() <= SEVERITY_BUF {
+        if let Some(ac) = SEVERITY_WORDS_LOWER.as_ref() {
+            let mut buf = [0u8; SEVERITY_BUF];
+            let low = &mut buf[..bytes.len()];
+            low.copy_from_slice(bytes);
+            low.make_ascii_lowercase();
+            // ASCII lower-casing keeps every byte in place, so match offsets apply to `bytes`.
+            return severity_from_matches(ac, low, bytes);
+        }
+    }
+    match SEVERITY_WORDS.as_ref() {
+        Some(ac) => severity_from_matches(ac, bytes, bytes),
+        None => Severity::Info,
+    }
+}
+
+/// Walk the word matches of `hay` (negation is judged on the original `bytes`).
+#[inline]
+fn severity_from_matches(ac: &AhoCorasick, hay: &[u8], bytes: &[u8]) -> Severity {
     let mut sev = Severity::Info;
-    for m in ac.find_iter(bytes) {
+    for m in ac.find_iter(hay) {
         let word = m.pattern().as_usize();
         let hit = if word <= 3 {
             if negated(bytes, m.start(), m.end()) {
@@ -296,6 +340,27 @@ mod tests {
             infer_severity("Failed to download the update from internet. Error = 12007"),
             Severity::Error
         );
+    }
+
+    #[test]
+    fn severity_is_the_same_for_long_and_short_messages() {
+        let pad = "x".repeat(SEVERITY_BUF);
+        for m in [
+            "ACCESS IS DENIED",
+            "Could Not connect",
+            "no ERRORS",
+            "ERROR = 0",
+            "FaTaL crash",
+            "Starting Sync",
+            "Ünable to — unable TO",
+        ] {
+            let long = format!("{pad} {m}");
+            assert!(long.len() > SEVERITY_BUF);
+            assert_eq!(infer_severity(m), infer_severity(&long), "{m}");
+        }
+        assert_eq!(infer_severity("ACCESS IS DENIED"), Severity::Warning);
+        assert_eq!(infer_severity("no ERRORS"), Severity::Info);
+        assert_eq!(infer_severity("FaTaL crash"), Severity::Error);
     }
 
     #[test]
