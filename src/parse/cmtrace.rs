@@ -70,28 +70,6 @@ static NAME_BYTE: [bool; 256] = {
     t
 };
 
-/// Offset of the first `"` in `b`, eight bytes at a time (values are short, so this beats a
-/// call to memchr). In `(x - 0x01…) & !x & 0x80…` the lowest set bit marks the first zero byte
-/// of `x` exactly; only bits above it can be false.
-#[inline]
-fn find_quote(b: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const QUOTES: u64 = LO * b'"' as u64;
-    let mut i = 0;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(w) ^ QUOTES;
-        let m = x.wrapping_sub(LO) & !x & HI;
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    b.get(i..)?.iter().position(|&c| c == b'"').map(|p| i + p)
-}
-
 #[derive(Clone, Copy)]
 enum Field {
     Time,
@@ -133,9 +111,8 @@ const CANONICAL: [((u128, u128, usize), Field); 7] = [
 
 #[inline]
 fn load16(b: &[u8], i: usize) -> Option<u128> {
-    let mut w = [0u8; 16];
-    w.copy_from_slice(b.get(i..i + 16)?);
-    Some(u128::from_le_bytes(w))
+    let w = <&[u8; 16]>::try_from(b.get(i..i + 16)?).ok()?;
+    Some(u128::from_le_bytes(*w))
 }
 
 /// Parse the attribute list after `]LOG]!><` up to (not including) the closing `>`.
@@ -184,7 +161,7 @@ pub fn parse_header(input: &str) -> Header<'_> {
                 (i + 2, field)
             }
         };
-        let Some(len) = b.get(value_start..).and_then(find_quote) else {
+        let Some(len) = b.get(value_start..).and_then(|v| super::find_byte(b'"', v)) else {
             break;
         };
         let value_end = value_start + len;

@@ -40,16 +40,24 @@ fn last_mark(b: &[u8]) -> Option<usize> {
 fn split_trailer(line: &str) -> Option<(usize, &str, &str, &str)> {
     let pos = last_mark(line.as_bytes())?;
     let rest = &line[pos + MARK.len()..];
+    let gt = |s: &str| super::find_byte(b'>', s.as_bytes());
     // <COMPONENT>
-    let comp_end = memchr::memchr(b'>', rest.as_bytes())?;
+    let comp_end = gt(rest)?;
     let component = &rest[..comp_end];
     let rest = rest[comp_end + 1..].strip_prefix('<')?;
     // <date time+bias>
-    let ts_end = memchr::memchr(b'>', rest.as_bytes())?;
+    let ts_end = gt(rest)?;
     let ts = &rest[..ts_end];
-    let rest = rest[ts_end + 1..].trim_end();
+    let rest = rest.get(ts_end + 1..)?;
+    let rest = match rest.as_bytes().last() {
+        Some(b'>') => rest,
+        _ => rest.trim_end(),
+    };
     // <thread=N (0xN)>
-    let thread_part = rest.strip_prefix("<thread=")?.strip_suffix('>')?;
+    let thread_part = match rest.as_bytes() {
+        [b'<', b't', b'h', b'r', b'e', b'a', b'd', b'=', .., b'>'] => &rest[8..rest.len() - 1],
+        _ => rest.strip_prefix("<thread=")?.strip_suffix('>')?,
+    };
     Some((pos, component, ts, thread_part))
 }
 
@@ -86,7 +94,10 @@ pub fn parse_trailer_cached<'a>(line: &'a str, dates: &mut DateCache) -> Option<
 #[inline]
 fn thread_of(part: &str) -> Option<u32> {
     let b = part.as_bytes();
-    let n = memchr::memchr2(b' ', b'(', b).unwrap_or(b.len());
+    let n = b
+        .iter()
+        .position(|&c| c == b' ' || c == b'(')
+        .unwrap_or(b.len());
     let num = &part[..n];
     if !num.is_empty() && num.len() <= 9 {
         if let Some(v) = time::digits(num.as_bytes()) {
@@ -108,7 +119,7 @@ pub fn timestamp_cached(
     dates: &mut DateCache,
 ) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
     let b = ts.as_bytes();
-    let Some(sp) = memchr::memchr(b' ', b) else {
+    let Some(sp) = super::find_byte(b' ', b) else {
         return (None, None, None);
     };
     let date = &b[..sp];

@@ -104,6 +104,31 @@ pub fn make_on(date: NaiveDate, h: u32, mi: u32, s: u32, nanos: u32) -> Option<N
 /// Parse `HH:MM:SS[.fff…]` (fraction 0–9 digits, `.` or `:` before it, as legacy
 /// WindowsUpdate.log writes `HH:MM:SS:mmm`). Returns (h, m, s, nanos).
 pub fn hms(b: &[u8]) -> Option<(u32, u32, u32, u32)> {
+    // ConfigMgr's own `HH:MM:SS.mmm`, without the general path's slicing.
+    if let [h1, h2, b':', m1, m2, b':', s1, s2, b'.', f1, f2, f3] = *b {
+        let d = |c: u8| u32::from(c.wrapping_sub(b'0'));
+        let (h1, h2, m1, m2, s1, s2) = (d(h1), d(h2), d(m1), d(m2), d(s1), d(s2));
+        let (f1, f2, f3) = (d(f1), d(f2), d(f3));
+        if h1
+            .max(h2)
+            .max(m1)
+            .max(m2)
+            .max(s1)
+            .max(s2)
+            .max(f1)
+            .max(f2)
+            .max(f3)
+            > 9
+        {
+            return None;
+        }
+        return Some((
+            h1 * 10 + h2,
+            m1 * 10 + m2,
+            s1 * 10 + s2,
+            (f1 * 100 + f2 * 10 + f3) * 1_000_000,
+        ));
+    }
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
     }
@@ -213,6 +238,10 @@ mod tests {
         assert_eq!(hms(b"11:16:42.3322734"), Some((11, 16, 42, 332_273_400)));
         assert_eq!(hms(b"11:16:42:123"), Some((11, 16, 42, 123_000_000)));
         assert_eq!(hms(b"1:16:42"), None);
+        assert_eq!(hms(b"23:59:59.999"), Some((23, 59, 59, 999_000_000)));
+        assert_eq!(hms(b"23:59:59.99x"), None);
+        assert_eq!(hms(b"23:5/:59.999"), None);
+        assert_eq!(hms(b"23:59:59:999"), Some((23, 59, 59, 999_000_000)));
         assert_eq!(bias(b"+480"), Some(480));
         assert_eq!(bias(b"-060"), Some(-60));
         assert_eq!(bias(b"x"), None);
