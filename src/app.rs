@@ -13,6 +13,7 @@ pub mod analyze;
 pub mod explain;
 pub mod follow;
 pub mod init_settings;
+pub mod pipeline;
 pub mod precheck;
 pub mod report_cmd;
 pub mod rules_cmd;

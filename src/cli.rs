@@ -212,7 +212,7 @@ pub struct PrecheckArgs {
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// Error code (hex, decimal, negative HRESULT) or rule id
-    #[arg(value_name = "CODE_OR_RULE")]
+    #[arg(value_name = "CODE_OR_RULE", allow_negative_numbers = true)]
     pub query: String,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,

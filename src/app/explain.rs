@@ -1,9 +1,94 @@
-//! `supdiag explain` (placeholder until its issue lands).
+//! `supdiag explain <code|rule id>`: decode an error code from the offline table, or show a rule.
 
-use anyhow::{bail, Result};
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use owo_colors::OwoColorize;
 
 use crate::cli::ExplainArgs;
+use crate::codes::{self, ParsedCode};
+use crate::rules::load_rule_set;
+use crate::rules::schema::valid_id;
 
-pub fn run(_a: ExplainArgs) -> Result<u8> {
-    bail!("this command is not available in this build yet")
+use super::{use_color, write_stdout, EXIT_ERROR, EXIT_OK};
+
+pub fn run(a: ExplainArgs) -> Result<u8> {
+    let color = use_color(a.color);
+    let set = load_rule_set(&a.rules, &[])?;
+    let q = a.query.trim();
+    if valid_id(q) && q.bytes().any(|b| b.is_ascii_alphabetic()) && !is_hex_word(q) {
+        if let Some(text) = super::rules_cmd::render_rule(&set, q, color) {
+            write_stdout(&text)?;
+            return Ok(EXIT_OK);
+        }
+    }
+    let Some(parsed) = codes::parse_code(q) else {
+        eprintln!(
+            "supdiag: {q:?} is neither a known rule id nor an error code (accepted: 0x80072EE7, 80072ee7, -2147012889, 2147942405, 12007, or a rule id from `supdiag rules list`)"
+        );
+        return Ok(EXIT_ERROR);
+    };
+    let entries = codes::lookup(parsed);
+    let related: Vec<&str> = set
+        .rules
+        .iter()
+        .filter(|r| r.codes.iter().any(|c| codes::code_matches(c, parsed)))
+        .map(|r| r.id.as_str())
+        .collect();
+    if entries.is_empty() && related.is_empty() {
+        eprintln!(
+            "supdiag: code {} is not in the table (HRESULT 0x{:08X}); no rule refers to it",
+            q, parsed.hresult
+        );
+        return Ok(EXIT_ERROR);
+    }
+    write_stdout(&render(q, parsed, &entries, &related, color))?;
+    Ok(EXIT_OK)
+}
+
+/// `80072ee7` looks like an id to `valid_id` but is a code.
+fn is_hex_word(q: &str) -> bool {
+    q.len() == 8 && q.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn render(
+    q: &str,
+    p: ParsedCode,
+    entries: &[&codes::CodeEntry],
+    related: &[&str],
+    color: bool,
+) -> String {
+    let head = |s: &str| {
+        if color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let mut o = String::new();
+    let signed = p.hresult as i32;
+    let _ = write!(o, "{}  HRESULT 0x{:08X}  ({signed})", head(q), p.hresult);
+    if let Some(d) = p.decimal {
+        let _ = write!(o, "  Win32/WinINet {d}");
+    }
+    o.push('\n');
+    for e in entries {
+        let _ = writeln!(o, "\n{}", head(e.name));
+        let _ = writeln!(o, "  Meaning: {}", e.meaning);
+        let _ = writeln!(o, "  Likely causes: {}", e.causes);
+        let _ = writeln!(o, "  Fix: {}", e.fix);
+    }
+    if entries.is_empty() {
+        let _ = writeln!(o, "\nNot in the code table.");
+    }
+    let _ = writeln!(
+        o,
+        "\nRelated rules: {}",
+        if related.is_empty() {
+            "none".to_string()
+        } else {
+            related.join(", ")
+        }
+    );
+    o
 }

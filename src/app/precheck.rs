@@ -1,9 +1,96 @@
-//! `supdiag precheck` (placeholder until its issue lands).
+//! `supdiag precheck`: static checks of the settings against the documented prerequisites,
+//! optional live probes, checklist or JSON output, exit code by `--fail-on`.
+
+use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use crate::cli::PrecheckArgs;
+use crate::cli::{OutputFormat, PrecheckArgs};
+use crate::precheck::plan::{self, ProbeArgs};
+use crate::precheck::{findings_from_checks, static_checks};
+use crate::probe::{self, internet::DEFAULT_SYNC_ENDPOINT, ProbeOptions};
+use crate::report::{self, checklist, Report};
 
-pub fn run(_a: PrecheckArgs) -> Result<u8> {
-    bail!("this command is not available in this build yet")
+use super::{exit_code_for, use_color, write_stdout};
+
+pub fn run(a: PrecheckArgs) -> Result<u8> {
+    if a.common.settings.is_empty() {
+        bail!("precheck needs the settings of the hierarchy: pass --settings FILE (supdiag.toml, ConfigMgr JSON export, applicationHost.config or .reg export), or run `supdiag init-settings` to write a template");
+    }
+    if !matches!(
+        a.format,
+        OutputFormat::Terminal | OutputFormat::Json | OutputFormat::Ndjson
+    ) {
+        bail!(
+            "output format {:?} is not available for precheck (use terminal, json or ndjson)",
+            a.format
+        );
+    }
+    // Arguments are checked before anything is read or contacted.
+    let probe_args = ProbeArgs {
+        proxy: a.proxy.clone(),
+        // clap fills the default; only a different value is an explicit choice.
+        sync_endpoint: (a.sync_endpoint != DEFAULT_SYNC_ENDPOINT).then(|| a.sync_endpoint.clone()),
+    };
+    plan::validate_args(&probe_args)?;
+    let opts = if a.probe {
+        Some(ProbeOptions::new(a.timeout, a.ca.as_deref())?)
+    } else {
+        if a.proxy.is_some() || a.ca.is_some() {
+            warn(
+                a.common.quiet,
+                "--proxy and --ca are only used with --probe",
+            );
+        }
+        None
+    };
+
+    let (mut facts, warnings) =
+        crate::settings::load_settings(&a.common.settings, a.common.strict)?;
+    for w in &warnings {
+        warn(a.common.quiet, &format!("{}: {}", w.file, w.message));
+    }
+    if !facts.with_prefix("config.").any(|_| true) {
+        warn(
+            a.common.quiet,
+            "the settings gave no values; every static check will be skipped",
+        );
+    }
+
+    let mut checks = static_checks(&facts);
+    if let Some(opts) = opts {
+        let plan = plan::build(&facts, &probe_args)?;
+        let probed = plan::run(&plan, &opts);
+        let results: Vec<probe::ProbeResult> = probed.iter().map(|p| p.result.clone()).collect();
+        probe::add_facts(&mut facts, &results);
+        checks.extend(plan::to_checks(&probed));
+    }
+
+    // The correlation fact rules (port/SSL triangle, proxy, sync source, ...) run on the same
+    // facts, probe results included: a failed internet probe confirms cas_internet_unreachable.
+    let set = crate::rules::load_rule_set(&a.common.rules, &a.common.disable)?;
+    let mut findings = findings_from_checks(&checks, &facts);
+    findings.extend(set.conclude(crate::rules::StreamHits::default(), &mut facts));
+    let mut report = Report {
+        findings,
+        checks,
+        settings: report::settings_table(&facts),
+        ..Report::default()
+    };
+    report.finish();
+    let out = match a.format {
+        OutputFormat::Terminal => checklist::render(&report, use_color(a.common.color)),
+        other => report::render(&report, other, false)?,
+    };
+    write_stdout(&out)?;
+    Ok(exit_code_for(
+        report.findings.iter().map(|f| f.severity),
+        a.common.fail_on,
+    ))
+}
+
+fn warn(quiet: bool, msg: &str) {
+    if !quiet {
+        let _ = writeln!(std::io::stderr().lock(), "supdiag: warning: {msg}");
+    }
 }

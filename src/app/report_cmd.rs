@@ -1,9 +1,60 @@
-//! `supdiag report` (placeholder until its issue lands).
+//! `supdiag report`: the periodic health document (HTML, Markdown or JSON).
+//!
+//! Gathering (scan, settings, runs, findings) is [`super::sync_cmd::gather`]; [`render`] only
+//! turns a finished `Report` plus the report extras into the document, so `analyze`'s findings
+//! can be merged into the `Report` before rendering.
 
-use anyhow::{bail, Result};
+use std::collections::BTreeMap;
 
-use crate::cli::ReportArgs;
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
 
-pub fn run(_a: ReportArgs) -> Result<u8> {
-    bail!("this command is not available in this build yet")
+use crate::cli::{OutputFormat, ReportArgs};
+use crate::facts::FactStore;
+use crate::report::health::{self, FileSpan, HealthDoc};
+use crate::report::{html, Report};
+
+use super::sync_cmd::gather;
+use super::{exit_code_for, write_stdout};
+
+/// Render the health document.
+pub fn render(
+    report: &Report,
+    facts: &FactStore,
+    settings_given: bool,
+    spans: &BTreeMap<String, FileSpan>,
+    generated: DateTime<Utc>,
+    format: OutputFormat,
+) -> Result<String> {
+    let doc = HealthDoc::new(report, facts, settings_given, spans, generated);
+    match format {
+        OutputFormat::Html => Ok(html::render(&doc)),
+        OutputFormat::Markdown => Ok(health::render_markdown(&doc)),
+        OutputFormat::Json => health::render_json(&doc),
+        other => bail!(
+            "supdiag report writes html, markdown or json, not {other:?} (use `supdiag analyze` for the terminal)"
+        ),
+    }
+}
+
+pub fn run(a: ReportArgs) -> Result<u8> {
+    let g = gather(&a.paths, &a.common, a.max_age.as_deref(), a.now.as_deref())?;
+    let out = render(
+        &g.report,
+        &g.facts,
+        g.settings_given,
+        &g.spans,
+        g.options.now,
+        a.format,
+    )?;
+    match &a.output {
+        Some(p) => {
+            std::fs::write(p, out.as_bytes()).with_context(|| format!("writing {}", p.display()))?
+        }
+        None => write_stdout(&out)?,
+    }
+    Ok(exit_code_for(
+        g.report.findings.iter().map(|f| f.severity),
+        a.common.fail_on,
+    ))
 }

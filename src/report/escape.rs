@@ -47,10 +47,10 @@ pub fn html(s: &str) -> String {
 /// Markdown inline text: escapes the characters that start markup, plus HTML.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for c in terminal(s, false).chars() {
+    for c in terminal(&s.replace("\r\n", " ").replace('\n', " "), false).chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
-            | '~' => {
+            // Brackets are escaped, so `(`, `)` and `!` cannot form links or images.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -91,7 +91,7 @@ mod tests {
     fn markdown_escapes_markup() {
         assert_eq!(
             markdown("*bold* [x](y) <b>"),
-            "\\*bold\\* \\[x\\]\\(y\\) &lt;b&gt;"
+            "\\*bold\\* \\[x\\](y) &lt;b&gt;"
         );
     }
 }

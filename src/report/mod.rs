@@ -1,10 +1,16 @@
 //! Renderers: the only code that prints (terminal, json, ndjson, markdown, html).
 
+pub mod checklist;
 pub mod escape;
+pub mod health;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sync_table;
 pub mod terminal;
 pub mod view;
+
+use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 use serde::Serialize;
@@ -30,8 +36,56 @@ pub struct Report {
     pub schema: &'static str,
     pub inputs: Vec<FileReport>,
     pub findings: Vec<Finding>,
-    pub sync_runs: Vec<serde_json::Value>,
+    pub sync_runs: Vec<crate::sync::SyncRun>,
+    pub adr_runs: Vec<crate::sync::AdrRun>,
+    /// Sync figures (last success, success rate, …) when sync runs were reconstructed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_summary: Option<crate::sync::SyncSummary>,
+    /// Facts used (settings, observations, probes) with provenance, by key.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub settings: BTreeMap<String, Vec<SettingValue>>,
+    /// Per-host figures in a fleet layout (`hosts/<name>/...`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostSummary>,
     pub summary: Summary,
+    /// `precheck` checklist lines (pass/warn/fail/info/skipped); omitted by other commands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::precheck::Check>,
+}
+
+/// One value of a setting and where it came from.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SettingValue {
+    pub value: serde_json::Value,
+    pub source: String,
+}
+
+/// Figures per host in a fleet layout.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct HostSummary {
+    pub host: String,
+    pub files: usize,
+    pub records: u64,
+    pub error: u64,
+    pub warning: u64,
+    pub info: u64,
+    pub success: u64,
+}
+
+/// The `settings` object of the report: every `config.*`, `observed.*`, `probe.*` and
+/// `settings.*` fact with its sources (findings are reported as findings, not here).
+pub fn settings_table(facts: &crate::facts::FactStore) -> BTreeMap<String, Vec<SettingValue>> {
+    let mut out: BTreeMap<String, Vec<SettingValue>> = BTreeMap::new();
+    for f in facts.iter() {
+        if f.key.starts_with("finding.") {
+            continue;
+        }
+        out.entry(f.key.clone()).or_default().push(SettingValue {
+            value: f.value.to_json(),
+            source: f.source.to_string(),
+        });
+    }
+    out
 }
 
 impl Report {

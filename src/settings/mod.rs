@@ -1,13 +1,22 @@
-//! Settings: the supdiag.toml schema and importers (ConfigMgr JSON, applicationHost.config, .reg).
-//!
-//! Interim: the loader API exists so commands can call it; the importers land with the
-//! settings issue.
+//! Settings: the supdiag.toml schema and importers (ConfigMgr JSON, applicationHost.config, .reg),
+//! all turned into `config.*` facts with provenance, plus the contradictions between sources.
 
-use std::path::PathBuf;
+pub mod cm_json;
+pub mod iis_config;
+pub mod reg_export;
+pub mod template;
+pub mod toml_schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use thiserror::Error;
 
-use crate::facts::FactStore;
+use crate::facts::{Fact, FactStore, Provenance, Value};
+
+/// Settings files larger than this are refused (they are a few KB; a huge file is a mistake).
+pub const MAX_SETTINGS_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A problem with a settings file that did not stop the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,16 +25,485 @@ pub struct SettingsWarning {
     pub message: String,
 }
 
-/// Load every settings file into `config.*` facts. With `strict`, the first bad file is an error;
-/// otherwise bad files are skipped with a warning.
-pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<SettingsWarning>)> {
-    let _ = strict;
-    let warnings = paths
-        .iter()
-        .map(|p| SettingsWarning {
-            file: p.display().to_string(),
-            message: "settings files are not read by this build yet".into(),
-        })
-        .collect();
-    Ok((FactStore::new(), warnings))
+/// A settings file that could not be used: which file, where, what was expected.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct SettingsError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
 }
+
+impl SettingsError {
+    pub fn new(file: &str, message: impl Into<String>) -> Self {
+        SettingsError {
+            file: file.to_string(),
+            line: None,
+            message: message.into(),
+        }
+    }
+    pub fn at(file: &str, line: usize, message: impl Into<String>) -> Self {
+        SettingsError {
+            file: file.to_string(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+}
+
+/// The kinds of settings file supdiag reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingsKind {
+    /// supdiag.toml
+    Toml,
+    /// ConfigMgr cmdlet / WMI output piped to ConvertTo-Json
+    CmJson,
+    /// IIS applicationHost.config
+    IisConfig,
+    /// `reg export` of the WSUS Setup key
+    RegExport,
+}
+
+/// Collects the facts of one file (kept apart until the file imported cleanly).
+pub struct Sink {
+    pub file: String,
+    pub facts: FactStore,
+    pub warnings: Vec<SettingsWarning>,
+}
+
+impl Sink {
+    pub fn new(file: &str) -> Self {
+        Sink {
+            file: file.to_string(),
+            facts: FactStore::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Set a fact; `src_key` says where in the file it came from.
+    pub fn set(&mut self, key: &str, value: impl Into<Value>, src_key: &str) {
+        self.facts.insert(
+            key,
+            value,
+            Provenance::new(self.file.clone()).with_key(src_key),
+        );
+    }
+
+    /// Set a fact with a line number.
+    pub fn set_at(&mut self, key: &str, value: impl Into<Value>, src_key: &str, line: usize) {
+        self.facts.insert(
+            key,
+            value,
+            Provenance::new(self.file.clone())
+                .with_key(src_key)
+                .with_line(line as u64),
+        );
+    }
+
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.warnings.push(SettingsWarning {
+            file: self.file.clone(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Server names are compared lower case, without a trailing dot or UNC slashes.
+pub fn norm_fqdn(s: &str) -> String {
+    s.trim()
+        .trim_start_matches('\\')
+        .trim_end_matches('\\')
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The kind of a settings file from its name and its text; `None` when it is none of ours.
+pub fn detect(path: &Path, text: &str) -> Option<SettingsKind> {
+    let name = file_name(path);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let head: String = t.chars().take(64 * 1024).collect();
+    if name == "applicationhost.config"
+        || (t.starts_with('<') && head.contains("system.applicationHost"))
+    {
+        return Some(SettingsKind::IisConfig);
+    }
+    if name.ends_with(".reg")
+        || t.starts_with("Windows Registry Editor")
+        || t.starts_with("REGEDIT4")
+    {
+        return Some(SettingsKind::RegExport);
+    }
+    if t.starts_with('{') || t.starts_with('[') && !t.starts_with("[[") && head.contains('"') {
+        let looks_cm = [
+            "RoleName",
+            "PropertyName",
+            "ComponentName",
+            "SiteCode",
+            "Props",
+        ]
+        .iter()
+        .any(|w| head.contains(w));
+        if looks_cm || name.ends_with(".json") {
+            return Some(SettingsKind::CmJson);
+        }
+    }
+    // A .toml named explicitly is ours: its errors (typos) must be reported, not skipped.
+    name.ends_with(".toml").then_some(SettingsKind::Toml)
+}
+
+/// Does a TOML text use the supdiag.toml tables (so a Cargo.toml or a rule file is not taken)?
+fn looks_like_supdiag_toml(text: &str) -> bool {
+    text.lines().map(str::trim).any(|l| {
+        matches!(
+            l,
+            "[[site]]" | "[[sup]]" | "[[proxy]]" | "[sync]" | "[wsus]"
+        )
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, SettingsError> {
+    let shown = display(path);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_SETTINGS_BYTES {
+        return Err(SettingsError::new(
+            &shown,
+            format!(
+                "{} bytes is too big for a settings file (limit {MAX_SETTINGS_BYTES})",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
+    let loaded = crate::source::decode::decode_bytes(bytes);
+    Ok(loaded.text().to_string())
+}
+
+/// Is this file one of the settings files supdiag reads (by name and content)? Used to pick up
+/// settings lying in analysed folders; rule files, Cargo.toml and other JSON are not.
+pub fn is_settings_file(path: &Path) -> bool {
+    let name = file_name(path);
+    if !crate::source::is_settings_name(&name) && !name.ends_with(".config") {
+        return false;
+    }
+    let Ok(text) = read_text(path) else {
+        return false;
+    };
+    match detect(path, &text) {
+        Some(SettingsKind::CmJson) => cm_json::looks_like_cm(&text),
+        Some(SettingsKind::RegExport) => reg_export::mentions_setup_key(&text),
+        Some(SettingsKind::Toml) => name == "supdiag.toml" || looks_like_supdiag_toml(&text),
+        Some(SettingsKind::IisConfig) => true,
+        None => false,
+    }
+}
+
+/// Import one settings file into facts (without the derived keys).
+pub fn import_file(path: &Path) -> Result<(FactStore, Vec<SettingsWarning>), SettingsError> {
+    let shown = display(path);
+    let text = read_text(path)?;
+    import_text(path, &shown, &text)
+}
+
+/// Import settings text; `path` decides the kind together with the text, `shown` names it.
+pub fn import_text(
+    path: &Path,
+    shown: &str,
+    text: &str,
+) -> Result<(FactStore, Vec<SettingsWarning>), SettingsError> {
+    let mut sink = Sink::new(shown);
+    match detect(path, text) {
+        Some(SettingsKind::Toml) => toml_schema::import(shown, text, &mut sink)?,
+        Some(SettingsKind::CmJson) => cm_json::import(shown, text, &mut sink)?,
+        Some(SettingsKind::IisConfig) => iis_config::import(shown, text, &mut sink)?,
+        Some(SettingsKind::RegExport) => reg_export::import(shown, text, &mut sink)?,
+        None => {
+            return Err(SettingsError::new(
+                shown,
+                "not a settings file supdiag knows (expected supdiag.toml, ConfigMgr JSON from \
+                 Get-CMSoftwareUpdatePoint & co., IIS applicationHost.config, or a .reg export of \
+                 HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup)",
+            ))
+        }
+    }
+    if sink.facts.is_empty() {
+        sink.warn("no settings found in this file");
+    }
+    Ok((sink.facts, sink.warnings))
+}
+
+/// Load every settings file into `config.*` facts. With `strict`, the first bad file is an error;
+/// otherwise bad files are skipped with a warning. Adds the derived keys (`config.sites`,
+/// `config.sups`, the unindexed `config.sup.*` / `config.proxy.*` copies) and, when sources
+/// disagree, `settings.contradictions` (count) and `settings.contradiction_summary`.
+pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<SettingsWarning>)> {
+    let mut facts = FactStore::new();
+    let mut warnings = Vec::new();
+    for p in paths {
+        match import_file(p) {
+            Ok((f, w)) => {
+                facts.extend(f);
+                warnings.extend(w);
+            }
+            Err(e) if strict => return Err(e.into()),
+            Err(e) => warnings.push(SettingsWarning {
+                file: e.file.clone(),
+                message: format!("{e}; going on without this file"),
+            }),
+        }
+    }
+    derive(&mut facts);
+    let found = contradictions(&facts);
+    if !found.is_empty() {
+        let summary = found
+            .iter()
+            .map(Contradiction::describe)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let src = Provenance::new("settings").with_key("contradictions");
+        facts.insert("settings.contradictions", found.len() as i64, src.clone());
+        facts.insert("settings.contradiction_summary", summary, src);
+    }
+    Ok((facts, warnings))
+}
+
+/// Bracketed object index of a key: `config.sup[x].y` → (`config.sup`, `x`, `y`).
+fn split_indexed(key: &str) -> Option<(&str, &str, &str)> {
+    let open = key.find('[')?;
+    let close = open + key[open..].find(']')?;
+    let field = key[close + 1..]
+        .strip_prefix('.')
+        .unwrap_or(&key[close + 1..]);
+    Some((&key[..open], &key[open + 1..close], field))
+}
+
+fn first_bool(facts: &FactStore, key: &str) -> Option<bool> {
+    facts.get(key).and_then(|f| f.value.as_bool())
+}
+
+fn first_str(facts: &FactStore, key: &str) -> Option<String> {
+    facts.get(key).map(|f| f.value.to_string())
+}
+
+/// Derived keys: the lists of sites and SUPs, `top_level` of sites without one, and the unindexed
+/// copies for the top-level sync-source SUP and its proxy (see `facts.md`).
+pub fn derive(facts: &mut FactStore) {
+    let mut sites: BTreeSet<String> = BTreeSet::new();
+    let mut sups: BTreeSet<String> = BTreeSet::new();
+    let mut proxies: BTreeSet<String> = BTreeSet::new();
+    for f in facts.iter() {
+        match split_indexed(&f.key) {
+            Some(("config.site", code, _)) | Some(("config.site_server", code, _)) => {
+                sites.insert(code.to_string());
+            }
+            Some(("config.sup", fqdn, field)) => {
+                sups.insert(fqdn.to_string());
+                if field == "site" {
+                    sites.insert(f.value.to_string().to_ascii_uppercase());
+                }
+            }
+            Some(("config.proxy", fqdn, _)) => {
+                proxies.insert(fqdn.to_string());
+            }
+            _ => {}
+        }
+    }
+    let derived = Provenance::new("settings").with_key("derived");
+    if !sites.is_empty() {
+        facts.insert(
+            "config.sites",
+            Value::List(sites.iter().cloned().collect()),
+            derived.clone(),
+        );
+    }
+    if !sups.is_empty() {
+        facts.insert(
+            "config.sups",
+            Value::List(sups.iter().cloned().collect()),
+            derived.clone(),
+        );
+    }
+    let top_sites: Vec<&String> = sites
+        .iter()
+        .filter(|s| first_bool(facts, &format!("config.site[{s}].top_level")) == Some(true))
+        .collect();
+    fn site_of(facts: &FactStore, f: &str) -> Option<String> {
+        first_str(facts, &format!("config.sup[{f}].site")).map(|s| s.to_ascii_uppercase())
+    }
+    let is_source = |f: &str| first_bool(facts, &format!("config.sup[{f}].sync_source"));
+    let chosen: Option<String> = if sups.len() == 1 {
+        sups.iter().next().cloned()
+    } else {
+        let in_top: Vec<&String> = sups
+            .iter()
+            .filter(|f| {
+                top_sites.is_empty() || site_of(facts, f).is_some_and(|s| top_sites.contains(&&s))
+            })
+            .collect();
+        // Marked sync source first; otherwise the first one (by name), so that a top-level SUP
+        // wrongly marked as replica still gets checked.
+        in_top
+            .iter()
+            .find(|f| is_source(f) == Some(true))
+            .or_else(|| in_top.first())
+            .map(|f| (*f).clone())
+    };
+    // Per-SUP derived keys: the HTTPS port WSUS pairs with the HTTP port, the role of its site.
+    for fqdn in &sups {
+        let http = facts
+            .get(&format!("config.sup[{fqdn}].http_port"))
+            .and_then(|f| f.value.as_int());
+        if let Some(h) = http {
+            let expected = if h == 80 { 443 } else { h + 1 };
+            facts.insert(
+                format!("config.sup[{fqdn}].expected_https_port"),
+                expected,
+                derived.clone(),
+            );
+        }
+        if let Some(site) = site_of(facts, fqdn) {
+            if let Some(role) = first_str(facts, &format!("config.site[{site}].role")) {
+                facts.insert(
+                    format!("config.sup[{fqdn}].site_role"),
+                    role,
+                    derived.clone(),
+                );
+            }
+        }
+    }
+    if let Some(h) = facts
+        .get("config.iis.http_port")
+        .and_then(|f| f.value.as_int())
+    {
+        let expected = if h == 80 { 443 } else { h + 1 };
+        facts.insert("config.iis.expected_https_port", expected, derived.clone());
+    }
+    let proxy_host = top_sites
+        .iter()
+        .filter_map(|s| first_str(facts, &format!("config.site_server[{s}]")))
+        .find(|h| proxies.contains(h))
+        .or_else(|| chosen.clone().filter(|c| proxies.contains(c)))
+        .or_else(|| {
+            (proxies.len() == 1)
+                .then(|| proxies.iter().next().cloned())
+                .flatten()
+        });
+    let mut copies: Vec<Fact> = Vec::new();
+    for f in facts.iter() {
+        match split_indexed(&f.key) {
+            Some(("config.sup", fqdn, field))
+                if Some(fqdn) == chosen.as_deref() && !field.is_empty() =>
+            {
+                copies.push(Fact {
+                    key: format!("config.sup.{field}"),
+                    ..f.clone()
+                });
+            }
+            Some(("config.proxy", fqdn, field))
+                if Some(fqdn) == proxy_host.as_deref() && !field.is_empty() =>
+            {
+                copies.push(Fact {
+                    key: format!("config.proxy.{field}"),
+                    ..f.clone()
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some(c) = &chosen {
+        facts.insert("config.sup.server", c.as_str(), derived.clone());
+    }
+    for f in copies {
+        facts.insert(f.key, f.value, f.source);
+    }
+}
+
+/// One key with different values from different files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contradiction {
+    pub key: String,
+    /// Each distinct value with the first source that gave it.
+    pub values: Vec<(Value, Provenance)>,
+}
+
+impl Contradiction {
+    pub fn describe(&self) -> String {
+        let vals = self
+            .values
+            .iter()
+            .map(|(v, p)| format!("{v} in {p}"))
+            .collect::<Vec<_>>()
+            .join(" vs ");
+        format!("{}: {vals}", self.key)
+    }
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x.eq_ignore_ascii_case(y),
+        _ => a == b,
+    }
+}
+
+/// Keys set by two or more files to different values. The unindexed `config.sup.*` /
+/// `config.proxy.*` copies are left out (their indexed originals are reported).
+pub fn contradictions(facts: &FactStore) -> Vec<Contradiction> {
+    let mut by_key: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
+    for f in facts.iter() {
+        if !f.key.starts_with("config.") {
+            continue;
+        }
+        if (f.key.starts_with("config.sup.") || f.key.starts_with("config.proxy."))
+            && !f.key.contains('[')
+        {
+            continue;
+        }
+        by_key.entry(f.key.as_str()).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (key, list) in by_key {
+        let files: BTreeSet<&str> = list.iter().map(|f| f.source.source.as_str()).collect();
+        if files.len() < 2 {
+            continue;
+        }
+        // Schedules come as text (supdiag.toml) or as tokens (CM JSON); only "none" versus
+        // "some schedule" is comparable.
+        let schedule = key == "config.sync.schedule";
+        let mut values: Vec<(Value, Provenance)> = Vec::new();
+        for f in list {
+            let dup = values.iter().any(|(v, _)| {
+                if schedule {
+                    v.to_string().trim().is_empty() == f.value.to_string().trim().is_empty()
+                } else {
+                    same_value(v, &f.value)
+                }
+            });
+            if !dup {
+                values.push((f.value.clone(), f.source.clone()));
+            }
+        }
+        if values.len() > 1 {
+            out.push(Contradiction {
+                key: key.to_string(),
+                values,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod sample_tests;
+#[cfg(test)]
+mod tests;

@@ -73,7 +73,7 @@ pub fn is_settings_name(name: &str) -> bool {
     l.ends_with(".toml")
         || l.ends_with(".json")
         || l.ends_with(".reg")
-        || l == "applicationhost.config"
+        || l.ends_with("applicationhost.config")
 }
 
 /// Host name from a fleet layout path: the component after `hosts`.

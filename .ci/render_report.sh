@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Render the HTML report of samples/site-history with headless Chromium and check the
+# screenshot is not blank. Skips (exit 0) with a message when Chromium is not installed.
+# Usage: .ci/render_report.sh [OUT.png]   (default: target/report-site-history.png)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+chrome=""
+for c in chromium chromium-browser google-chrome; do
+    if command -v "$c" >/dev/null 2>&1; then chrome="$c"; break; fi
+done
+if [ -z "$chrome" ]; then
+    echo "render_report: skipped (no chromium installed; apt-get install chromium to run it)"
+    exit 0
+fi
+
+out_png="${1:-target/report-site-history.png}"
+mkdir -p "$(dirname "$out_png")"
+html="$(pwd)/target/report-site-history.html"
+cargo run --quiet --locked -- report samples/site-history --format html -o "$html" \
+    --now 2026-11-21T12:00:00Z --quiet || [ $? -eq 1 ]   # exit 1 = findings, expected here
+
+profile="$(mktemp -d)"
+trap 'rm -rf "$profile"' EXIT
+rm -f "$out_png"
+timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --hide-scrollbars \
+    --screenshot="$(cd "$(dirname "$out_png")" && pwd)/$(basename "$out_png")" \
+    --window-size=1280,2000 "file://$html" >/dev/null 2>&1 || true
+if [ ! -s "$out_png" ]; then
+    echo "render_report: FAILED: chromium wrote no screenshot" >&2
+    exit 1
+fi
+
+python3 - "$out_png" <<'PY'
+"""Decode the PNG with the standard library only and check it is not blank."""
+import struct, sys, zlib
+
+path = sys.argv[1]
+data = open(path, "rb").read()
+if data[:8] != b"\x89PNG\r\n\x1a\n":
+    sys.exit("render_report: FAILED: not a PNG")
+pos, chunks = 8, {}
+idat = b""
+while pos < len(data):
+    (n,) = struct.unpack(">I", data[pos:pos + 4])
+    kind = data[pos + 4:pos + 8]
+    body = data[pos + 8:pos + 8 + n]
+    pos += 12 + n
+    if kind == b"IHDR":
+        w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+    elif kind == b"IDAT":
+        idat += body
+if depth != 8 or ctype not in (2, 6) or interlace:
+    sys.exit(f"render_report: FAILED: unsupported PNG (depth {depth}, colour type {ctype})")
+bpp = 3 if ctype == 2 else 4
+raw = zlib.decompress(idat)
+stride = w * bpp
+prev = bytearray(stride)
+colours, non_white, red, green = set(), 0, 0, 0
+i = 0
+for y in range(h):
+    f = raw[i]; i += 1
+    line = bytearray(raw[i:i + stride]); i += stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0
+        b = prev[x]
+        c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    prev = line
+    for x in range(0, stride, bpp * 2):   # every other pixel is plenty
+        px = (line[x], line[x + 1], line[x + 2])
+        colours.add(px)
+        if px != (255, 255, 255):
+            non_white += 1
+        if px == (0xc6, 0x28, 0x28): red += 1
+        if px == (0x2e, 0x7d, 0x32): green += 1
+sampled = w * h // 2
+share = non_white / sampled
+print(f"render_report: {path}: {w}x{h}, {len(colours)} colours, {share:.1%} non-white, "
+      f"{green} green and {red} red chart pixels (sampled)")
+if len(colours) < 16 or share < 0.02:
+    sys.exit("render_report: FAILED: the screenshot looks blank")
+if green == 0 or red == 0:
+    sys.exit("render_report: FAILED: no success/failure bars visible in the chart")
+print("render_report: ok")
+PY

@@ -1,0 +1,274 @@
+//! The shared pipeline of `analyze`, `sync` and `report`: one pass over the logs feeds the rule
+//! matcher, the observer (`observed.*` facts), the sync/ADR run builder and the per-file time
+//! spans; then settings and observations become facts, fact rules run, findings are concluded —
+//! per host in a fleet layout (`hosts/<name>/...`), for the whole input otherwise.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
+
+use crate::cli::CommonArgs;
+use crate::event::Event;
+use crate::facts::FactStore;
+use crate::observe::Observer;
+use crate::report::health::FileSpan;
+use crate::report::{HostSummary, Report};
+use crate::rules::{load_rule_set, RuleSet, StreamHits, StreamMatcher};
+use crate::scan::{self, FileInfo, Visitor};
+use crate::source::{self, Stream};
+use crate::sync::{self, FindingOptions, SyncBuilder, SyncData};
+
+use super::analyze::Presence;
+use super::{check_any_readable, discover_or_fail, scan_options};
+
+/// Per-stream consumer of events.
+struct StreamVisitor<'r> {
+    matcher: Option<StreamMatcher<'r>>,
+    hits: StreamHits,
+    observer: Observer,
+    presence: Presence,
+    builder: SyncBuilder,
+    data: SyncData,
+    spans: BTreeMap<String, FileSpan>,
+    /// (file id, display name) of the file whose span is being widened.
+    current: Option<(u32, String)>,
+}
+
+impl<'r> StreamVisitor<'r> {
+    fn new(set: &'r RuleSet) -> Self {
+        StreamVisitor {
+            matcher: Some(set.stream()),
+            hits: StreamHits::default(),
+            observer: Observer::new(),
+            presence: Presence::default(),
+            builder: SyncBuilder::new(),
+            data: SyncData::default(),
+            spans: BTreeMap::new(),
+            current: None,
+        }
+    }
+}
+
+impl Visitor for StreamVisitor<'_> {
+    fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
+        let matched = match self.matcher.as_mut() {
+            Some(m) => m.feed(ev, file),
+            None => Vec::new(),
+        };
+        self.builder.feed(ev, file, &matched);
+        self.observer.feed(ev, file);
+        self.presence.see(ev);
+        if let Some(t) = ev.time_utc {
+            if self.current.as_ref().is_none_or(|(id, _)| *id != file.id) {
+                self.current = Some((file.id, file.input.display.clone()));
+            }
+            if let Some((_, name)) = &self.current {
+                let s = self.spans.entry(name.clone()).or_default();
+                s.first = Some(s.first.map_or(t, |f| f.min(t)));
+                s.last = Some(s.last.map_or(t, |l| l.max(t)));
+            }
+        }
+    }
+
+    fn end_stream(&mut self) {
+        if let Some(m) = self.matcher.take() {
+            self.hits = m.finish();
+        }
+        self.data = std::mem::take(&mut self.builder).finish();
+    }
+}
+
+/// What the pipeline produced.
+pub struct Analysis {
+    pub report: Report,
+    /// All facts (settings, observations, findings), merged over hosts.
+    pub facts: FactStore,
+    pub settings_given: bool,
+    pub spans: BTreeMap<String, FileSpan>,
+    pub hosts: Vec<HostSummary>,
+}
+
+/// Options of one pipeline run.
+pub struct PipelineOptions<'a> {
+    pub common: &'a CommonArgs,
+    /// `--max-age`: sync staleness is judged only when given (or for `sync`/`report`).
+    pub max_age: Option<&'a str>,
+    /// Judge staleness at all (`sync`, `report`; `analyze` only with `--max-age`).
+    pub staleness: bool,
+    pub now: DateTime<Utc>,
+}
+
+fn print_settings_warnings(
+    warnings: &[crate::settings::SettingsWarning],
+    quiet: bool,
+    strict: bool,
+) -> Result<()> {
+    if strict && !warnings.is_empty() {
+        let msgs: Vec<String> = warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.file, w.message))
+            .collect();
+        bail!(
+            "settings problem(s) with --strict:\n  {}",
+            msgs.join("\n  ")
+        );
+    }
+    if !quiet {
+        let mut err = std::io::stderr().lock();
+        for w in warnings {
+            let _ = writeln!(err, "supdiag: warning: {}: {}", w.file, w.message);
+        }
+    }
+    Ok(())
+}
+
+fn host_of_stream(s: &Stream) -> Option<String> {
+    s.files.first().and_then(|f| f.host.clone())
+}
+
+/// Run the pipeline over `paths`.
+pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
+    let common = opts.common;
+    let set: RuleSet = load_rule_set(&common.rules, &common.disable)?;
+    let d = discover_or_fail(paths, common.quiet)?;
+
+    // Settings: the files named with --settings apply everywhere; settings files found lying in
+    // an analysed folder apply to their host (or everywhere outside a fleet layout).
+    let mut host_settings: BTreeMap<Option<String>, Vec<PathBuf>> = BTreeMap::new();
+    for p in &d.settings_candidates {
+        if crate::settings::is_settings_file(p) {
+            host_settings
+                .entry(source::host_of(p))
+                .or_default()
+                .push(p.clone());
+        }
+    }
+    let global: Vec<PathBuf> = common
+        .settings
+        .iter()
+        .cloned()
+        .chain(host_settings.remove(&None).unwrap_or_default())
+        .collect();
+    let settings_given = !global.is_empty() || !host_settings.is_empty();
+
+    let results = scan::scan_all(
+        &d.streams,
+        |_| StreamVisitor::new(&set),
+        scan_options(common.no_mmap),
+    );
+
+    // Group stream results by host, in input order.
+    struct HostAcc {
+        inputs: Vec<scan::FileReport>,
+        hits: StreamHits,
+        observed: FactStore,
+        presence: Presence,
+        data: Vec<SyncData>,
+    }
+    let mut groups: BTreeMap<Option<String>, HostAcc> = BTreeMap::new();
+    let mut spans = BTreeMap::new();
+    for (stream, (reports, v)) in d.streams.iter().zip(results) {
+        let acc = groups
+            .entry(host_of_stream(stream))
+            .or_insert_with(|| HostAcc {
+                inputs: Vec::new(),
+                hits: StreamHits::default(),
+                observed: FactStore::new(),
+                presence: Presence::default(),
+                data: Vec::new(),
+            });
+        acc.inputs.extend(reports);
+        acc.hits.merge(v.hits);
+        acc.observed.extend(v.observer.into_facts());
+        acc.presence.merge(v.presence);
+        acc.data.push(v.data);
+        spans.extend(v.spans);
+    }
+
+    let mut report = Report::default();
+    let mut all_facts = FactStore::new();
+    let mut hosts = Vec::new();
+    let mut all_data = Vec::new();
+    let mut settings_warned = false;
+    let fleet = groups.keys().any(Option::is_some);
+    for (host, acc) in groups {
+        let mut paths = global.clone();
+        if let Some(h) = &host {
+            paths.extend(
+                host_settings
+                    .get(&Some(h.clone()))
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+        let (mut facts, warnings) =
+            crate::settings::load_settings(&paths, common.strict).context("reading settings")?;
+        // Global settings warnings once; host ones per host.
+        if !settings_warned || host.is_some() {
+            print_settings_warnings(&warnings, common.quiet, common.strict)?;
+            settings_warned = true;
+        }
+        facts.extend(acc.observed);
+        super::analyze::add_observations(&mut facts, &acc.presence);
+        let data = sync::merge(acc.data);
+        let mut findings = set.conclude(acc.hits, &mut facts);
+        if !data.runs.is_empty() {
+            let schedule = facts
+                .get("config.sync.schedule_hours")
+                .and_then(|f| f.value.as_int().map(|h| (h, f.source.to_string())));
+            let options =
+                FindingOptions::new(opts.now, opts.max_age, schedule).context("--max-age")?;
+            let disabled = |id: &str| common.disable.iter().any(|d| d == id);
+            findings.extend(
+                sync::sync_findings(&data.runs, &options)
+                    .into_iter()
+                    .filter(|f| opts.staleness || f.rule_id != "sync_stale")
+                    .filter(|f| !disabled(&f.rule_id)),
+            );
+        }
+        for f in &mut findings {
+            f.host.clone_from(&host);
+        }
+        if fleet {
+            let mut hs = HostSummary {
+                host: host.clone().unwrap_or_else(|| "(no host)".into()),
+                files: acc.inputs.len(),
+                records: acc.inputs.iter().map(|i| i.records).sum(),
+                ..HostSummary::default()
+            };
+            for f in &findings {
+                match f.severity {
+                    crate::event::Severity::Error => hs.error += 1,
+                    crate::event::Severity::Warning => hs.warning += 1,
+                    crate::event::Severity::Info => hs.info += 1,
+                    crate::event::Severity::Success => hs.success += 1,
+                }
+            }
+            hosts.push(hs);
+        }
+        report.inputs.extend(acc.inputs);
+        report.findings.extend(findings);
+        all_facts.extend(facts);
+        all_data.push(data);
+    }
+    check_any_readable(&report.inputs, common.quiet)?;
+    let data = sync::merge(all_data);
+    if !data.runs.is_empty() || !data.adr_runs.is_empty() {
+        report.sync_summary = Some(sync::summarize(&data.runs, &data.adr_runs, opts.now));
+    }
+    report.sync_runs = data.runs;
+    report.adr_runs = data.adr_runs;
+    report.settings = crate::report::settings_table(&all_facts);
+    report.hosts = hosts.clone();
+    report.finish();
+    Ok(Analysis {
+        report,
+        facts: all_facts,
+        settings_given,
+        spans,
+        hosts,
+    })
+}

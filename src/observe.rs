@@ -1,0 +1,474 @@
+//! Observed facts: what the logs show the site actually uses (`observed.*` keys of facts.md):
+//! the WSUS server/port/SSL WCM connects to, the upstream it reports, the SUP URL clients got,
+//! the site's place in the hierarchy, the sync endpoint and the proxy PatchDownloader uses.
+//!
+//! [`Observer::feed`] runs on every event, so a case-insensitive literal prefilter decides first
+//! whether any regex needs to run at all.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+use crate::event::{Event, LogKind};
+use crate::facts::{FactStore, Provenance, Value};
+use crate::scan::FileInfo;
+
+/// Literals that at least one extractor needs in the message.
+const LITERALS: &[&str] = &[
+    "attempting connection to wsus server",
+    "upstream server is set to",
+    "wsus path=",
+    "wua managed server",
+    "sync notification",
+    "synced site with parent",
+    "synchronizing wsus server",
+    "starting sync",
+    "synchronizing sms database",
+    "starting sms database synchronization",
+    "could not be resolved",
+    "actor",
+    "proxy",
+];
+
+static PREFILTER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(LITERALS)
+        .ok()
+});
+
+fn re(p: &str) -> Option<Regex> {
+    Regex::new(p).ok()
+}
+
+struct Patterns {
+    wcm_connect: Option<Regex>,
+    upstream: Option<Regex>,
+    wsus_path: Option<Regex>,
+    wua_server: Option<Regex>,
+    parent_syn: Option<Regex>,
+    parent_synced: Option<Regex>,
+    children: Option<Regex>,
+    source_server: Option<Regex>,
+    db_phase: Option<Regex>,
+    name_not_resolved: Option<Regex>,
+    actor: Option<Regex>,
+    proxy: Option<Regex>,
+}
+
+static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
+    wcm_connect: re(
+        r"(?i)Attempting connection to WSUS server:\s*([^\s,]+)\s*,\s*port:\s*(\d+)\s*,\s*useSSL:\s*(true|false)",
+    ),
+    upstream: re(r"(?i)Upstream Server is set to\s+(Microsoft Update|[A-Za-z0-9_.:-]+)"),
+    wsus_path: re(r"(?i)WSUS Path\s*=\s*'([^']+)'"),
+    wua_server: re(
+        r"(?i)(?:Enabling WUA Managed server policy to use server:\s*(\S+)|Existing WUA Managed server was already set \(([^)\s]+)\))",
+    ),
+    parent_syn: re(r"(?i)Found parent sync notification file\s+(?:\S*[\\/])?([A-Z0-9]{3})\.SYN"),
+    parent_synced: re(r"(?i)Successfully synced site with parent\s+([A-Z0-9]{3})\b"),
+    children: re(r"(?i)Sending sync notification to child site\(s\):\s*([A-Z0-9, ]+)"),
+    source_server: re(r"(?i)Synchronizing WSUS server\s+([A-Za-z0-9_.-]+)"),
+    db_phase: re(
+        r"(?i)(?:Synchronizing SMS database with WSUS server|sync: Starting SMS database synchronization)",
+    ),
+    name_not_resolved: re(r"(?i)remote name could not be resolved:\s*'([^']+)'"),
+    actor: re(r"(?i)Actor\s*=\s*https?://([A-Za-z0-9_.-]+)"),
+    proxy: re(
+        r"(?i)proxy\S*\s*(?:server)?\s*[:=]?\s*'?(?:https?://)?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*:\d{2,5})\b",
+    ),
+});
+
+/// A SUP URL as clients see it: host, port (explicit or the scheme default) and SSL.
+pub fn parse_url(url: &str) -> Option<(String, i64, bool)> {
+    let u = url.trim().trim_end_matches(['\'', '"', ',', '.']);
+    let (ssl, rest) = if u
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
+        (true, &u[8..])
+    } else if u
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
+        (false, &u[7..])
+    } else {
+        return None;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().ok()?),
+        None => (authority, if ssl { 443 } else { 80 }),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((host.to_ascii_lowercase(), port, ssl))
+}
+
+/// Collects `observed.*` facts from events. One per stream or per run; merge with
+/// [`FactStore::extend`].
+#[derive(Default)]
+pub struct Observer {
+    /// key → distinct values in order of last sighting (latest last).
+    seen: BTreeMap<String, Vec<(Value, Provenance)>>,
+    /// Set at `Starting Sync`: the next `Synchronizing WSUS server` names the sync source.
+    expect_source: bool,
+}
+
+impl Observer {
+    pub fn new() -> Self {
+        Observer {
+            seen: BTreeMap::new(),
+            expect_source: true,
+        }
+    }
+
+    fn put(&mut self, key: &str, value: impl Into<Value>, file: &FileInfo<'_>, line: u64) {
+        let value = value.into();
+        let prov = Provenance::new(file.input.display.clone()).with_line(line);
+        let slot = self.seen.entry(key.to_string()).or_default();
+        slot.retain(|(v, _)| *v != value);
+        slot.push((value, prov));
+    }
+
+    /// Look at one event. Cheap when the message contains none of the literals.
+    pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
+        let msg: &str = &ev.message;
+        let Some(ac) = PREFILTER.as_ref() else { return };
+        if !ac.is_match(msg) {
+            return;
+        }
+        let kind = ev.kind;
+        let any = kind == LogKind::Other;
+        let line = ev.line;
+        let p = &*P;
+        if any || kind == LogKind::Wcm {
+            if let Some(c) = p.wcm_connect.as_ref().and_then(|r| r.captures(msg)) {
+                let server = c[1].trim_end_matches('.').to_ascii_lowercase();
+                self.put("observed.wcm.server", server, file, line);
+                if let Ok(port) = c[2].parse::<i64>() {
+                    self.put("observed.wcm.port", port, file, line);
+                }
+                self.put(
+                    "observed.wcm.use_ssl",
+                    c[3].eq_ignore_ascii_case("true"),
+                    file,
+                    line,
+                );
+            }
+            if let Some(c) = p.upstream.as_ref().and_then(|r| r.captures(msg)) {
+                let up = &c[1];
+                if up.eq_ignore_ascii_case("Microsoft Update") {
+                    self.put("observed.wcm.upstream", "microsoft_update", file, line);
+                    self.put("observed.site.top_level", true, file, line);
+                } else {
+                    let host = up.trim_end_matches(['.', ':']).to_ascii_lowercase();
+                    self.put("observed.wcm.upstream", host, file, line);
+                }
+            }
+        }
+        if any || matches!(kind, LogKind::LocationServices | LogKind::WuaHandler) {
+            let url = p
+                .wsus_path
+                .as_ref()
+                .and_then(|r| r.captures(msg))
+                .map(|c| c[1].to_string())
+                .or_else(|| {
+                    p.wua_server
+                        .as_ref()
+                        .and_then(|r| r.captures(msg))
+                        .and_then(|c| {
+                            c.get(1)
+                                .or_else(|| c.get(2))
+                                .map(|m| m.as_str().to_string())
+                        })
+                });
+            if let Some(url) = url {
+                if let Some((_, port, ssl)) = parse_url(&url) {
+                    self.put("observed.client.sup_url", url.as_str(), file, line);
+                    self.put("observed.client.sup_port", port, file, line);
+                    self.put("observed.client.sup_ssl", ssl, file, line);
+                }
+            }
+        }
+        if any || kind == LogKind::Wsyncmgr {
+            self.feed_wsyncmgr(msg, file, line);
+        }
+        if any || matches!(kind, LogKind::Wsyncmgr | LogKind::SoftwareDistribution) {
+            let host = p
+                .name_not_resolved
+                .as_ref()
+                .and_then(|r| r.captures(msg))
+                .or_else(|| p.actor.as_ref().and_then(|r| r.captures(msg)))
+                .map(|c| c[1].to_ascii_lowercase());
+            if let Some(h) = host {
+                // Only the top-level site's SUP talks to Microsoft Update's sync endpoint; child
+                // sites and replicas sync from another SUP.
+                if h.ends_with(".update.microsoft.com") {
+                    self.put("observed.site.top_level", true, file, line);
+                }
+                self.put("observed.sync.endpoint", h, file, line);
+            }
+        }
+        if any || kind == LogKind::PatchDownloader {
+            if let Some(c) = p.proxy.as_ref().and_then(|r| r.captures(msg)) {
+                self.put(
+                    "observed.patchdownloader.proxy",
+                    c[1].to_ascii_lowercase(),
+                    file,
+                    line,
+                );
+            }
+        }
+    }
+
+    fn feed_wsyncmgr(&mut self, msg: &str, file: &FileInfo<'_>, line: u64) {
+        let p = &*P;
+        let lower_has = |needle: &str| {
+            msg.as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        };
+        if lower_has("starting sync") {
+            self.expect_source = true;
+        }
+        let parent = p
+            .parent_syn
+            .as_ref()
+            .and_then(|r| r.captures(msg))
+            .or_else(|| p.parent_synced.as_ref().and_then(|r| r.captures(msg)))
+            .map(|c| c[1].to_ascii_uppercase());
+        if let Some(parent) = parent {
+            self.put("observed.site.child_of", parent, file, line);
+            self.put("observed.site.top_level", false, file, line);
+        }
+        if let Some(c) = p.children.as_ref().and_then(|r| r.captures(msg)) {
+            let list: Vec<String> = c[1]
+                .split(',')
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !list.is_empty() {
+                self.put("observed.site.children", Value::List(list), file, line);
+            }
+        }
+        if self.expect_source {
+            if let Some(c) = p.source_server.as_ref().and_then(|r| r.captures(msg)) {
+                let s = c[1].trim_end_matches('.').to_ascii_lowercase();
+                self.put("observed.sync.source_server", s, file, line);
+                self.expect_source = false;
+            }
+        }
+        if p.db_phase.as_ref().is_some_and(|r| r.is_match(msg)) {
+            self.put("observed.site.top_level", true, file, line);
+        }
+    }
+
+    /// The collected facts. For each key the most recently seen value comes first (so
+    /// `FactStore::get` gives the current state); older distinct values follow.
+    pub fn into_facts(self) -> FactStore {
+        let mut out = FactStore::new();
+        for (key, values) in self.seen {
+            for (v, prov) in values.into_iter().rev() {
+                out.insert(key.as_str(), v, prov);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Format;
+    use crate::source::InputFile;
+
+    fn input(name: &str) -> InputFile {
+        InputFile {
+            path: name.into(),
+            display: name.to_string(),
+            kind_hint: None,
+            host: None,
+        }
+    }
+
+    fn feed_all(obs: &mut Observer, kind: LogKind, file: &InputFile, lines: &[&str]) {
+        let info = FileInfo {
+            id: 0,
+            input: file,
+            kind,
+            format: Format::Plain,
+        };
+        for (i, l) in lines.iter().enumerate() {
+            let ev = Event::new(0, i as u64 + 1, kind, Format::Plain, l);
+            obs.feed(&ev, &info);
+        }
+    }
+
+    fn get(s: &FactStore, k: &str) -> Option<Value> {
+        s.get(k).map(|f| f.value.clone())
+    }
+
+    #[test]
+    fn wcm_connection_and_upstream() {
+        let f = input("logs/WCM.log");
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::Wcm,
+            &f,
+            &[
+                "Checking for supported version of WSUS (min WSUS 4.0)",
+                "Attempting connection to WSUS server: CM01.contoso.com, port: 8531, useSSL: True",
+                "No changes - WSUS Server settings are correctly configured and Upstream Server is set to Microsoft Update",
+            ],
+        );
+        let s = o.into_facts();
+        assert_eq!(
+            get(&s, "observed.wcm.server"),
+            Some(Value::Str("cm01.contoso.com".into()))
+        );
+        assert_eq!(get(&s, "observed.wcm.port"), Some(Value::Int(8531)));
+        assert_eq!(get(&s, "observed.wcm.use_ssl"), Some(Value::Bool(true)));
+        assert_eq!(
+            get(&s, "observed.wcm.upstream"),
+            Some(Value::Str("microsoft_update".into()))
+        );
+        assert_eq!(get(&s, "observed.site.top_level"), Some(Value::Bool(true)));
+        let prov = &s.all("observed.wcm.port")[0].source;
+        assert_eq!((prov.source.as_str(), prov.line), ("logs/WCM.log", Some(2)));
+    }
+
+    #[test]
+    fn latest_value_comes_first() {
+        let f = input("WCM.log");
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::Wcm,
+            &f,
+            &[
+                "Attempting connection to WSUS server: cm01.contoso.com, port: 8530, useSSL: False",
+                "Attempting connection to WSUS server: cm01.contoso.com, port: 8531, useSSL: True",
+            ],
+        );
+        let s = o.into_facts();
+        assert_eq!(get(&s, "observed.wcm.port"), Some(Value::Int(8531)));
+        assert_eq!(s.all("observed.wcm.port").len(), 2);
+    }
+
+    #[test]
+    fn client_urls() {
+        let f = input("LocationServices.log");
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::LocationServices,
+            &f,
+            &["Calling back with the following WSUS locations~WSUS Path='http://PS1SITE.CONTOSO.COM:8530', Server='PS1SITE.CONTOSO.COM', Version='38'"],
+        );
+        let s = o.into_facts();
+        assert_eq!(get(&s, "observed.client.sup_port"), Some(Value::Int(8530)));
+        assert_eq!(get(&s, "observed.client.sup_ssl"), Some(Value::Bool(false)));
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::WuaHandler,
+            &input("WUAHandler.log"),
+            &["Enabling WUA Managed server policy to use server: https://sup01.contoso.com"],
+        );
+        let s = o.into_facts();
+        assert_eq!(get(&s, "observed.client.sup_port"), Some(Value::Int(443)));
+        assert_eq!(get(&s, "observed.client.sup_ssl"), Some(Value::Bool(true)));
+    }
+
+    #[test]
+    fn wsyncmgr_hierarchy_source_and_endpoint() {
+        let f = input("wsyncmgr.log");
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::Wsyncmgr,
+            &f,
+            &[
+                "Found parent sync notification file CAS.SYN.",
+                "Starting Sync",
+                "Synchronizing WSUS server sup01.contoso.com ...",
+                "Synchronizing WSUS server sup02.contoso.com ...",
+                "Sending sync notification to child site(s): PS1, PS2",
+                "Sync failed: UssCommunicationError: WebException: The remote name could not be resolved: 'sws.update.microsoft.com'~~at System.Net.HttpWebRequest.GetRequestStream. Source: Microsoft.UpdateServices.ServerSyncWebServices.Client.ServerSyncProxy.GetAuthConfig",
+            ],
+        );
+        let s = o.into_facts();
+        assert_eq!(
+            get(&s, "observed.site.child_of"),
+            Some(Value::Str("CAS".into()))
+        );
+        assert_eq!(
+            get(&s, "observed.sync.source_server"),
+            Some(Value::Str("sup01.contoso.com".into()))
+        );
+        assert_eq!(s.all("observed.sync.source_server").len(), 1);
+        assert_eq!(
+            get(&s, "observed.site.children"),
+            Some(Value::List(vec!["PS1".into(), "PS2".into()]))
+        );
+        assert_eq!(
+            get(&s, "observed.sync.endpoint"),
+            Some(Value::Str("sws.update.microsoft.com".into()))
+        );
+        // Latest sighting (MU endpoint at line 6) wins over the child marker at line 1.
+        assert_eq!(get(&s, "observed.site.top_level"), Some(Value::Bool(true)));
+    }
+
+    #[test]
+    fn prefilter_skips_unrelated_lines_and_kinds_gate() {
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::Wsyncmgr,
+            &input("wsyncmgr.log"),
+            &[
+                "Sync succeeded. Setting sync alert to canceled state on site PS1",
+                // WCM text in wsyncmgr.log is not a WCM observation.
+                "Attempting connection to WSUS server: x.contoso.com, port: 80, useSSL: False",
+            ],
+        );
+        assert!(o.into_facts().is_empty());
+    }
+
+    #[test]
+    fn patchdownloader_proxy() {
+        let mut o = Observer::new();
+        feed_all(
+            &mut o,
+            LogKind::PatchDownloader,
+            &input("PatchDownloader.log"),
+            &["Using proxy server proxy.contoso.com:8080 for download"],
+        );
+        let s = o.into_facts();
+        assert_eq!(
+            get(&s, "observed.patchdownloader.proxy"),
+            Some(Value::Str("proxy.contoso.com:8080".into()))
+        );
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            parse_url("http://PS1SITE.CONTOSO.COM:8530"),
+            Some(("ps1site.contoso.com".into(), 8530, false))
+        );
+        assert_eq!(
+            parse_url("HTTPS://sup.contoso.com/"),
+            Some(("sup.contoso.com".into(), 443, true))
+        );
+        assert_eq!(parse_url("sup.contoso.com:8530"), None);
+        assert_eq!(parse_url("http://:80"), None);
+        assert_eq!(parse_url("http://a:notaport"), None);
+    }
+}

@@ -1,0 +1,161 @@
+use super::*;
+use crate::rules::schema::parse_rule;
+
+fn rule(text: &str) -> Rule {
+    match parse_rule("test.toml", None, text) {
+        Ok(r) => r,
+        Err(e) => panic!("bad test rule: {e:?}"),
+    }
+}
+
+fn line_rule(id: &str, extra: &str) -> Rule {
+    rule(&format!(
+        r#"id = "{id}"
+severity = "error"
+title = "t"
+cause = "code {{code}} on {{fact:config.x}}"
+fix = "f"
+settings = ["config.x", "config.missing"]
+[match]
+literals = ["boom"]
+regex = '(?i)boom (?P<code>\d+)'
+{extra}
+[[example]]
+line = "x"
+matches = true
+[[example]]
+line = "y"
+matches = false
+"#
+    ))
+}
+
+fn fact_rule(id: &str, when: &str) -> Rule {
+    rule(&format!(
+        r#"id = "{id}"
+severity = "warning"
+title = "t"
+cause = "c"
+fix = "f"
+when = '{when}'
+[[example]]
+facts = {{ "a" = 1 }}
+matches = true
+[[example]]
+facts = {{ "b" = 1 }}
+matches = false
+"#
+    ))
+}
+
+fn hits_for(id: &str, code: &str) -> StreamHits {
+    let mut hs = HitSet {
+        count: 2,
+        codes: vec![code.to_string()],
+        ..HitSet::default()
+    };
+    hs.captures.insert("code".into(), code.into());
+    hs.evidence.push(super::super::finding::Evidence::new(
+        "r.log",
+        4,
+        "boom 12007",
+    ));
+    let mut h = StreamHits::default();
+    h.hits.insert(id.to_string(), hs);
+    h
+}
+
+#[test]
+fn placeholders_settings_and_finding_facts() {
+    let set = RuleSet::new(vec![line_rule("boom_rule", "")], &[]);
+    let mut facts = FactStore::new();
+    facts.insert("config.x", "sup01", Provenance::new("s.toml").with_key("x"));
+    let f = set.conclude(hits_for("boom_rule", "12007"), &mut facts);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].cause, "code 12007 on sup01");
+    assert_eq!(f[0].count, 2);
+    assert_eq!(f[0].settings[0].key, "config.x");
+    assert_eq!(f[0].settings[0].value, serde_json::json!("sup01"));
+    assert_eq!(f[0].settings[0].source.as_deref(), Some("s.toml (x)"));
+    assert_eq!(f[0].settings[1].value, serde_json::Value::Null);
+    assert_eq!(
+        facts.get("finding.boom_rule").map(|f| f.value.clone()),
+        Some(Value::Int(2))
+    );
+    assert_eq!(
+        facts
+            .get("finding.boom_rule.codes")
+            .map(|f| f.value.clone()),
+        Some(Value::List(vec!["12007".into()]))
+    );
+}
+
+#[test]
+fn advice_applies_or_says_unknown_once() {
+    let extra = "[[advice]]\nwhen = 'config.flag'\ntext = \"flag is {fact:config.flag}\"\n[[advice]]\nwhen = 'config.other'\ntext = \"other\"\n";
+    let set = RuleSet::new(vec![line_rule("boom_rule", extra)], &[]);
+    let mut facts = FactStore::new();
+    let f = set.conclude(hits_for("boom_rule", "1"), &mut facts);
+    assert_eq!(
+        f[0].fix.matches("unknown: no setting says").count(),
+        1,
+        "{}",
+        f[0].fix
+    );
+    assert!(!f[0].fix.contains("flag is"));
+    let mut facts = FactStore::new();
+    facts.insert("config.flag", true, Provenance::new("s.toml"));
+    facts.insert("config.other", false, Provenance::new("s.toml"));
+    let f = set.conclude(hits_for("boom_rule", "1"), &mut facts);
+    assert!(f[0].fix.ends_with("flag is true"), "{}", f[0].fix);
+    assert!(!f[0].fix.contains("unknown"));
+}
+
+#[test]
+fn fact_rules_reach_a_fixpoint_and_copy_evidence() {
+    // a_second depends on z_first, which sorts after it: needs a second round.
+    let set = RuleSet::new(
+        vec![
+            fact_rule("a_second", "finding.z_first"),
+            line_rule("boom_rule", ""),
+            fact_rule("z_first", "finding.boom_rule"),
+        ],
+        &[],
+    );
+    let mut facts = FactStore::new();
+    let f = set.conclude(hits_for("boom_rule", "5"), &mut facts);
+    let ids: Vec<&str> = f.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(ids, vec!["boom_rule", "a_second", "z_first"]);
+    let z = f.iter().find(|f| f.rule_id == "z_first");
+    assert_eq!(z.map(|z| (z.count, z.evidence.len())), Some((1, 1)));
+    assert_eq!(z.map(|z| z.evidence[0].line), Some(4));
+}
+
+#[test]
+fn unclassified_severity_depends_on_kind() {
+    let set = RuleSet::new(vec![], &[]);
+    let mut h = hits_for("unclassified_error_wsyncmgr", "1");
+    h.merge(hits_for("unclassified_error_wuahandler", "1"));
+    h.merge(hits_for("unclassified_warning_wcm", "1"));
+    let f = set.conclude(h, &mut FactStore::new());
+    let sev = |id: &str| f.iter().find(|f| f.rule_id == id).map(|f| f.severity);
+    assert_eq!(sev("unclassified_error_wsyncmgr"), Some(Severity::Warning));
+    assert_eq!(sev("unclassified_error_wuahandler"), Some(Severity::Info));
+    assert_eq!(sev("unclassified_warning_wcm"), Some(Severity::Info));
+}
+
+#[test]
+fn fill_handles_wildcards_and_unknowns() {
+    let mut facts = FactStore::new();
+    facts.insert("config.proxy[cm01].name", "proxy1", Provenance::new("s"));
+    let caps = BTreeMap::new();
+    assert_eq!(
+        fill(
+            "p={fact:config.proxy[*].name} c={code} {not a placeholder}",
+            &caps,
+            &facts
+        ),
+        "p=proxy1 c=(unknown) {not a placeholder}"
+    );
+    assert_eq!(fill("{fact:config.none}", &caps, &facts), "(not set)");
+}

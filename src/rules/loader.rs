@@ -1,0 +1,239 @@
+//! Rule loading: the built-in rules embedded at build time, `--rules DIR` overrides by id,
+//! `--disable ID`, and the lint of a rules folder (`supdiag rules check`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use thiserror::Error;
+
+use super::schema::{parse_rule, Rule, RuleError};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Why a rule set could not be built.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("invalid rule file(s):\n{}", render(.0))]
+    Invalid(Vec<RuleError>),
+    #[error("cannot read rules folder {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("--disable {id}: no rule has this id{}", suggest(.candidates))]
+    UnknownId { id: String, candidates: Vec<String> },
+}
+
+fn render(errs: &[RuleError]) -> String {
+    errs.iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn suggest(c: &[String]) -> String {
+    if c.is_empty() {
+        " (see `supdiag rules list`)".into()
+    } else {
+        format!("; did you mean {}?", c.join(", "))
+    }
+}
+
+/// A rule file's name and text.
+pub struct Source {
+    pub file: String,
+    pub stem: Option<String>,
+    pub text: String,
+}
+
+/// The built-in rule files as sources (shown as `rules/<name>`).
+pub fn builtin_sources() -> Vec<Source> {
+    BUILTIN_RULES
+        .iter()
+        .map(|(name, text)| Source {
+            file: format!("rules/{name}"),
+            stem: name.strip_suffix(".toml").map(str::to_string),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// The `*.toml` files of a folder, sorted by name.
+pub fn dir_sources(dir: &Path) -> Result<Vec<Source>, LoadError> {
+    let io = |e: std::io::Error| LoadError::Io {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        })?;
+        out.push(Source {
+            file: p.display().to_string().replace('\\', "/"),
+            stem: p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            text,
+        });
+    }
+    Ok(out)
+}
+
+/// Parse sources; returns the rules and every problem (including duplicate ids).
+pub fn parse_sources(sources: &[Source]) -> (Vec<Rule>, Vec<RuleError>) {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for s in sources {
+        match parse_rule(&s.file, s.stem.as_deref(), &s.text) {
+            Ok(r) => {
+                if let Some(prev) = seen.get(&r.id) {
+                    errors.push(RuleError {
+                        file: s.file.clone(),
+                        line: 1,
+                        message: format!("duplicate id {:?} (also in {prev})", r.id),
+                    });
+                } else {
+                    seen.insert(r.id.clone(), s.file.clone());
+                    rules.push(r);
+                }
+            }
+            Err(es) => errors.extend(es),
+        }
+    }
+    (rules, errors)
+}
+
+/// Built-in rules, then each extra folder (a rule with the same id replaces the earlier one),
+/// minus the disabled ids. Sorted by id.
+pub fn load_rules(
+    extra_dirs: &[impl AsRef<Path>],
+    disable: &[String],
+) -> Result<Vec<Rule>, LoadError> {
+    let (builtin, errs) = parse_sources(&builtin_sources());
+    if !errs.is_empty() {
+        return Err(LoadError::Invalid(errs));
+    }
+    let mut by_id: BTreeMap<String, Rule> =
+        builtin.into_iter().map(|r| (r.id.clone(), r)).collect();
+    for dir in extra_dirs {
+        let (rules, errs) = parse_sources(&dir_sources(dir.as_ref())?);
+        if !errs.is_empty() {
+            return Err(LoadError::Invalid(errs));
+        }
+        for r in rules {
+            by_id.insert(r.id.clone(), r);
+        }
+    }
+    for id in disable {
+        if by_id.remove(id).is_none() && !is_generated_id(id) {
+            let candidates = close_ids(id, by_id.keys().map(String::as_str));
+            return Err(LoadError::UnknownId {
+                id: id.clone(),
+                candidates,
+            });
+        }
+    }
+    Ok(by_id.into_values().collect())
+}
+
+/// Ids the engine makes up itself (`unclassified_error_<kind>`), which can be disabled too.
+pub fn is_generated_id(id: &str) -> bool {
+    id.strip_prefix("unclassified_error_")
+        .or_else(|| id.strip_prefix("unclassified_warning_"))
+        .is_some_and(|k| crate::event::LogKind::parse(k).is_some())
+}
+
+/// Up to 3 ids close to `id` (shared prefix word or small edit distance).
+pub fn close_ids<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = ids
+        .filter_map(|c| {
+            let d = edit_distance(id, c);
+            let shares = c.contains(id) || id.contains(c);
+            (d <= 4 || shares).then_some((if shares { 0 } else { d }, c))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_load_and_ids_are_sorted_unique() {
+        let rules = load_rules(&[] as &[&Path], &[]).unwrap_or_default();
+        assert!(rules.len() >= 50, "only {} rules", rules.len());
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+    }
+
+    #[test]
+    fn disable_unknown_id_suggests_close_ids() {
+        let err = load_rules(&[] as &[&Path], &["adr_download_internet_1200".to_string()])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("adr_download_internet_12007"), "{err}");
+    }
+
+    #[test]
+    fn disable_removes_rule() {
+        let rules =
+            load_rules(&[] as &[&Path], &["wcm_config_success".to_string()]).unwrap_or_default();
+        assert!(!rules.is_empty());
+        assert!(rules.iter().all(|r| r.id != "wcm_config_success"));
+    }
+
+    #[test]
+    fn override_by_id_from_folder() {
+        let dir = tempfile::tempdir().ok();
+        let Some(dir) = dir else { return };
+        let text = r#"
+id = "wcm_config_success"
+severity = "info"
+title = "Overridden"
+cause = "c"
+fix = "f"
+kinds = ["wcm"]
+[match]
+literals = ["configuration successful"]
+regex = '(?i)Configuration successful'
+[[example]]
+line = "Configuration successful."
+matches = true
+[[example]]
+line = "Configuration failed."
+matches = false
+"#;
+        let _ = std::fs::write(dir.path().join("wcm_config_success.toml"), text);
+        let rules = load_rules(&[dir.path()], &[]).unwrap_or_default();
+        let r = rules.iter().find(|r| r.id == "wcm_config_success");
+        assert_eq!(r.map(|r| r.title.as_str()), Some("Overridden"));
+    }
+}

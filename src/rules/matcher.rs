@@ -1,0 +1,625 @@
+//! Line and sequence matching with a cost flat in the number of rules.
+//!
+//! Per log kind there is ONE Aho-Corasick automaton (ASCII case-insensitive) over the literals of
+//! every line rule that applies to the kind; a literal hit makes its rules candidates and only the
+//! candidates' regexes run. Sequence rules of a kind share one `RegexSet`. Events of kind `other`
+//! (pastes) use the automaton built over all rules. Nothing is allocated per event unless a rule
+//! matches (or an unclassified error needs an evidence slot).
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use chrono::{DateTime, Utc};
+use regex::{Regex, RegexSet};
+
+use super::finding::{Evidence, HitSet, MAX_EVIDENCE};
+use super::schema::{Body, Rule, SeqReport};
+use crate::event::{Event, LogKind, Severity};
+use crate::scan::FileInfo;
+
+/// Number of kind slots: every known kind plus `other`.
+const KIND_SLOTS: usize = LogKind::KNOWN.len() + 1;
+
+fn slot(kind: LogKind) -> usize {
+    LogKind::KNOWN
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(LogKind::KNOWN.len())
+}
+
+fn kind_of_slot(i: usize) -> LogKind {
+    LogKind::KNOWN.get(i).copied().unwrap_or(LogKind::Other)
+}
+
+/// Line-rule prefilter of one kind.
+#[derive(Debug, Default)]
+struct LineIndex {
+    ac: Option<AhoCorasick>,
+    /// Pattern id → rule indexes.
+    pattern_rules: Vec<Vec<u32>>,
+}
+
+/// Part of a sequence rule a set pattern stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SeqPart {
+    First,
+    Then,
+    Reset,
+}
+
+#[derive(Debug, Default)]
+struct SeqIndex {
+    set: Option<RegexSet>,
+    /// Set pattern → (rule index, part).
+    parts: Vec<(u32, SeqPart)>,
+}
+
+/// Compiled rules with their per-kind indexes.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    line: Vec<LineIndex>,
+    seq: Vec<SeqIndex>,
+    /// Rule index → position among sequence rules (for per-stream state).
+    seq_slot: Vec<Option<usize>>,
+    seq_count: usize,
+    /// Generated ids that were disabled (`unclassified_*`).
+    disabled_generated: Vec<String>,
+}
+
+impl RuleSet {
+    /// Build indexes over `rules` (sorted by id by the loader). `disable` may name generated
+    /// `unclassified_*` ids.
+    pub fn new(rules: Vec<Rule>, disable: &[String]) -> RuleSet {
+        let mut line = Vec::with_capacity(KIND_SLOTS);
+        let mut seq = Vec::with_capacity(KIND_SLOTS);
+        let mut seq_slot = vec![None; rules.len()];
+        let mut seq_count = 0;
+        for (i, r) in rules.iter().enumerate() {
+            if matches!(r.body, Body::Sequence { .. }) {
+                seq_slot[i] = Some(seq_count);
+                seq_count += 1;
+            }
+        }
+        for s in 0..KIND_SLOTS {
+            let kind = kind_of_slot(s);
+            line.push(build_line_index(&rules, kind));
+            seq.push(build_seq_index(&rules, kind));
+        }
+        RuleSet {
+            rules,
+            line,
+            seq,
+            seq_slot,
+            seq_count,
+            disabled_generated: disable
+                .iter()
+                .filter(|d| super::loader::is_generated_id(d))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.rules.get(i))
+    }
+
+    /// A fresh per-stream matcher.
+    pub fn stream(&self) -> StreamMatcher<'_> {
+        StreamMatcher {
+            set: self,
+            hits: BTreeMap::new(),
+            unclassified: Default::default(),
+            seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
+            candidates: Vec::new(),
+        }
+    }
+
+    pub(crate) fn generated_disabled(&self, id: &str) -> bool {
+        self.disabled_generated.iter().any(|d| d == id)
+    }
+}
+
+fn build_line_index(rules: &[Rule], kind: LogKind) -> LineIndex {
+    let mut pats: Vec<String> = Vec::new();
+    let mut pattern_rules: Vec<Vec<u32>> = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let Body::Line { literals, .. } = &r.body else {
+            continue;
+        };
+        if !r.applies_to(kind) {
+            continue;
+        }
+        for l in literals {
+            let low = l.to_ascii_lowercase();
+            match pats.iter().position(|p| *p == low) {
+                Some(p) => {
+                    if !pattern_rules[p].contains(&(i as u32)) {
+                        pattern_rules[p].push(i as u32);
+                    }
+                }
+                None => {
+                    pats.push(low);
+                    pattern_rules.push(vec![i as u32]);
+                }
+            }
+        }
+    }
+    if pats.is_empty() {
+        return LineIndex::default();
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&pats)
+        .ok();
+    LineIndex { ac, pattern_rules }
+}
+
+fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
+    let mut pats: Vec<&str> = Vec::new();
+    let mut parts = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let Body::Sequence {
+            first, then, reset, ..
+        } = &r.body
+        else {
+            continue;
+        };
+        if !r.applies_to(kind) {
+            continue;
+        }
+        pats.push(first.as_str());
+        parts.push((i as u32, SeqPart::First));
+        pats.push(then.as_str());
+        parts.push((i as u32, SeqPart::Then));
+        if let Some(reset) = reset {
+            pats.push(reset.as_str());
+            parts.push((i as u32, SeqPart::Reset));
+        }
+    }
+    if pats.is_empty() {
+        return SeqIndex::default();
+    }
+    SeqIndex {
+        set: RegexSet::new(&pats).ok(),
+        parts,
+    }
+}
+
+/// Rule ids matched by one event (no allocation when empty).
+pub type MatchedIds<'r> = Vec<&'r str>;
+
+/// A line remembered by a sequence rule until its scope closes.
+#[derive(Clone, Debug)]
+struct Pending {
+    time: Option<DateTime<Utc>>,
+    evidence: Evidence,
+    severity: Severity,
+    kind: LogKind,
+    codes: Vec<String>,
+    captures: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+struct SeqState {
+    firsts: Vec<Pending>,
+}
+
+/// Hits of one stream (or several, merged): rule id → hits.
+#[derive(Clone, Debug, Default)]
+pub struct StreamHits {
+    pub hits: BTreeMap<String, HitSet>,
+}
+
+impl StreamHits {
+    /// Merge another stream's hits; call in input order so evidence order is deterministic.
+    pub fn merge(&mut self, other: StreamHits) {
+        for (id, hs) in other.hits {
+            self.hits.entry(id).or_default().merge(hs);
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&HitSet> {
+        self.hits.get(id)
+    }
+}
+
+/// Matching state of one stream.
+pub struct StreamMatcher<'r> {
+    set: &'r RuleSet,
+    hits: BTreeMap<u32, HitSet>,
+    /// [kind slot][0 = error, 1 = warning]
+    unclassified: [[Option<HitSet>; 2]; KIND_SLOTS],
+    seq: Vec<SeqState>,
+    /// Reused buffer of candidate rule indexes.
+    candidates: Vec<u32>,
+}
+
+/// Codes from a capture value: `12007` → `12007` + `0x80072EE7`; `0x87d00692` → `0x87D00692`;
+/// `-2147467259` → `0x80004005`. HTTP statuses (`status`) are kept as written.
+pub fn codes_from_capture(name: &str, value: &str, out: &mut Vec<String>) {
+    let v = value.trim();
+    if v.is_empty() {
+        return;
+    }
+    let mut push = |c: String| {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    if name == "status" {
+        push(v.to_string());
+        return;
+    }
+    match crate::codes::parse_code(v) {
+        Some(p) => {
+            if let Some(d) = p.decimal {
+                push(d.to_string());
+            }
+            push(format!("0x{:08X}", p.hresult));
+        }
+        None => push(v.to_string()),
+    }
+}
+
+fn record(
+    hs: &mut HitSet,
+    time: Option<DateTime<Utc>>,
+    file: &FileInfo<'_>,
+    line: u64,
+    text: &str,
+) {
+    hs.count += 1;
+    if let Some(t) = time {
+        hs.first_seen = Some(hs.first_seen.map_or(t, |f| f.min(t)));
+        hs.last_seen = Some(hs.last_seen.map_or(t, |l| l.max(t)));
+    }
+    if hs.evidence.len() < MAX_EVIDENCE {
+        hs.evidence
+            .push(Evidence::new(file.input.display.clone(), line, text));
+    }
+}
+
+fn add_codes(hs: &mut HitSet, codes: Vec<String>) {
+    for c in codes {
+        if !hs.codes.contains(&c) {
+            hs.codes.push(c);
+        }
+    }
+}
+
+impl<'r> StreamMatcher<'r> {
+    /// Match one event against every rule of its kind.
+    pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) -> MatchedIds<'r> {
+        let mut matched: MatchedIds<'r> = Vec::new();
+        let msg: &str = &ev.message;
+        let mut classified = self.match_lines(msg, ev, file, &mut matched);
+        if !ev.parsed && ev.raw != msg && matched.is_empty() {
+            classified |= self.match_lines(ev.raw, ev, file, &mut matched);
+        }
+        classified |= self.match_sequences(msg, ev, file, &mut matched);
+        if !classified && ev.severity >= Severity::Warning {
+            let which = usize::from(ev.severity == Severity::Warning);
+            let hs = self.unclassified[slot(ev.kind)][which].get_or_insert_with(HitSet::default);
+            let want_codes = hs.evidence.len() < MAX_EVIDENCE;
+            record(hs, ev.time_utc, file, ev.line, ev.raw);
+            if want_codes {
+                add_codes(hs, hex_codes(msg));
+            }
+        }
+        matched
+    }
+
+    /// Line rules; returns true when any regex matched (even if excluded by `not_regex`).
+    fn match_lines(
+        &mut self,
+        text: &str,
+        ev: &Event<'_>,
+        file: &FileInfo<'_>,
+        matched: &mut MatchedIds<'r>,
+    ) -> bool {
+        let set = self.set;
+        let idx = &set.line[slot(ev.kind)];
+        let Some(ac) = &idx.ac else {
+            return false;
+        };
+        self.candidates.clear();
+        for m in ac.find_overlapping_iter(text) {
+            if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
+                self.candidates.extend_from_slice(rs);
+            }
+        }
+        if self.candidates.is_empty() {
+            return false;
+        }
+        self.candidates.sort_unstable();
+        self.candidates.dedup();
+        let mut classified = false;
+        for ci in 0..self.candidates.len() {
+            let ri = self.candidates[ci];
+            let Some(rule) = set.rules.get(ri as usize) else {
+                continue;
+            };
+            let Body::Line {
+                regex, not_regex, ..
+            } = &rule.body
+            else {
+                continue;
+            };
+            let Some(caps) = regex.captures(text) else {
+                continue;
+            };
+            classified = true;
+            if not_regex.as_ref().is_some_and(|n| n.is_match(text)) {
+                continue;
+            }
+            if matched.contains(&rule.id.as_str()) {
+                continue;
+            }
+            matched.push(rule.id.as_str());
+            let hs = self.hits.entry(ri).or_default();
+            let (codes, captures) = capture_data(regex, &caps, hs.captures.is_empty());
+            record(hs, ev.time_utc, file, ev.line, ev.raw);
+            add_codes(hs, codes);
+            for (k, v) in captures {
+                hs.captures.entry(k).or_insert(v);
+            }
+        }
+        classified
+    }
+
+    fn match_sequences(
+        &mut self,
+        text: &str,
+        ev: &Event<'_>,
+        file: &FileInfo<'_>,
+        matched: &mut MatchedIds<'r>,
+    ) -> bool {
+        let set = self.set;
+        let idx = &set.seq[slot(ev.kind)];
+        let Some(rset) = &idx.set else {
+            return false;
+        };
+        let hits = rset.matches(text);
+        if !hits.matched_any() {
+            return false;
+        }
+        // Reset first (closes the previous scope), then first, then then.
+        for want in [SeqPart::Reset, SeqPart::First, SeqPart::Then] {
+            for pi in hits.iter() {
+                let Some(&(ri, part)) = idx.parts.get(pi) else {
+                    continue;
+                };
+                if part != want {
+                    continue;
+                }
+                self.seq_event(ri, part, text, ev, file, matched);
+            }
+        }
+        hits.iter()
+            .any(|pi| idx.parts.get(pi).is_some_and(|p| p.1 != SeqPart::Reset))
+    }
+
+    fn seq_event(
+        &mut self,
+        ri: u32,
+        part: SeqPart,
+        text: &str,
+        ev: &Event<'_>,
+        file: &FileInfo<'_>,
+        matched: &mut MatchedIds<'r>,
+    ) {
+        let set = self.set;
+        let Some(rule) = set.rules.get(ri as usize) else {
+            return;
+        };
+        let Some(si) = set.seq_slot.get(ri as usize).copied().flatten() else {
+            return;
+        };
+        let Body::Sequence {
+            first,
+            then,
+            report,
+            ..
+        } = &rule.body
+        else {
+            return;
+        };
+        match part {
+            SeqPart::Reset => self.close_scope(ri),
+            SeqPart::First => {
+                let (codes, captures) = match first.captures(text) {
+                    Some(c) => capture_data(first, &c, true),
+                    None => (Vec::new(), BTreeMap::new()),
+                };
+                if let Some(st) = self.seq.get_mut(si) {
+                    st.firsts.push(Pending {
+                        time: ev.time_utc,
+                        evidence: Evidence::new(file.input.display.clone(), ev.line, ev.raw),
+                        severity: ev.severity,
+                        kind: ev.kind,
+                        codes,
+                        captures,
+                    });
+                }
+            }
+            SeqPart::Then => {
+                let firsts = match self.seq.get_mut(si) {
+                    Some(st) => std::mem::take(&mut st.firsts),
+                    None => return,
+                };
+                if firsts.is_empty() || *report != SeqReport::Matched {
+                    return;
+                }
+                let (codes, captures) = match then.captures(text) {
+                    Some(c) => capture_data(then, &c, true),
+                    None => (Vec::new(), BTreeMap::new()),
+                };
+                let hs = self.hits.entry(ri).or_default();
+                add_pending(hs, &firsts);
+                if hs.evidence.len() < MAX_EVIDENCE {
+                    hs.evidence
+                        .push(Evidence::new(file.input.display.clone(), ev.line, ev.raw));
+                }
+                add_codes(hs, codes);
+                for (k, v) in captures {
+                    hs.captures.entry(k).or_insert(v);
+                }
+                if !matched.contains(&rule.id.as_str()) {
+                    matched.push(rule.id.as_str());
+                }
+            }
+        }
+    }
+
+    /// Close the scope of sequence rule `ri`: unmatched A lines become a finding ("unmatched"
+    /// rules) or fall back to unclassified routing ("matched" rules: a benign look-alike that was
+    /// not followed by its all-clear is not benign).
+    fn close_scope(&mut self, ri: u32) {
+        let set = self.set;
+        let Some(rule) = set.rules.get(ri as usize) else {
+            return;
+        };
+        let Some(si) = set.seq_slot.get(ri as usize).copied().flatten() else {
+            return;
+        };
+        let Body::Sequence { report, .. } = &rule.body else {
+            return;
+        };
+        let firsts = match self.seq.get_mut(si) {
+            Some(st) => std::mem::take(&mut st.firsts),
+            None => return,
+        };
+        if firsts.is_empty() {
+            return;
+        }
+        match report {
+            SeqReport::Unmatched => {
+                let hs = self.hits.entry(ri).or_default();
+                add_pending(hs, &firsts);
+            }
+            SeqReport::Matched => {
+                for p in firsts {
+                    if p.severity < Severity::Warning {
+                        continue;
+                    }
+                    let which = usize::from(p.severity == Severity::Warning);
+                    let hs =
+                        self.unclassified[slot(p.kind)][which].get_or_insert_with(HitSet::default);
+                    hs.count += 1;
+                    if let Some(t) = p.time {
+                        hs.first_seen = Some(hs.first_seen.map_or(t, |f| f.min(t)));
+                        hs.last_seen = Some(hs.last_seen.map_or(t, |l| l.max(t)));
+                    }
+                    if hs.evidence.len() < MAX_EVIDENCE {
+                        hs.evidence.push(p.evidence);
+                    }
+                }
+            }
+        }
+    }
+
+    /// End of stream: close every open sequence scope and return the hits by rule id.
+    pub fn finish(mut self) -> StreamHits {
+        let seq_rules: Vec<u32> = self
+            .set
+            .seq_slot
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.map(|_| i as u32))
+            .collect();
+        for ri in seq_rules {
+            self.close_scope(ri);
+        }
+        let mut out = StreamHits::default();
+        for (ri, hs) in self.hits {
+            if let Some(r) = self.set.rules.get(ri as usize) {
+                out.hits.insert(r.id.clone(), hs);
+            }
+        }
+        for (s, pair) in self.unclassified.into_iter().enumerate() {
+            let kind = kind_of_slot(s);
+            for (which, hs) in pair.into_iter().enumerate() {
+                let Some(hs) = hs else { continue };
+                let id = format!(
+                    "unclassified_{}_{}",
+                    if which == 0 { "error" } else { "warning" },
+                    kind.as_str()
+                );
+                if !self.set.generated_disabled(&id) {
+                    out.hits.insert(id, hs);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One occurrence made of the A lines of a sequence scope.
+fn add_pending(hs: &mut HitSet, firsts: &[Pending]) {
+    hs.count += 1;
+    for p in firsts {
+        if let Some(t) = p.time {
+            hs.first_seen = Some(hs.first_seen.map_or(t, |f| f.min(t)));
+            hs.last_seen = Some(hs.last_seen.map_or(t, |l| l.max(t)));
+        }
+        if hs.evidence.len() < MAX_EVIDENCE {
+            hs.evidence.push(p.evidence.clone());
+        }
+        add_codes(hs, p.codes.clone());
+        for (k, v) in &p.captures {
+            hs.captures.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+}
+
+/// Codes from the `code`/`status`/`hresult` captures; all named captures when `want_all`.
+fn capture_data(
+    re: &Regex,
+    caps: &regex::Captures<'_>,
+    want_all: bool,
+) -> (Vec<String>, BTreeMap<String, String>) {
+    let mut codes = Vec::new();
+    let mut captures = BTreeMap::new();
+    for name in re.capture_names().flatten() {
+        let Some(m) = caps.name(name) else { continue };
+        if matches!(name, "code" | "status" | "hresult") {
+            codes_from_capture(name, m.as_str(), &mut codes);
+        }
+        if want_all {
+            captures.insert(name.to_string(), m.as_str().to_string());
+        }
+    }
+    (codes, captures)
+}
+
+/// `0x8xxxxxxx`-style codes in a message (for unclassified evidence).
+fn hex_codes(msg: &str) -> Vec<String> {
+    let b = msg.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = memchr::memmem::find(&b[i..], b"0x").map(|p| p + i) {
+        let digits = b[p + 2..]
+            .iter()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
+        if digits == 8 {
+            if let Ok(v) = u32::from_str_radix(&msg[p + 2..p + 10], 16) {
+                let c = format!("0x{v:08X}");
+                if v != 0 && !out.contains(&c) && out.len() < 4 {
+                    out.push(c);
+                }
+            }
+        }
+        i = p + 2;
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "matcher_tests.rs"]
+mod tests;

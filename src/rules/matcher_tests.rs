@@ -1,0 +1,342 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::event::Format;
+use crate::rules::schema::parse_rule;
+use crate::source::InputFile;
+
+fn rule(text: &str) -> Rule {
+    match parse_rule("test.toml", None, text) {
+        Ok(r) => r,
+        Err(e) => panic!("bad test rule: {e:?}"),
+    }
+}
+
+fn line_rule(id: &str, kinds: &str, lit: &str, regex: &str, extra: &str) -> Rule {
+    rule(&format!(
+        r#"id = "{id}"
+severity = "error"
+title = "t"
+cause = "c"
+fix = "f"
+{kinds}
+[match]
+literals = ["{lit}"]
+regex = '{regex}'
+{extra}
+[[example]]
+line = "x"
+matches = true
+[[example]]
+line = "y"
+matches = false
+"#
+    ))
+}
+
+fn seq_rule(id: &str, report: &str) -> Rule {
+    rule(&format!(
+        r#"id = "{id}"
+severity = "error"
+title = "t"
+cause = "c"
+fix = "f"
+kinds = ["supsetup"]
+[sequence]
+first = '(?i)Failed to register (?P<path>\S+)'
+then = '(?i)Registered \S+ successfully'
+reset = '(?i)Setup Started'
+report = "{report}"
+[[example]]
+lines = ["x"]
+matches = true
+[[example]]
+lines = ["y"]
+matches = false
+"#
+    ))
+}
+
+fn input() -> InputFile {
+    InputFile {
+        path: PathBuf::from("t.log"),
+        display: "t.log".into(),
+        kind_hint: None,
+        host: None,
+    }
+}
+
+fn ev(kind: LogKind, line: u64, msg: &'static str, sev: Severity) -> Event<'static> {
+    let mut e = Event::new(0, line, kind, Format::Plain, msg);
+    e.severity = sev;
+    e
+}
+
+fn info<'a>(input: &'a InputFile, kind: LogKind) -> FileInfo<'a> {
+    FileInfo {
+        id: 0,
+        input,
+        kind,
+        format: Format::Plain,
+    }
+}
+
+#[test]
+fn prefilter_is_case_insensitive_and_codes_get_hex_form() {
+    let set = RuleSet::new(
+        vec![line_rule(
+            "alpha",
+            "",
+            "alpha",
+            r"(?i)alpha (?P<code>\d+)",
+            "",
+        )],
+        &[],
+    );
+    let inp = input();
+    let fi = info(&inp, LogKind::Wcm);
+    let mut m = set.stream();
+    assert_eq!(
+        m.feed(&ev(LogKind::Wcm, 1, "ALPHA 5", Severity::Error), &fi),
+        vec!["alpha"]
+    );
+    let none = m.feed(&ev(LogKind::Wcm, 2, "beta 5", Severity::Info), &fi);
+    assert!(none.is_empty());
+    assert_eq!(none.capacity(), 0, "no allocation when nothing matched");
+    // Literal present but regex does not match: no hit.
+    assert!(m
+        .feed(&ev(LogKind::Wcm, 3, "alpha beta", Severity::Info), &fi)
+        .is_empty());
+    let hits = m.finish();
+    let hs = hits.get("alpha").map(|h| (h.count, h.codes.clone()));
+    assert_eq!(
+        hs,
+        Some((1, vec!["5".to_string(), "0x80070005".to_string()]))
+    );
+}
+
+#[test]
+fn kind_routing_and_other_kind() {
+    let set = RuleSet::new(
+        vec![line_rule(
+            "only_wcm",
+            r#"kinds = ["wcm"]"#,
+            "refused",
+            "(?i)refused",
+            "",
+        )],
+        &[],
+    );
+    let inp = input();
+    let mut m = set.stream();
+    let msg = "actively refused it";
+    assert!(m
+        .feed(
+            &ev(LogKind::Wsyncmgr, 1, msg, Severity::Info),
+            &info(&inp, LogKind::Wsyncmgr)
+        )
+        .is_empty());
+    assert_eq!(
+        m.feed(
+            &ev(LogKind::Wcm, 2, msg, Severity::Info),
+            &info(&inp, LogKind::Wcm)
+        ),
+        vec!["only_wcm"]
+    );
+    assert_eq!(
+        m.feed(
+            &ev(LogKind::Other, 3, msg, Severity::Info),
+            &info(&inp, LogKind::Other)
+        ),
+        vec!["only_wcm"]
+    );
+    assert_eq!(m.finish().get("only_wcm").map(|h| h.count), Some(2));
+}
+
+#[test]
+fn unparsed_events_also_match_on_raw() {
+    let set = RuleSet::new(vec![line_rule("r", "", "needle", "(?i)needle", "")], &[]);
+    let inp = input();
+    let fi = info(&inp, LogKind::Other);
+    let mut m = set.stream();
+    let mut e = ev(LogKind::Other, 1, "garbage needle here", Severity::Info);
+    e.message = std::borrow::Cow::Borrowed("garbage");
+    e.parsed = false;
+    assert_eq!(m.feed(&e, &fi), vec!["r"]);
+    e.parsed = true;
+    assert!(m.feed(&e, &fi).is_empty());
+}
+
+#[test]
+fn not_regex_excludes_but_classifies() {
+    let set = RuleSet::new(
+        vec![line_rule(
+            "r",
+            "",
+            "fail",
+            "(?i)fail",
+            "not_regex = '(?i)benign'",
+        )],
+        &[],
+    );
+    let inp = input();
+    let fi = info(&inp, LogKind::Wcm);
+    let mut m = set.stream();
+    assert!(m
+        .feed(&ev(LogKind::Wcm, 1, "fail benign", Severity::Error), &fi)
+        .is_empty());
+    let hits = m.finish();
+    assert!(hits.get("r").is_none());
+    assert!(hits.get("unclassified_error_wcm").is_none());
+}
+
+#[test]
+fn unclassified_routing_by_kind_and_severity() {
+    let set = RuleSet::new(vec![], &["unclassified_warning_wsyncmgr".to_string()]);
+    let inp = input();
+    let mut m = set.stream();
+    let fi = info(&inp, LogKind::Wcm);
+    let _ = m.feed(
+        &ev(LogKind::Wcm, 1, "boom 0x80072ee2", Severity::Error),
+        &fi,
+    );
+    let _ = m.feed(&ev(LogKind::Wcm, 2, "careful", Severity::Warning), &fi);
+    let _ = m.feed(&ev(LogKind::Wcm, 3, "fine", Severity::Info), &fi);
+    let _ = m.feed(&ev(LogKind::Wsyncmgr, 4, "careful", Severity::Warning), &fi);
+    let hits = m.finish();
+    let err = hits.get("unclassified_error_wcm");
+    assert_eq!(err.map(|h| h.count), Some(1));
+    assert_eq!(
+        err.map(|h| h.codes.clone()),
+        Some(vec!["0x80072EE2".to_string()])
+    );
+    assert_eq!(
+        hits.get("unclassified_warning_wcm")
+            .map(|h| h.evidence[0].line),
+        Some(2)
+    );
+    assert!(
+        hits.get("unclassified_warning_wsyncmgr").is_none(),
+        "disabled"
+    );
+    assert_eq!(hits.hits.len(), 2);
+}
+
+fn run_seq(set: &RuleSet, lines: &[(&'static str, Severity)]) -> StreamHits {
+    let inp = input();
+    let fi = info(&inp, LogKind::SupSetup);
+    let mut m = set.stream();
+    for (i, (l, s)) in lines.iter().enumerate() {
+        let _ = m.feed(&ev(LogKind::SupSetup, i as u64 + 1, l, *s), &fi);
+    }
+    m.finish()
+}
+
+#[test]
+fn sequence_unmatched_reports_a_without_b() {
+    let set = RuleSet::new(vec![seq_rule("s", "unmatched")], &[]);
+    let e = Severity::Error;
+    let i = Severity::Info;
+    // A then B: nothing.
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Registered x.dll successfully", i),
+        ],
+    );
+    assert!(h.get("s").is_none());
+    assert!(
+        h.get("unclassified_error_supsetup").is_none(),
+        "A line is classified"
+    );
+    // A without B: one finding at end of stream, evidence = the A line.
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Installation was successful.", i),
+        ],
+    );
+    assert_eq!(
+        h.get("s").map(|h| (h.count, h.evidence[0].line)),
+        Some((1, 1))
+    );
+    assert_eq!(
+        h.get("s").and_then(|h| h.captures.get("path").cloned()),
+        Some("x.dll".into())
+    );
+    // Reset closes the first scope; B in the second scope does not satisfy the first A.
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Setup Started", i),
+            ("Failed to register y.dll", e),
+            ("Registered y.dll successfully", i),
+        ],
+    );
+    assert_eq!(
+        h.get("s").map(|h| (h.count, h.evidence.len())),
+        Some((1, 1))
+    );
+}
+
+#[test]
+fn sequence_matched_reports_a_then_b_and_routes_lonely_a_to_unclassified() {
+    let set = RuleSet::new(vec![seq_rule("benign", "matched")], &[]);
+    let e = Severity::Error;
+    let i = Severity::Info;
+    let h = run_seq(
+        &set,
+        &[
+            ("Failed to register x.dll", e),
+            ("Registered x.dll successfully", i),
+        ],
+    );
+    assert_eq!(
+        h.get("benign").map(|h| (h.count, h.evidence.len())),
+        Some((1, 2))
+    );
+    assert!(h.get("unclassified_error_supsetup").is_none());
+    let h = run_seq(
+        &set,
+        &[("Failed to register x.dll", e), ("Setup Started", i)],
+    );
+    assert!(h.get("benign").is_none());
+    assert_eq!(
+        h.get("unclassified_error_supsetup").map(|h| h.count),
+        Some(1)
+    );
+}
+
+#[test]
+fn merge_keeps_input_order() {
+    let set = RuleSet::new(vec![line_rule("r", "", "x", "x", "")], &[]);
+    let inp_a = InputFile {
+        display: "a.log".into(),
+        ..input()
+    };
+    let inp_b = InputFile {
+        display: "b.log".into(),
+        ..input()
+    };
+    let mut ma = set.stream();
+    let _ = ma.feed(
+        &ev(LogKind::Wcm, 7, "x", Severity::Info),
+        &info(&inp_a, LogKind::Wcm),
+    );
+    let mut mb = set.stream();
+    let _ = mb.feed(
+        &ev(LogKind::Wcm, 3, "x", Severity::Info),
+        &info(&inp_b, LogKind::Wcm),
+    );
+    let mut all = StreamHits::default();
+    all.merge(ma.finish());
+    all.merge(mb.finish());
+    let files: Vec<String> = all
+        .get("r")
+        .map(|h| h.evidence.iter().map(|e| e.file.clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(files, vec!["a.log", "b.log"]);
+}

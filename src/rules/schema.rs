@@ -1,0 +1,528 @@
+//! Rule file schema (`rules/<id>.toml`): serde types, validation and compilation into [`Rule`].
+//!
+//! Every problem is reported as a [`RuleError`] naming the file and the line (from toml's spans)
+//! and saying what was expected.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::condition::Condition;
+use crate::event::{LogKind, Severity};
+
+/// One problem in a rule file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// The raw file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub id: Spanned<String>,
+    pub severity: Spanned<String>,
+    pub title: String,
+    pub cause: Spanned<String>,
+    pub fix: Spanned<String>,
+    #[serde(default)]
+    pub docs: Vec<String>,
+    #[serde(default)]
+    pub settings: Vec<String>,
+    #[serde(default)]
+    pub codes: Vec<String>,
+    pub kinds: Option<Spanned<Vec<String>>>,
+    #[serde(rename = "match")]
+    pub line_match: Option<Spanned<MatchSpec>>,
+    pub sequence: Option<Spanned<SequenceSpec>>,
+    pub when: Option<Spanned<String>>,
+    #[serde(default)]
+    pub advice: Vec<Spanned<AdviceSpec>>,
+    #[serde(default, rename = "example")]
+    pub examples: Vec<Spanned<ExampleSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchSpec {
+    pub literals: Vec<String>,
+    pub regex: Spanned<String>,
+    pub not_regex: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceSpec {
+    pub first: Spanned<String>,
+    pub then: Spanned<String>,
+    pub reset: Option<Spanned<String>>,
+    pub report: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceSpec {
+    pub when: String,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    pub line: Option<String>,
+    pub lines: Option<Vec<String>>,
+    pub facts: Option<toml::Table>,
+    pub matches: bool,
+}
+
+/// What a sequence rule reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeqReport {
+    /// A with no B before the scope closes.
+    Unmatched,
+    /// A followed by B.
+    Matched,
+}
+
+/// The matching part of a compiled rule.
+#[derive(Debug)]
+pub enum Body {
+    Line {
+        literals: Vec<String>,
+        regex: Regex,
+        not_regex: Option<Regex>,
+    },
+    Sequence {
+        first: Regex,
+        then: Regex,
+        reset: Option<Regex>,
+        report: SeqReport,
+    },
+    Fact {
+        when: Condition,
+        source: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct Advice {
+    pub when: Condition,
+    pub when_src: String,
+    pub text: String,
+}
+
+/// Input of an `[[example]]`.
+#[derive(Debug, Clone)]
+pub enum ExampleInput {
+    Line(String),
+    Lines(Vec<String>),
+    Facts(toml::Table),
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub input: ExampleInput,
+    pub matches: bool,
+    /// 1-based line of the example in its file.
+    pub line: usize,
+}
+
+/// A validated, compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    pub cause: String,
+    pub fix: String,
+    pub docs: Vec<String>,
+    pub settings: Vec<String>,
+    pub codes: Vec<String>,
+    /// `None` = every kind.
+    pub kinds: Option<Vec<LogKind>>,
+    pub body: Body,
+    pub advice: Vec<Advice>,
+    pub examples: Vec<Example>,
+    /// Where the rule came from (`rules/x.toml` for built-ins, or the path of a `--rules` file).
+    pub origin: String,
+    /// Named captures of the rule's regexes.
+    pub captures: BTreeSet<String>,
+}
+
+impl Rule {
+    pub fn kind_name(&self) -> &'static str {
+        match self.body {
+            Body::Line { .. } => "line",
+            Body::Sequence { .. } => "sequence",
+            Body::Fact { .. } => "fact",
+        }
+    }
+
+    pub fn applies_to(&self, kind: LogKind) -> bool {
+        kind == LogKind::Other || self.kinds.as_ref().is_none_or(|ks| ks.contains(&kind))
+    }
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Is `id` a valid rule id (`[a-z0-9_]+`)?
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Placeholders `{name}` and `{fact:key}` in a text template.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let inner = &after[..close];
+                if !inner.is_empty()
+                    && inner
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.:[]*-".contains(&b))
+                {
+                    out.push(inner);
+                }
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<RuleError>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.errors.push(RuleError {
+            file: self.file.to_string(),
+            line: line_of(self.text, span.start),
+            message: message.into(),
+        });
+    }
+
+    fn regex(&mut self, s: &Spanned<String>, what: &str) -> Option<Regex> {
+        match Regex::new(s.get_ref()) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let msg = e.to_string().replace('\n', " ");
+                self.err(
+                    s.span(),
+                    format!("{what}: invalid regex (expected Rust regex syntax): {msg}"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Parse and validate one rule file. `file` is the name shown in errors; `stem` is the file
+/// name without `.toml` (must equal the id) when known.
+pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Vec<RuleError>> {
+    let raw: RuleFile = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
+            let msg = e.message().replace('\n', " ");
+            return Err(vec![RuleError {
+                file: file.to_string(),
+                line,
+                message: format!(
+                    "{msg} (rule files take: id, severity, title, cause, fix, docs, settings, codes, kinds, [match] | [sequence] | when, [[advice]], [[example]])"
+                ),
+            }]);
+        }
+    };
+    let mut cx = Ctx {
+        file,
+        text,
+        errors: Vec::new(),
+    };
+
+    let id = raw.id.get_ref().clone();
+    if !valid_id(&id) {
+        cx.err(
+            raw.id.span(),
+            format!("id {id:?}: expected lower case letters, digits and '_' only"),
+        );
+    }
+    if let Some(stem) = stem {
+        if stem != id {
+            cx.err(
+                raw.id.span(),
+                format!("id {id:?} does not match the file name: expected the file to be named {id}.toml"),
+            );
+        }
+    }
+    let severity = match Severity::parse(raw.severity.get_ref()) {
+        Some(s)
+            if ["error", "warning", "info", "success"]
+                .contains(&raw.severity.get_ref().as_str()) =>
+        {
+            s
+        }
+        _ => {
+            cx.err(
+                raw.severity.span(),
+                format!(
+                    "severity {:?}: expected one of error, warning, info, success",
+                    raw.severity.get_ref()
+                ),
+            );
+            Severity::Info
+        }
+    };
+    let kinds = raw.kinds.as_ref().map(|ks| {
+        let mut out = Vec::new();
+        for k in ks.get_ref() {
+            match LogKind::parse(k) {
+                Some(kind) if kind != LogKind::Other => out.push(kind),
+                _ => {
+                    let names: Vec<&str> = LogKind::KNOWN.iter().map(|k| k.as_str()).collect();
+                    cx.err(
+                        ks.span(),
+                        format!(
+                            "kinds: unknown log kind {k:?}; expected one of {}",
+                            names.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        out
+    });
+
+    let bodies = usize::from(raw.line_match.is_some())
+        + usize::from(raw.sequence.is_some())
+        + usize::from(raw.when.is_some());
+    let mut captures = BTreeSet::new();
+    let mut body = None;
+    if bodies != 1 {
+        cx.err(
+            raw.id.span(),
+            format!("expected exactly one of [match], [sequence] or `when`, found {bodies}"),
+        );
+    } else if let Some(m) = &raw.line_match {
+        let spec = m.get_ref();
+        if spec.literals.is_empty() || spec.literals.iter().any(|l| l.trim().is_empty()) {
+            cx.err(
+                m.span(),
+                "[match] literals: expected at least one non-empty literal (the prefilter)",
+            );
+        }
+        let regex = cx.regex(&spec.regex, "[match] regex");
+        let not_regex = spec
+            .not_regex
+            .as_ref()
+            .and_then(|r| cx.regex(r, "[match] not_regex"));
+        if let Some(r) = &regex {
+            captures.extend(r.capture_names().flatten().map(str::to_string));
+            check_literals(&mut cx, m.span(), &spec.literals, r);
+        }
+        if let Some(regex) = regex {
+            body = Some(Body::Line {
+                literals: spec.literals.clone(),
+                regex,
+                not_regex,
+            });
+        }
+    } else if let Some(s) = &raw.sequence {
+        let spec = s.get_ref();
+        let first = cx.regex(&spec.first, "[sequence] first");
+        let then = cx.regex(&spec.then, "[sequence] then");
+        let reset = spec
+            .reset
+            .as_ref()
+            .and_then(|r| cx.regex(r, "[sequence] reset"));
+        let report = match spec.report.get_ref().as_str() {
+            "unmatched" => Some(SeqReport::Unmatched),
+            "matched" => Some(SeqReport::Matched),
+            other => {
+                cx.err(
+                    spec.report.span(),
+                    format!("[sequence] report {other:?}: expected \"unmatched\" or \"matched\""),
+                );
+                None
+            }
+        };
+        for r in [&first, &then].into_iter().flatten() {
+            captures.extend(r.capture_names().flatten().map(str::to_string));
+        }
+        if let (Some(first), Some(then), Some(report)) = (first, then, report) {
+            body = Some(Body::Sequence {
+                first,
+                then,
+                reset,
+                report,
+            });
+        }
+    } else if let Some(w) = &raw.when {
+        match Condition::parse(w.get_ref()) {
+            Ok(c) => {
+                body = Some(Body::Fact {
+                    when: c,
+                    source: w.get_ref().clone(),
+                })
+            }
+            Err(e) => cx.err(w.span(), format!("when: {e}")),
+        }
+    }
+
+    let mut advice = Vec::new();
+    for a in &raw.advice {
+        match Condition::parse(&a.get_ref().when) {
+            Ok(c) => advice.push(Advice {
+                when: c,
+                when_src: a.get_ref().when.clone(),
+                text: a.get_ref().text.clone(),
+            }),
+            Err(e) => cx.err(a.span(), format!("[[advice]] when: {e}")),
+        }
+    }
+
+    // Placeholders must name a capture of the rule or a fact.
+    let mut templates: Vec<(Range<usize>, &str)> = vec![
+        (raw.cause.span(), raw.cause.get_ref().as_str()),
+        (raw.fix.span(), raw.fix.get_ref().as_str()),
+    ];
+    for a in &raw.advice {
+        templates.push((a.span(), a.get_ref().text.as_str()));
+    }
+    for (span, t) in templates {
+        for p in placeholders(t) {
+            if let Some(key) = p.strip_prefix("fact:") {
+                if key.is_empty() {
+                    cx.err(
+                        span.clone(),
+                        "placeholder {fact:}: expected a fact key after 'fact:'",
+                    );
+                }
+            } else if !captures.contains(p) {
+                let known: Vec<&str> = captures.iter().map(String::as_str).collect();
+                cx.err(
+                    span.clone(),
+                    format!(
+                        "placeholder {{{p}}} names no capture of this rule (captures: {}; use {{fact:KEY}} for facts)",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ),
+                );
+            }
+        }
+    }
+
+    let mut examples = Vec::new();
+    for ex in &raw.examples {
+        let spec = ex.get_ref();
+        let line = line_of(text, ex.span().start);
+        let input = match (&spec.line, &spec.lines, &spec.facts, &body) {
+            (Some(l), None, None, Some(Body::Line { .. })) => Some(ExampleInput::Line(l.clone())),
+            (None, Some(ls), None, Some(Body::Sequence { .. })) => {
+                Some(ExampleInput::Lines(ls.clone()))
+            }
+            (Some(l), None, None, Some(Body::Sequence { .. })) => {
+                Some(ExampleInput::Lines(vec![l.clone()]))
+            }
+            (None, None, Some(f), Some(Body::Fact { .. })) => Some(ExampleInput::Facts(f.clone())),
+            (_, _, _, None) => None,
+            _ => {
+                cx.err(
+                    ex.span(),
+                    "[[example]]: expected `line` for [match] rules, `lines` for [sequence] rules, `facts` for `when` rules",
+                );
+                None
+            }
+        };
+        if let Some(input) = input {
+            examples.push(Example {
+                input,
+                matches: spec.matches,
+                line,
+            });
+        }
+    }
+    if !raw.examples.is_empty() || body.is_some() {
+        let pos = raw.examples.iter().any(|e| e.get_ref().matches);
+        let neg = raw.examples.iter().any(|e| !e.get_ref().matches);
+        if !pos || !neg {
+            cx.err(
+                raw.id.span(),
+                "expected at least one [[example]] with matches = true and one with matches = false",
+            );
+        }
+    }
+
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    let Some(body) = body else {
+        return Err(vec![RuleError {
+            file: file.to_string(),
+            line: 1,
+            message: "rule has no valid body".into(),
+        }]);
+    };
+    Ok(Rule {
+        id,
+        severity,
+        title: raw.title,
+        cause: raw.cause.into_inner(),
+        fix: raw.fix.into_inner(),
+        docs: raw.docs,
+        settings: raw.settings,
+        codes: raw.codes,
+        kinds,
+        body,
+        advice,
+        examples,
+        origin: file.to_string(),
+        captures,
+    })
+}
+
+/// Every literal must be able to hit a line the regex matches; a literal that the regex itself
+/// cannot contain is a typo that would silently disable the rule. We can only check the cheap
+/// direction: the literal must occur (case-insensitively) in at least one matching example,
+/// which the example check does. Here: literals must be plain text without regex escapes.
+fn check_literals(cx: &mut Ctx<'_>, span: Range<usize>, literals: &[String], _regex: &Regex) {
+    for l in literals {
+        if l.contains("\\.") || l.contains("(?i)") || l.contains("\\d") {
+            cx.err(
+                span.clone(),
+                format!("[match] literal {l:?} looks like a regex: literals are plain text, matched case-insensitively"),
+            );
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! IIS `applicationHost.config`: bindings of the WSUS site, `sslFlags` per WSUS virtual directory
+//! and the WsusPool private-memory limit (domain §E.3). Parsed with roxmltree; DTDs are refused,
+//! so entity expansion (billion laughs) cannot blow up memory.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use super::{SettingsError, Sink};
+use crate::facts::Value;
+
+/// WSUS virtual directories, as named in `<location path="WSUS Administration/...">`.
+pub const WSUS_VDIRS: &[&str] = &[
+    "ApiRemoting30",
+    "ClientWebService",
+    "Content",
+    "DssAuthWebService",
+    "Inventory",
+    "ReportingWebService",
+    "SelfUpdate",
+    "ServerSyncWebService",
+    "SimpleAuthWebService",
+];
+
+fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    n.children().find(|c| c.has_tag_name(name))
+}
+
+fn children<'a, 'i: 'a>(n: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    n.children().filter(move |c| c.has_tag_name(name))
+}
+
+/// Port of a `bindingInformation` (`IP:port:host`, IPv6 IPs in brackets).
+pub fn binding_port(info: &str) -> Option<u16> {
+    let mut parts = info.rsplitn(3, ':');
+    let _host = parts.next()?;
+    parts.next()?.trim().parse().ok()
+}
+
+/// Does this site host WSUS (a WSUS vdir or application under it)?
+fn hosts_wsus(site: Node<'_, '_>) -> bool {
+    site.descendants().any(|n| {
+        n.attribute("path").is_some_and(|p| {
+            let p = p.trim_start_matches('/');
+            WSUS_VDIRS.iter().any(|v| p.eq_ignore_ascii_case(v))
+        })
+    })
+}
+
+pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsError> {
+    let text = text.trim_start_matches('\u{feff}');
+    let opts = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 2_000_000,
+    };
+    let doc = Document::parse_with_options(text, opts).map_err(|e| {
+        let pos = e.pos();
+        SettingsError::at(file, pos.row as usize, format!("invalid XML: {e}"))
+    })?;
+    let root = doc.root_element();
+    if !root.has_tag_name("configuration") {
+        return Err(SettingsError::new(
+            file,
+            format!(
+                "root element is <{}>, expected <configuration> of applicationHost.config",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    let Some(app_host) = child(root, "system.applicationHost") else {
+        return Err(SettingsError::new(
+            file,
+            "no <system.applicationHost> section; is this applicationHost.config?",
+        ));
+    };
+    let sites: Vec<Node> = child(app_host, "sites")
+        .map(|s| children(s, "site").collect())
+        .unwrap_or_default();
+    let site = sites
+        .iter()
+        .find(|s| {
+            s.attribute("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case("WSUS Administration"))
+        })
+        .or_else(|| sites.iter().find(|s| hosts_wsus(**s)))
+        .or_else(|| {
+            sites.iter().find(|s| {
+                s.attribute("name")
+                    .is_some_and(|n| n.eq_ignore_ascii_case("Default Web Site"))
+            })
+        });
+    let site_name = match site {
+        Some(s) => {
+            let name = s.attribute("name").unwrap_or("").to_string();
+            let line = doc.text_pos_at(s.range().start).row as usize;
+            sink.set_at("config.iis.site_name", name.as_str(), "site/@name", line);
+            if let Some(b) = child(*s, "bindings") {
+                for bind in children(b, "binding") {
+                    let proto = bind
+                        .attribute("protocol")
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    let info = bind.attribute("bindingInformation").unwrap_or("");
+                    let line = doc.text_pos_at(bind.range().start).row as usize;
+                    let key = match proto.as_str() {
+                        "http" => "config.iis.http_port",
+                        "https" => "config.iis.https_port",
+                        _ => continue,
+                    };
+                    match binding_port(info) {
+                        Some(p) => {
+                            sink.set_at(key, i64::from(p), "binding/@bindingInformation", line)
+                        }
+                        None => sink.warn(format!(
+                            "line {line}: binding {info:?} has no port; ignored"
+                        )),
+                    }
+                }
+            }
+            Some(name)
+        }
+        None => {
+            sink.warn("no \"WSUS Administration\" or \"Default Web Site\" site found");
+            None
+        }
+    };
+    // sslFlags per WSUS vdir: <location path="WSUS Administration/ClientWebService">
+    if let Some(site_name) = &site_name {
+        let mut ssl: Vec<String> = Vec::new();
+        let mut first_line = None;
+        for loc in root.descendants().filter(|n| n.has_tag_name("location")) {
+            let Some(path) = loc.attribute("path") else {
+                continue;
+            };
+            let Some(rest) = path
+                .get(..site_name.len())
+                .filter(|p| p.eq_ignore_ascii_case(site_name))
+                .and_then(|_| path.get(site_name.len()..))
+            else {
+                continue;
+            };
+            let vdir = rest.trim_matches('/');
+            let Some(known) = WSUS_VDIRS.iter().find(|v| v.eq_ignore_ascii_case(vdir)) else {
+                continue;
+            };
+            let flags = loc
+                .descendants()
+                .filter(|n| n.has_tag_name("access"))
+                .filter_map(|n| n.attribute("sslFlags"))
+                .next_back()
+                .unwrap_or("");
+            let requires = flags
+                .split(',')
+                .map(str::trim)
+                .any(|f| f.eq_ignore_ascii_case("Ssl") || f.eq_ignore_ascii_case("Ssl128"));
+            if requires && !ssl.iter().any(|s| s == known) {
+                ssl.push((*known).to_string());
+                first_line.get_or_insert(doc.text_pos_at(loc.range().start).row as usize);
+            }
+        }
+        sink.set_at(
+            "config.iis.ssl_vdirs",
+            Value::List(ssl),
+            "location/access/@sslFlags",
+            first_line.unwrap_or(1),
+        );
+    }
+    // WsusPool private memory limit (KB).
+    if let Some(pools) = child(app_host, "applicationPools") {
+        for pool in children(pools, "add") {
+            if !pool
+                .attribute("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case("WsusPool"))
+            {
+                continue;
+            }
+            let restart = child(pool, "recycling").and_then(|r| child(r, "periodicRestart"));
+            if let Some(pm) = restart.and_then(|r| r.attribute("privateMemory")) {
+                let line = restart
+                    .map(|r| doc.text_pos_at(r.range().start).row as usize)
+                    .unwrap_or(1);
+                match pm.trim().parse::<i64>() {
+                    Ok(kb) => sink.set_at(
+                        "config.iis.wsuspool.private_memory_kb",
+                        kb,
+                        "WsusPool/recycling/periodicRestart/@privateMemory",
+                        line,
+                    ),
+                    Err(_) => sink.warn(format!(
+                        "line {line}: WsusPool privateMemory {pm:?} is not a number; ignored"
+                    )),
+                }
+            }
+        }
+    }
+    Ok(())
+}

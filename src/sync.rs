@@ -1,1 +1,0 @@
-//! Sync and ADR run reconstruction from wsyncmgr.log and ruleengine.log (domain §D).

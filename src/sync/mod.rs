@@ -1,0 +1,274 @@
+//! Sync and ADR run reconstruction from wsyncmgr.log and ruleengine.log (domain §D): the run
+//! types, the per-stream builder that `sync`, `report` and `analyze` feed event by event, and the
+//! merge of several streams (rollover generations are one stream; several site servers are
+//! several streams).
+
+pub mod adr;
+pub mod runs;
+pub mod statmsg;
+pub mod stats;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::event::{Event, LogKind};
+use crate::scan::{FileInfo, Visitor};
+
+pub use adr::{AdrBuilder, AdrResult, AdrRun};
+pub use runs::RunBuilder;
+pub use stats::{summarize, sync_findings, FindingOptions, SyncSummary};
+
+/// What started a sync run (§D step 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// `Wakeup for scheduled regular sync` / `Performing sync on regular schedule`
+    Schedule,
+    /// Console "Synchronize Software Updates" (`SELF.SYN`, `Performing sync on local request`)
+    Manual,
+    /// `Performing sync on retry schedule` (after a failed run)
+    Retry,
+    /// Child site: `Performing sync on parent request`
+    ParentRequest,
+    /// `FULL.SYN` request file
+    FullSync,
+    /// The log does not say (the trigger lines were before the start of the log)
+    #[default]
+    Unknown,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Schedule => "schedule",
+            Trigger::Manual => "manual",
+            Trigger::Retry => "retry",
+            Trigger::ParentRequest => "parent_request",
+            Trigger::FullSync => "full_sync",
+            Trigger::Unknown => "unknown",
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunResult {
+    Success,
+    Failed,
+    /// No end line at the end of the log: still running when the log was collected.
+    Running,
+    /// No end line, and the component started over (new `Starting Sync`, a component restart
+    /// or a `Wakeup` of the idle loop) before the run ended.
+    Interrupted,
+}
+
+impl RunResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Success => "success",
+            RunResult::Failed => "failed",
+            RunResult::Running => "running",
+            RunResult::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// Phases of a sync run (§D steps 4–6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseKind {
+    WsusSync,
+    SiteDbSync,
+    Replicas,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    pub phase: PhaseKind,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// Largest `out of Y items` seen in the phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<u64>,
+}
+
+/// Where in the logs a run was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogSpan {
+    pub file: String,
+    pub line: u64,
+    pub end_file: String,
+    pub end_line: u64,
+}
+
+/// One reconstructed sync run (JSON `sync_runs[]`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SyncRun {
+    pub site: Option<String>,
+    pub trigger: Trigger,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub duration_seconds: Option<i64>,
+    pub result: RunResult,
+    pub updates_processed: Option<u64>,
+    pub error: Option<String>,
+    pub retry_of_failed: bool,
+    pub finding_ids: Vec<String>,
+    /// Sync source (`Synchronizing WSUS server <fqdn>`).
+    pub server: Option<String>,
+    /// Site server that wrote the log (STATMSG `SYS=`).
+    pub site_server: Option<String>,
+    /// Fleet host folder (`hosts/<name>/`), when the logs were collected that way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    pub full_sync: bool,
+    /// `Source:` of `Sync failed: <msg>. Source: <src>` (or ISTR0 of STATMSG 6703).
+    pub error_source: Option<String>,
+    /// `LE=` of STATMSG 6703.
+    pub error_code: Option<String>,
+    /// `Sync failed. Will retry in <n> minutes`.
+    pub retry_in_minutes: Option<u32>,
+    /// Time of the last line of an interrupted or running run.
+    pub last_activity: Option<DateTime<Utc>>,
+    /// Why the run counts as interrupted.
+    pub interrupted_by: Option<String>,
+    pub phases: Vec<Phase>,
+    pub content_version: Option<u64>,
+    /// `Failed to sync update <guid>` (distinct ids, first 50).
+    pub failed_updates: Vec<String>,
+    /// Replica WSUS servers synchronised after the site DB phase.
+    pub replicas: Vec<String>,
+    /// Start and end of the run in the logs.
+    pub log: LogSpan,
+}
+
+impl SyncRun {
+    /// Duration for charts: the real one, else start → last activity (interrupted / running).
+    pub fn chart_seconds(&self) -> Option<i64> {
+        self.duration_seconds.or_else(|| {
+            let (s, e) = (self.start?, self.last_activity?);
+            Some((e - s).num_seconds().max(0))
+        })
+    }
+}
+
+/// Everything one stream (or all streams, after [`merge`]) produced.
+#[derive(Clone, Debug, Default)]
+pub struct SyncData {
+    pub runs: Vec<SyncRun>,
+    pub adr_runs: Vec<AdrRun>,
+}
+
+/// Per-stream builder. Feed every event of the stream in order; only wsyncmgr and ruleengine
+/// events are looked at, the rest return at once (this runs on every event of `analyze`).
+#[derive(Debug, Default)]
+pub struct SyncBuilder {
+    runs: RunBuilder,
+    adr: AdrBuilder,
+}
+
+impl SyncBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `matched`: ids of the rules that matched this event (attached to the open run).
+    #[inline]
+    pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>, matched: &[&str]) {
+        match ev.kind {
+            LogKind::Wsyncmgr => self.runs.feed(ev, file, matched),
+            LogKind::RuleEngine => self.adr.feed(ev, file),
+            _ => {}
+        }
+    }
+
+    pub fn finish(self) -> SyncData {
+        SyncData {
+            runs: self.runs.finish(),
+            adr_runs: self.adr.finish(),
+        }
+    }
+}
+
+/// A scan visitor that only builds runs (used by `sync`; `report` wraps it).
+#[derive(Debug, Default)]
+pub struct SyncVisitor {
+    builder: SyncBuilder,
+    data: SyncData,
+}
+
+impl SyncVisitor {
+    pub fn into_data(self) -> SyncData {
+        self.data
+    }
+}
+
+impl Visitor for SyncVisitor {
+    fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
+        self.builder.feed(ev, file, &[]);
+    }
+
+    fn end_stream(&mut self) {
+        let b = std::mem::take(&mut self.builder);
+        self.data = b.finish();
+    }
+}
+
+/// Merge the data of several streams: runs sorted by start (runs without a time last, in input
+/// order), so output does not depend on scheduling.
+pub fn merge(parts: impl IntoIterator<Item = SyncData>) -> SyncData {
+    let mut all = SyncData::default();
+    for p in parts {
+        all.runs.extend(p.runs);
+        all.adr_runs.extend(p.adr_runs);
+    }
+    all.runs.sort_by_key(|r| (r.start.is_none(), r.start));
+    all.adr_runs.sort_by_key(|r| (r.start.is_none(), r.start));
+    all
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Feed SMS-format text through the real parser into a builder.
+
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::event::Format;
+    use crate::parse::{self, ParseCtx};
+    use crate::source::InputFile;
+
+    pub fn input(name: &str) -> InputFile {
+        InputFile {
+            path: PathBuf::from(name),
+            display: name.to_string(),
+            kind_hint: LogKind::from_file_name(name),
+            host: None,
+        }
+    }
+
+    /// Feed `text` (one file of a stream) as log `kind` into `b`.
+    pub fn feed_text(b: &mut SyncBuilder, name: &str, kind: LogKind, text: &str) {
+        let inp = input(name);
+        let info = FileInfo {
+            id: 0,
+            input: &inp,
+            kind,
+            format: Format::Sms,
+        };
+        let ctx = ParseCtx { file: 0, kind };
+        parse::parse_text(Format::Sms, text, 1, &ctx, &mut |ev| {
+            b.feed(&ev, &info, &[]);
+        });
+    }
+
+    /// One SMS-format line with a bias of +060.
+    pub fn sms(msg: &str, comp: &str, date: &str, time: &str) -> String {
+        format!("{msg}  $$<{comp}><{date} {time}.000+060><thread=4884 (0x1314)>\n")
+    }
+
+    pub fn w(msg: &str, date: &str, time: &str) -> String {
+        sms(msg, "SMS_WSUS_SYNC_MANAGER", date, time)
+    }
+}

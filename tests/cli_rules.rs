@@ -1,0 +1,196 @@
+//! CLI tests: `rules check`, `rules list/show`, `explain`, `analyze` exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn supdiag() -> Command {
+    let mut c = match Command::cargo_bin("supdiag") {
+        Ok(c) => c,
+        Err(e) => panic!("binary: {e}"),
+    };
+    c.env_clear().env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn rules_check_builtin_is_clean() {
+    supdiag()
+        .args(["rules", "check"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no problems"));
+}
+
+#[test]
+fn rules_check_bad_folder_reports_file_and_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = r#"id = "other_name"
+severity = "fatal"
+title = "t"
+cause = "{nocapture}"
+fix = "f"
+[match]
+literals = ["x"]
+regex = '(unclosed'
+[[example]]
+line = "x"
+matches = true
+"#;
+    std::fs::write(dir.path().join("bad_rule.toml"), bad).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("unknown_key.toml"),
+        "id = \"unknown_key\"\nbogus = 1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = supdiag()
+        .args(["rules", "check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(
+        out.contains("bad_rule.toml:1: id \"other_name\" does not match the file name"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bad_rule.toml:2: severity \"fatal\": expected one of"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bad_rule.toml:8: [match] regex: invalid regex"),
+        "{out}"
+    );
+    assert!(
+        out.contains("unknown_key.toml:2: unknown field `bogus`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_list_and_show() {
+    supdiag()
+        .args(["rules", "list"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("adr_download_internet_12007"));
+    supdiag()
+        .args(["rules", "show", "wcm_wsus_api_missing"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("sequence: first"));
+    supdiag()
+        .args(["rules", "show", "wcm_wsus_api_mising"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean wcm_wsus_api_missing",
+        ));
+}
+
+#[test]
+fn explain_codes_in_every_form() {
+    for q in ["0x80072EE7", "80072ee7", "-2147012889", "12007"] {
+        supdiag()
+            .args(["explain", q])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("ERROR_INTERNET_NAME_NOT_RESOLVED"))
+            .stdout(predicate::str::contains("adr_download_internet_12007"));
+    }
+    supdiag()
+        .args(["explain", "2147942405"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ERROR_ACCESS_DENIED"));
+}
+
+#[test]
+fn explain_unknown_code_exits_2() {
+    supdiag()
+        .args(["explain", "0xDEADBEEF"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not in the table"));
+    supdiag().args(["explain", "nonsense"]).assert().code(2);
+}
+
+#[test]
+fn analyze_finds_adr_12007_and_disable_works() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let log = "Failed to download the update from internet. Error = 12007  $$<SMS_RULE_ENGINE><11-20-2026 07:01:02.123+480><thread=4312 (0x10D8)>\n";
+    std::fs::write(dir.path().join("ruleengine.log"), log).unwrap_or_else(|e| panic!("{e}"));
+    supdiag()
+        .args(["analyze", "-f", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "\"rule_id\": \"adr_download_internet_12007\"",
+        ))
+        .stdout(predicate::str::contains("0x80072EE7"));
+    supdiag()
+        .args([
+            "analyze",
+            "-f",
+            "json",
+            "--disable",
+            "adr_download_internet_12007",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("unclassified_error_ruleengine"));
+    supdiag()
+        .args([
+            "analyze",
+            "-f",
+            "json",
+            "--disable",
+            "adr_download_internet_12007",
+        ])
+        .args(["--disable", "unclassified_error_ruleengine"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    supdiag()
+        .args([
+            "analyze",
+            "-f",
+            "json",
+            "--disable",
+            "adr_download_internet_1200",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("adr_download_internet_12007"));
+}
+
+#[test]
+fn analyze_healthy_wcm_with_assembly_lookalike_exits_0() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let t = "$$<SMS_WSUS_CONFIGURATION_MANAGER><11-20-2026 07:01:02.123+480><thread=4312 (0x10D8)>";
+    let log = [
+        "Checking for supported version of WSUS (min WSUS 4.0.0.0)",
+        "Checking runtime v2.0.50727...",
+        "Did not find supported version of assembly Microsoft.UpdateServices.Administration.",
+        "Checking runtime v4.0.30319...",
+        "Found supported assembly Microsoft.UpdateServices.Administration version 4.0.0.0, file version 10.0.17763.1",
+        "Supported WSUS version found",
+        "Setting new configuration state to 2 (WSUS_CONFIG_SUCCESS)",
+    ]
+    .iter()
+    .map(|l| format!("{l}  {t}\n"))
+    .collect::<String>();
+    std::fs::write(dir.path().join("WCM.log"), log).unwrap_or_else(|e| panic!("{e}"));
+    supdiag()
+        .args(["analyze", "-f", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("wcm_config_success"))
+        .stdout(predicate::str::contains("wcm_wsus_api_missing").not());
+}
