@@ -12,7 +12,14 @@ cd "$(dirname "$0")/.."
 SIZE=${1:-1024}
 REPEAT=${2:-5}
 OUT=bench/out
-GEN=../shared/tools/gen_cmlogs.py
+# The generator lives in the shared tools next to the repo; a git worktree sits one level deeper.
+GEN=${GEN:-}
+if [ -z "$GEN" ]; then
+  for g in ../shared/tools/gen_cmlogs.py ../../shared/tools/gen_cmlogs.py; do
+    [ -f "$g" ] && { GEN=$g; break; }
+  done
+fi
+[ -n "$GEN" ] || { echo "gen_cmlogs.py not found: set GEN=/path/to/gen_cmlogs.py" >&2; exit 2; }
 mkdir -p "$OUT"
 command -v rg >/dev/null || { echo "ripgrep (rg) is required: apt-get install ripgrep" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is required: apt-get install time" >&2; exit 2; }

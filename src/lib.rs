@@ -12,6 +12,7 @@ pub mod observe;
 pub mod parse;
 pub mod precheck;
 pub mod probe;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::event::{Event, FileId, Format, LogKind};
 use crate::parse::{self, ParseCtx};
+use crate::progress::Progress;
 use crate::source::{self, InputFile, Stream};
 
 /// Per-file accounting (the `inputs` array of the report).
@@ -112,10 +113,21 @@ pub fn scan_stream<V: Visitor>(
     visitor: &mut V,
     opts: ScanOptions,
 ) -> Vec<FileReport> {
+    scan_stream_progress(stream, first_id, visitor, opts, &Progress::hidden())
+}
+
+/// [`scan_stream`], counting the bytes read on `progress`.
+pub fn scan_stream_progress<V: Visitor>(
+    stream: &Stream,
+    first_id: FileId,
+    visitor: &mut V,
+    opts: ScanOptions,
+    progress: &Progress,
+) -> Vec<FileReport> {
     let mut reports = Vec::with_capacity(stream.files.len());
     for (i, input) in stream.files.iter().enumerate() {
         let id = first_id + i as FileId;
-        reports.push(scan_file(input, id, visitor, opts));
+        reports.push(scan_file(input, id, visitor, opts, progress));
     }
     visitor.end_stream();
     reports
@@ -154,23 +166,53 @@ impl Counts {
     }
 }
 
+/// Progress is reported in steps of this many bytes of text (one check per event).
+const PROGRESS_STEP: usize = 4 << 20;
+
 fn parse_piece<V: Visitor>(
     text: &str,
     first_line: u64,
     ctx: &ParseCtx,
     info: &FileInfo<'_>,
     visitor: &mut V,
+    progress: &Progress,
 ) -> Counts {
     let mut c = Counts::default();
+    let base = text.as_ptr() as usize;
+    let mut reported = 0usize;
+    // The last record seen, whose line span is not counted yet: when the next event starts on
+    // the following line, the record spanned one line and its text need not be searched for
+    // newlines (records never overlap).
+    let mut open: Option<(u64, &str)> = None;
     parse::parse_text(info.format, text, first_line, ctx, &mut |ev| {
+        if let Some((line, raw)) = open.take() {
+            c.covered += if ev.line == line + 1 {
+                1
+            } else {
+                record_lines(raw)
+            };
+        }
         if ev.parsed {
             c.records += 1;
-            c.covered += record_lines(ev.raw);
+            open = Some((ev.line, ev.raw));
         } else {
             c.unparsed += 1;
         }
         visitor.event(&ev, info);
+        if progress.is_visible() {
+            let pos = (ev.raw.as_ptr() as usize)
+                .saturating_sub(base)
+                .min(text.len());
+            if pos >= reported + PROGRESS_STEP {
+                progress.inc((pos - reported) as u64);
+                reported = pos;
+            }
+        }
     });
+    progress.inc(text.len().saturating_sub(reported) as u64);
+    if let Some((_, raw)) = open {
+        c.covered += record_lines(raw);
+    }
     c
 }
 
@@ -208,12 +250,13 @@ fn scan_file<V: Visitor>(
     id: FileId,
     visitor: &mut V,
     opts: ScanOptions,
+    progress: &Progress,
 ) -> FileReport {
     let big = std::fs::metadata(&input.path)
         .map(|m| m.len() >= source::decode::MMAP_THRESHOLD)
         .unwrap_or(false);
     if big && !opts.allow_mmap {
-        return scan_file_streaming(input, id, visitor);
+        return scan_file_streaming(input, id, visitor, progress);
     }
     let loaded = match source::load(&input.path, opts.allow_mmap) {
         Ok(l) => l,
@@ -233,12 +276,14 @@ fn scan_file<V: Visitor>(
         && rayon::current_num_threads() > 1
     {
         match visitor.fork() {
-            Some(_) => parse_parallel(text, &ctx, &info, visitor),
-            None => parse_piece(text, 1, &ctx, &info, visitor),
+            Some(_) => parse_parallel(text, &ctx, &info, visitor, progress),
+            None => parse_piece(text, 1, &ctx, &info, visitor, progress),
         }
     } else {
-        parse_piece(text, 1, &ctx, &info, visitor)
+        parse_piece(text, 1, &ctx, &info, visitor, progress)
     };
+    // Progress counts text; settle on the size on disk (UTF-16 text is about half of it).
+    progress.inc(loaded.bytes.saturating_sub(text.len() as u64));
     let lines = physical_lines(text);
     FileReport {
         path: input.display.clone(),
@@ -264,6 +309,7 @@ fn parse_parallel<V: Visitor>(
     ctx: &ParseCtx,
     info: &FileInfo<'_>,
     visitor: &mut V,
+    progress: &Progress,
 ) -> Counts {
     let n = (rayon::current_num_threads() * 4).max(2);
     let mut bounds = vec![0usize];
@@ -294,14 +340,14 @@ fn parse_parallel<V: Visitor>(
         .map(|_| visitor.fork())
         .collect::<Option<Vec<V>>>()
     else {
-        return parse_piece(text, 1, ctx, info, visitor);
+        return parse_piece(text, 1, ctx, info, visitor, progress);
     };
     let done: Vec<(V, Counts)> = pieces
         .into_par_iter()
         .zip(first_lines)
         .zip(forks)
         .map(|((piece, first), mut v)| {
-            let c = parse_piece(piece, first, ctx, info, &mut v);
+            let c = parse_piece(piece, first, ctx, info, &mut v, progress);
             (v, c)
         })
         .collect();
@@ -314,7 +360,12 @@ fn parse_parallel<V: Visitor>(
 }
 
 /// The read path for large files: bounded memory whatever the file size.
-fn scan_file_streaming<V: Visitor>(input: &InputFile, id: FileId, visitor: &mut V) -> FileReport {
+fn scan_file_streaming<V: Visitor>(
+    input: &InputFile,
+    id: FileId,
+    visitor: &mut V,
+    progress: &Progress,
+) -> FileReport {
     let mut stream = match source::stream::TextStream::open(&input.path) {
         Ok(s) => s,
         Err(e) => return error_report(input, &e),
@@ -325,6 +376,7 @@ fn scan_file_streaming<V: Visitor>(input: &InputFile, id: FileId, visitor: &mut 
     let mut class: Option<(LogKind, Format)> = None;
     let mut error = None;
     let mut last_char_newline = true;
+    let mut text_bytes = 0u64;
     loop {
         let more = match stream.next_piece(&mut carry) {
             Ok(m) => m,
@@ -354,7 +406,8 @@ fn scan_file_streaming<V: Visitor>(input: &InputFile, id: FileId, visitor: &mut 
         let ctx = ParseCtx { file: id, kind };
         let piece = &carry[..cut];
         if !piece.is_empty() {
-            total.add(parse_piece(piece, line, &ctx, &info, visitor));
+            total.add(parse_piece(piece, line, &ctx, &info, visitor, progress));
+            text_bytes += piece.len() as u64;
             let nl = memchr::memchr_iter(b'\n', piece.as_bytes()).count() as u64;
             line += nl;
             total.lines += nl;
@@ -368,6 +421,7 @@ fn scan_file_streaming<V: Visitor>(input: &InputFile, id: FileId, visitor: &mut 
     if !last_char_newline {
         total.lines += 1;
     }
+    progress.inc(stream.bytes.saturating_sub(text_bytes));
     let (kind, format) =
         class.unwrap_or((input.kind_hint.unwrap_or(LogKind::Other), Format::Plain));
     FileReport {
@@ -435,6 +489,31 @@ where
     V: Visitor,
     F: Fn(&Stream) -> V + Sync,
 {
+    scan_all_progress(streams, make, opts, &Progress::hidden())
+}
+
+/// Total size on disk of the files of `streams` (for [`Progress::new`]).
+pub fn total_bytes(streams: &[Stream]) -> u64 {
+    streams
+        .iter()
+        .flat_map(|s| &s.files)
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// [`scan_all`] with a progress bar: callers build it with
+/// `Progress::new(scan::total_bytes(&streams), quiet)`; it draws only when worth it.
+pub fn scan_all_progress<V, F>(
+    streams: &[Stream],
+    make: F,
+    opts: ScanOptions,
+    progress: &Progress,
+) -> Vec<(Vec<FileReport>, V)>
+where
+    V: Visitor,
+    F: Fn(&Stream) -> V + Sync,
+{
     let mut first_ids = Vec::with_capacity(streams.len());
     let mut next: FileId = 0;
     for s in streams {
@@ -446,8 +525,55 @@ where
         .zip(first_ids.par_iter())
         .map(|(s, &first)| {
             let mut v = make(s);
-            let reports = scan_stream(s, first, &mut v, opts);
+            let reports = scan_stream_progress(s, first, &mut v, opts, progress);
             (reports, v)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nop;
+    impl Visitor for Nop {
+        fn event(&mut self, _ev: &Event<'_>, _file: &FileInfo<'_>) {}
+    }
+
+    #[test]
+    fn progress_counts_every_byte_on_disk_on_both_read_paths() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let line = "Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>\r\n";
+        // Big enough for the mmap/streaming paths, plus a small UTF-16 file (decoded text is
+        // about half its size on disk).
+        let big = dir.path().join("wsyncmgr.log");
+        std::fs::write(&big, line.repeat(8000)).expect("write");
+        let small = dir.path().join("wcm.log");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "hello\r\nworld\r\n".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&small, &utf16).expect("write");
+        let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let total = size(&big) + size(&small);
+        assert!(size(&big) >= source::decode::MMAP_THRESHOLD);
+        let streams: Vec<Stream> = [&big, &small]
+            .iter()
+            .map(|p| Stream {
+                files: vec![InputFile {
+                    path: p.to_path_buf(),
+                    display: p.display().to_string(),
+                    kind_hint: None,
+                    host: None,
+                }],
+            })
+            .collect();
+        assert_eq!(total_bytes(&streams), total);
+        for allow_mmap in [true, false] {
+            let p = Progress::counting_hidden(total);
+            let out = scan_all_progress(&streams, |_| Nop, ScanOptions { allow_mmap }, &p);
+            assert_eq!(p.position(), total, "mmap allowed: {allow_mmap}");
+            assert_eq!(out[0].0[0].records, 8000);
+        }
+    }
 }

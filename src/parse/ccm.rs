@@ -9,8 +9,7 @@
 
 use std::borrow::Cow;
 
-use memchr::memmem;
-
+use super::time::DateCache;
 use super::{cmtrace, infer_severity, sms, Line, LineIter, ParseCtx};
 use crate::event::{Event, Format};
 
@@ -29,12 +28,58 @@ enum Open {
     Sms,
 }
 
+/// `t.trim_start().starts_with("<![LOG[")`, deciding on the first byte when it is plain ASCII.
+#[inline]
+fn starts_cmtrace(t: &str) -> bool {
+    match t.as_bytes().first() {
+        None => false,
+        Some(&f) if f > b' ' && f < 0x80 => {
+            matches!(t.as_bytes(), [b'<', b'!', b'[', b'L', b'O', b'G', b'[', ..])
+        }
+        Some(_) => t.trim_start().starts_with(cmtrace::START),
+    }
+}
+
+/// `t.trim_end()` when it ends in `>`, deciding on the last byte when it is plain ASCII.
+#[inline]
+fn trimmed_if_closed(t: &str) -> Option<&str> {
+    match t.as_bytes().last() {
+        Some(&b'>') => Some(t),
+        Some(&l) if l > b' ' && l < 0x80 => None,
+        Some(_) => Some(t.trim_end()).filter(|t| t.ends_with('>')),
+        None => None,
+    }
+}
+
+/// Start of the last `]LOG]!>` in `b`, found backwards from the end with memrchr (the header
+/// is at the end of the line, so this touches the header, not the message).
+#[inline]
+fn last_end(b: &[u8]) -> Option<usize> {
+    let mut end = b.len();
+    while let Some(q) = memchr::memrchr(b'!', &b[..end]) {
+        // `q` as the `!` at offset 5 of the marker.
+        if q >= 5 && b.get(q - 5..q + 2) == Some(cmtrace::END.as_bytes()) {
+            return Some(q - 5);
+        }
+        end = q;
+    }
+    None
+}
+
+/// Where a CMTrace record closes on this line: the start of its last `]LOG]!>`, when the line
+/// (trimmed) ends in `>` and holds the marker.
+#[inline]
+fn cmtrace_close(t: &str) -> Option<usize> {
+    trimmed_if_closed(t)?;
+    last_end(t.as_bytes())
+}
+
 pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn FnMut(Event<'a>)) {
     let mut open = Open::None;
-    // Lines of the open record (first line, count, byte start).
+    // Lines of the open record.
     let mut pending: Vec<Line<'a>> = Vec::new();
     let mut pending_bytes = 0usize;
-    let end_finder = memmem::Finder::new(cmtrace::END.as_bytes());
+    let mut dates = DateCache::default();
 
     let flush_unparsed = |pending: &mut Vec<Line<'a>>, out: &mut dyn FnMut(Event<'a>)| {
         for l in pending.drain(..) {
@@ -46,13 +91,13 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
 
     for line in LineIter::new(text, first_line) {
         let t = line.text;
-        let starts_cm = t.trim_start().starts_with(cmtrace::START);
+        let starts_cm = starts_cmtrace(t);
 
         if open == Open::Cmtrace && !starts_cm {
             pending_bytes += t.len();
             pending.push(line);
-            if end_finder.find(t.as_bytes()).is_some() && t.trim_end().ends_with('>') {
-                emit_cmtrace(text, &pending, ctx, &end_finder, out);
+            if let Some(end) = cmtrace_close(t) {
+                emit_cmtrace(text, &pending, line.start + end, ctx, &mut dates, out);
                 pending.clear();
                 pending_bytes = 0;
                 open = Open::None;
@@ -68,25 +113,32 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             // A new record: whatever was open is incomplete.
             flush_unparsed(&mut pending, out);
             pending_bytes = 0;
-            pending.push(line);
-            let closed = end_finder.find(t.as_bytes()).is_some() && t.trim_end().ends_with('>');
-            if closed {
-                emit_cmtrace(text, &pending, ctx, &end_finder, out);
-                pending.clear();
+            if let Some(end) = cmtrace_close(t) {
+                emit_cmtrace(
+                    text,
+                    std::slice::from_ref(&line),
+                    line.start + end,
+                    ctx,
+                    &mut dates,
+                    out,
+                );
                 open = Open::None;
             } else {
+                pending.push(line);
                 pending_bytes = t.len();
                 open = Open::Cmtrace;
             }
             continue;
         }
 
-        if t.trim().is_empty() && open == Open::None {
+        if open == Open::None && t.trim().is_empty() {
             continue;
         }
 
         // SMS: a line that ends in a valid trailer closes the record.
-        if let Some(tr) = trailer_of(t) {
+        if let Some(tr) =
+            trimmed_if_closed(t).and_then(|tt| sms::parse_trailer_cached(tt, &mut dates))
+        {
             let (start_line, raw_start) = match pending.first() {
                 Some(first) if open == Open::Sms => (first.no, first.start),
                 _ => (line.no, line.start),
@@ -128,51 +180,48 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
     flush_unparsed(&mut pending, out);
 }
 
-#[inline]
-fn trailer_of(t: &str) -> Option<sms::Trailer<'_>> {
-    let trimmed = t.trim_end();
-    if !trimmed.ends_with('>') {
-        return None;
-    }
-    sms::parse_trailer(trimmed)
-}
-
-/// Emit one CMTrace record made of `lines` (the last holds `]LOG]!><…>`).
+/// Emit one CMTrace record made of `lines`; `end_abs` is the byte offset in `text` of the last
+/// `]LOG]!>` of the record (on its last line).
 fn emit_cmtrace<'a>(
     text: &'a str,
     lines: &[Line<'a>],
+    end_abs: usize,
     ctx: &ParseCtx,
-    end_finder: &memmem::Finder<'_>,
+    dates: &mut DateCache,
     out: &mut dyn FnMut(Event<'a>),
 ) {
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
         return;
     };
     let raw = &text[first.start..last.end_no_eol];
-    let raw_trim = raw.trim_start();
-    let body_start = raw.len() - raw_trim.len() + cmtrace::START.len();
+    let lead = match raw.as_bytes().first() {
+        Some(b'<') => 0,
+        _ => raw.len() - raw.trim_start().len(),
+    };
+    let body_start = lead + cmtrace::START.len();
     // The message ends at the last `]LOG]!>` (messages may quote the marker).
-    let Some(end_rel) = end_finder.rfind_iter_last(raw.as_bytes()) else {
+    let end_rel = end_abs - first.start;
+    let (Some(message), Some(after)) = (
+        raw.get(body_start..end_rel),
+        raw.get(end_rel + cmtrace::END.len()..),
+    ) else {
         for l in lines {
             out(super::unparsed(ctx, Format::Plain, l.no, l.text));
         }
         return;
     };
-    if end_rel < body_start {
-        for l in lines {
-            out(super::unparsed(ctx, Format::Plain, l.no, l.text));
-        }
-        return;
-    }
-    let message = &raw[body_start..end_rel];
-    let after = &raw[end_rel + cmtrace::END.len()..];
-    let header_text = after
-        .trim_start()
-        .strip_prefix('<')
-        .map(|h| h.trim_end().strip_suffix('>').unwrap_or(h))
-        .unwrap_or("");
+    // `after.trim_start()`, `<`, then up to a final `>` (before trailing whitespace).
+    let header_text = match after.as_bytes() {
+        [b'<', .., b'>'] => &after[1..after.len() - 1],
+        _ => after
+            .trim_start()
+            .strip_prefix('<')
+            .map(|h| h.trim_end().strip_suffix('>').unwrap_or(h))
+            .unwrap_or(""),
+    };
     let h = cmtrace::parse_header(header_text);
-    let (local, bias, utc) = cmtrace::timestamp(h.time.unwrap_or(""), h.date.unwrap_or(""));
+    let (local, bias, utc) =
+        cmtrace::timestamp_cached(h.time.unwrap_or(""), h.date.unwrap_or(""), dates);
     let mut ev = Event::new(ctx.file, first.no, ctx.kind, Format::Cmtrace, raw);
     ev.message = Cow::Borrowed(message);
     ev.severity = cmtrace::severity(&h, message);
@@ -182,15 +231,4 @@ fn emit_cmtrace<'a>(
     ev.bias = bias;
     ev.time_utc = utc;
     out(ev);
-}
-
-/// `Finder` has no reverse search; find the last match by scanning forward (records are short).
-trait LastMatch {
-    fn rfind_iter_last(&self, hay: &[u8]) -> Option<usize>;
-}
-
-impl LastMatch for memmem::Finder<'_> {
-    fn rfind_iter_last(&self, hay: &[u8]) -> Option<usize> {
-        self.find_iter(hay).last()
-    }
 }

@@ -1,15 +1,11 @@
 //! CMTrace (CCM) records: `<![LOG[msg]LOG]!><time="…" date="…" component="…" …>`.
 //!
 //! Record splitting lives in [`super::ccm`] (CMTrace and SMS records can share a file); this
-//! module parses the header of one record. Attributes are read by name with nom, in any order,
-//! case-insensitive; missing or malformed ones are tolerated.
+//! module parses the header of one record. Attributes are read by name, in any order,
+//! case-insensitive; missing or malformed ones are tolerated. The header is read byte by byte
+//! without allocating: it is on the hot path (one per record).
 
-use nom::bytes::complete::{take_till, take_while1};
-use nom::character::complete::{char, multispace0};
-use nom::sequence::{delimited, preceded, separated_pair};
-use nom::IResult;
-
-use super::time;
+use super::time::{self, DateCache};
 use crate::event::Severity;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -28,38 +24,161 @@ pub struct Header<'a> {
     pub file: &'a str,
 }
 
-fn attr(input: &str) -> IResult<&str, (&str, &str)> {
-    preceded(
-        multispace0,
-        separated_pair(
-            take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
-            char('='),
-            delimited(char('"'), take_till(|c| c == '"'), char('"')),
-        ),
-    )(input)
+/// `value.trim().parse::<u32>()`, with a fast path for plain digits.
+#[inline]
+fn parse_thread(value: &str) -> Option<u32> {
+    let b = value.as_bytes();
+    if !b.is_empty() && b.len() <= 9 {
+        if let Some(v) = time::digits(b) {
+            return Some(v);
+        }
+    }
+    value.trim().parse().ok()
+}
+
+/// The last (up to) 8 bytes of an attribute name, ASCII-lower-cased (`| 0x20`), packed into a
+/// `u64`. Names are `[A-Za-z0-9_-]+`; in that alphabet `c | 0x20` equals a lower-case letter
+/// only for that letter in either case, so equal keys (and lengths, and the first byte of a
+/// 9-byte name) mean `eq_ignore_ascii_case`.
+const fn key(name: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < name.len() {
+        k = (k << 8) | (name[i] | 0x20) as u64;
+        i += 1;
+    }
+    k
+}
+
+const K_TIME: u64 = key(b"time");
+const K_DATE: u64 = key(b"date");
+const K_TYPE: u64 = key(b"type");
+const K_FILE: u64 = key(b"file");
+const K_THREAD: u64 = key(b"thread");
+const K_CONTEXT: u64 = key(b"context");
+const K_COMPONENT: u64 = key(b"component");
+
+/// Bytes allowed in an attribute name: `[A-Za-z0-9_-]`.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+        c += 1;
+    }
+    t
+};
+
+#[derive(Clone, Copy)]
+enum Field {
+    Time,
+    Date,
+    Component,
+    Context,
+    Kind,
+    Thread,
+    File,
+    Other,
+}
+
+/// `name="` as a little-endian 16-byte pattern and mask (a `const` so the table below is
+/// computed at compile time).
+const fn pattern(s: &[u8]) -> (u128, u128, usize) {
+    let mut v = 0u128;
+    let mut m = 0u128;
+    let mut i = 0;
+    while i < s.len() {
+        v |= (s[i] as u128) << (8 * i);
+        m |= 0xff << (8 * i);
+        i += 1;
+    }
+    (v, m, s.len())
+}
+
+/// The attributes in the order ConfigMgr writes them. The n-th attribute is first compared
+/// with the n-th entry in one 16-byte load; only a header that deviates falls back to reading
+/// the name byte by byte. An exact `name="` match is what the slow path would read too.
+const CANONICAL: [((u128, u128, usize), Field); 7] = [
+    (pattern(b"time=\""), Field::Time),
+    (pattern(b"date=\""), Field::Date),
+    (pattern(b"component=\""), Field::Component),
+    (pattern(b"context=\""), Field::Context),
+    (pattern(b"type=\""), Field::Kind),
+    (pattern(b"thread=\""), Field::Thread),
+    (pattern(b"file=\""), Field::File),
+];
+
+#[inline]
+fn load16(b: &[u8], i: usize) -> Option<u128> {
+    let w = <&[u8; 16]>::try_from(b.get(i..i + 16)?).ok()?;
+    Some(u128::from_le_bytes(*w))
 }
 
 /// Parse the attribute list after `]LOG]!><` up to (not including) the closing `>`.
+/// Each attribute is `name="value"` after optional ASCII whitespace (space, tab, CR, LF).
 /// Unknown attributes are skipped; parsing stops at the first thing that is not an attribute.
-pub fn parse_header(mut input: &str) -> Header<'_> {
+pub fn parse_header(input: &str) -> Header<'_> {
+    let b = input.as_bytes();
     let mut h = Header::default();
-    while let Ok((rest, (name, value))) = attr(input) {
-        input = rest;
-        // Attribute names are short; compare without allocating.
-        if name.eq_ignore_ascii_case("time") {
-            h.time = Some(value);
-        } else if name.eq_ignore_ascii_case("date") {
-            h.date = Some(value);
-        } else if name.eq_ignore_ascii_case("component") {
-            h.component = value;
-        } else if name.eq_ignore_ascii_case("context") {
-            h.context = value;
-        } else if name.eq_ignore_ascii_case("type") {
-            h.kind = Some(value);
-        } else if name.eq_ignore_ascii_case("thread") {
-            h.thread = value.trim().parse().ok();
-        } else if name.eq_ignore_ascii_case("file") {
-            h.file = value;
+    let mut i = 0;
+    let mut n = 0;
+    loop {
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        let canonical = match (CANONICAL.get(n), load16(b, i)) {
+            (Some(&((v, m, len), f)), Some(w)) if w & m == v => Some((i + len, f)),
+            _ => None,
+        };
+        n += 1;
+        let (value_start, field) = match canonical {
+            Some(c) => c,
+            None => {
+                let name_start = i;
+                let mut k = 0u64;
+                while let Some(&c) = b.get(i) {
+                    if !NAME_BYTE[usize::from(c)] {
+                        break;
+                    }
+                    k = (k << 8) | u64::from(c | 0x20);
+                    i += 1;
+                }
+                let name_len = i - name_start;
+                if name_len == 0 || b.get(i) != Some(&b'=') || b.get(i + 1) != Some(&b'"') {
+                    break;
+                }
+                let field = match (name_len, k) {
+                    (4, K_TIME) => Field::Time,
+                    (4, K_DATE) => Field::Date,
+                    (4, K_TYPE) => Field::Kind,
+                    (4, K_FILE) => Field::File,
+                    (6, K_THREAD) => Field::Thread,
+                    (7, K_CONTEXT) => Field::Context,
+                    (9, K_COMPONENT) if b[name_start] | 0x20 == b'c' => Field::Component,
+                    _ => Field::Other,
+                };
+                (i + 2, field)
+            }
+        };
+        let Some(len) = b.get(value_start..).and_then(|v| super::find_byte(b'"', v)) else {
+            break;
+        };
+        let value_end = value_start + len;
+        i = value_end + 1;
+        // Cut points are ASCII bytes, hence char boundaries.
+        let Some(value) = input.get(value_start..value_end) else {
+            break;
+        };
+        match field {
+            Field::Time => h.time = Some(value),
+            Field::Date => h.date = Some(value),
+            Field::Kind => h.kind = Some(value),
+            Field::File => h.file = value,
+            Field::Thread => h.thread = parse_thread(value),
+            Field::Context => h.context = value,
+            Field::Component => h.component = value,
+            Field::Other => {}
         }
     }
     h
@@ -71,24 +190,32 @@ pub fn timestamp(
     time_attr: &str,
     date_attr: &str,
 ) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
-    let tb = time_attr.trim().as_bytes();
+    timestamp_cached(time_attr, date_attr, &mut DateCache::default())
+}
+
+/// [`timestamp`] with a date cache kept across the records of a file.
+#[inline]
+pub fn timestamp_cached(
+    time_attr: &str,
+    date_attr: &str,
+    dates: &mut DateCache,
+) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
+    let tb = super::trim_fast(time_attr).as_bytes();
     // The bias sign is the first '+'/'-' after the seconds.
     let split = tb
-        .iter()
-        .enumerate()
-        .skip(8)
-        .find(|(_, &c)| c == b'+' || c == b'-')
-        .map(|(i, _)| i);
+        .get(8..)
+        .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
+        .map(|i| i + 8);
     let (clock, bias) = match split {
         Some(i) => (&tb[..i], time::bias(&tb[i..])),
         None => (tb, None),
     };
     let local = time::hms(clock).and_then(|(h, m, s, ns)| {
-        let (y, mo, d) = time::mdy(date_attr.trim().as_bytes())?;
-        time::make(y, mo, d, h, m, s, ns)
+        let date = dates.mdy(super::trim_fast(date_attr).as_bytes())?;
+        time::make_on(date, h, m, s, ns)
     });
     let utc = match (local, bias) {
-        (Some(l), Some(b)) => time::utc_from_bias(l, b),
+        (Some(l), Some(b)) => time::utc_from_bias_fast(l, b),
         _ => None,
     };
     (local, bias, utc)
@@ -120,6 +247,51 @@ mod tests {
             utc.map(|t| t.to_rfc3339()),
             Some("2026-11-20T08:01:02.123+00:00".into())
         );
+    }
+
+    #[test]
+    fn attribute_names_compare_exactly_ignoring_ascii_case() {
+        let h = parse_header(
+            r#"Times="x" tim="y" componenT="A" component_="B" COMPONENTS="C" type="2" file-="f""#,
+        );
+        assert_eq!(h.time, None);
+        assert_eq!(h.component, "A");
+        assert_eq!(h.kind, Some("2"));
+        assert_eq!(h.file, "");
+        // Parsing stops at the first thing that is not an attribute.
+        let h = parse_header("\r\n time=\"1\"  date=2 type=\"3\"");
+        assert_eq!((h.time, h.date, h.kind), (Some("1"), None, None));
+        let h = parse_header(r#"thread=" 42 " context="c" file="é""#);
+        assert_eq!((h.thread, h.context, h.file), (Some(42), "c", "é"));
+        assert_eq!(parse_header(r#"thread="+7""#).thread, Some(7));
+        assert_eq!(parse_header(r#"thread="4294967296""#).thread, None);
+        assert_eq!(
+            parse_header(r#"xcomponent="no" file="1234567890123456789""#).component,
+            ""
+        );
+        // Canonical order and any other order read the same.
+        let canon = r#"time="07:01:02.123+060" date="11-20-2026" component="C" context="x" type="2" thread="9" file="f.cpp:1""#;
+        let shuffled = r#"file="f.cpp:1"  THREAD="9" type="2" context="x" Component="C" date="11-20-2026" time="07:01:02.123+060""#;
+        assert_eq!(parse_header(canon), parse_header(shuffled));
+        assert_eq!(parse_header(canon).component, "C");
+        assert_eq!(parse_header(canon).thread, Some(9));
+        // Looks canonical but is not: `time=` without a quote, `dates="`.
+        let h = parse_header(r#"time=1234567890123456 date="x""#);
+        assert_eq!((h.time, h.date), (None, None));
+        let h = parse_header(r#"time="1" dates="11-20-2026" component="C""#);
+        assert_eq!((h.time, h.date, h.component), (Some("1"), None, "C"));
+        for v in [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "0123456789abcdef\"x",
+        ] {
+            let text = format!("file=\"{v}\"");
+            let want = v.split('"').next().unwrap_or("");
+            assert_eq!(parse_header(&text).file, want, "{v}");
+        }
     }
 
     #[test]

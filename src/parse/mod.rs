@@ -17,6 +17,8 @@ pub mod windowsupdate;
 
 #[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod reference_tests;
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -51,6 +53,33 @@ pub struct LineIter<'a> {
     text: &'a str,
     pos: usize,
     no: u64,
+    nl: NewlineFinder,
+}
+
+/// memchr for `\n` with the CPU check and vector setup done once per iterator instead of once
+/// per line (lines are short, so that per-call work is a good part of the cost).
+#[derive(Clone, Copy)]
+struct NewlineFinder {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::One>,
+}
+
+impl NewlineFinder {
+    fn new() -> Self {
+        NewlineFinder {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::One::new(b'\n'),
+        }
+    }
+
+    #[inline]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(one) = &self.avx2 {
+            return one.find(hay);
+        }
+        memchr::memchr(b'\n', hay)
+    }
 }
 
 impl<'a> LineIter<'a> {
@@ -59,6 +88,7 @@ impl<'a> LineIter<'a> {
             text,
             pos: 0,
             no: first_line,
+            nl: NewlineFinder::new(),
         }
     }
 }
@@ -73,7 +103,7 @@ impl<'a> Iterator for LineIter<'a> {
         }
         let bytes = self.text.as_bytes();
         let start = self.pos;
-        let (end_no_eol, end) = match memchr::memchr(b'\n', &bytes[start..]) {
+        let (end_no_eol, end) = match self.nl.find(&bytes[start..]) {
             Some(i) => {
                 let nl = start + i;
                 let e = if nl > start && bytes[nl - 1] == b'\r' {
@@ -96,6 +126,37 @@ impl<'a> Iterator for LineIter<'a> {
             end,
             text: &self.text[start..end_no_eol],
         })
+    }
+}
+
+/// Offset of the first `needle` in `b`, eight bytes at a time: for the short fields of a record
+/// header or trailer this beats both a byte loop and a call to memchr. In
+/// `(x - 0x01…) & !x & 0x80…` the lowest set bit marks the first zero byte of `x` exactly (only
+/// bits above it can be false).
+#[inline]
+pub fn find_byte(needle: u8, b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8).and_then(|c| <&[u8; 8]>::try_from(c).ok()) {
+        let x = u64::from_le_bytes(*chunk) ^ pattern;
+        let m = x.wrapping_sub(LO) & !x & HI;
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| c == needle).map(|p| i + p)
+}
+
+/// `s.trim()`, answering without a Unicode check when both ends are plain ASCII non-space (the
+/// usual case on the hot path).
+#[inline]
+pub fn trim_fast(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
+        _ => s.trim(),
     }
 }
 
@@ -124,7 +185,7 @@ pub fn detect(head: &str, kind: LogKind) -> Format {
     }
     if lines.iter().any(|l| {
         let t = l.trim_end();
-        t.ends_with('>') && sms::parse_trailer(t).is_some()
+        t.ends_with('>') && sms::has_trailer(t)
     }) {
         return Format::Sms;
     }
@@ -164,24 +225,42 @@ pub fn parse_text<'a>(
     }
 }
 
+const SEVERITY_WORD_LIST: [&str; 10] = [
+    "error",
+    "fail",
+    "fatal",
+    "exception",
+    "warn",
+    "cannot",
+    "could not",
+    "unable to",
+    "access is denied",
+    "not found",
+];
+
 static SEVERITY_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .build([
-            "error",
-            "fail",
-            "fatal",
-            "exception",
-            "warn",
-            "cannot",
-            "could not",
-            "unable to",
-            "access is denied",
-            "not found",
-        ])
+        .build(SEVERITY_WORD_LIST)
         .ok()
 });
+
+/// The same words, case-sensitive, as a packed (SIMD "Teddy") searcher for a lower-cased copy
+/// of the message: a case-insensitive automaton walks its DFA byte by byte, while lower-casing a
+/// short message is a cheap vectorised copy and Teddy skips most of it.
+static SEVERITY_WORDS_LOWER: LazyLock<Option<aho_corasick::packed::Searcher>> =
+    LazyLock::new(|| {
+        aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+            .builder()
+            .extend(SEVERITY_WORD_LIST)
+            .build()
+    });
+
+/// Messages up to this length are lower-cased into a stack buffer; longer ones use the
+/// case-insensitive automaton directly.
+const SEVERITY_BUF: usize = 512;
 
 /// Severity from the words of a message, for formats without a severity field.
 ///
@@ -189,15 +268,43 @@ static SEVERITY_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
 /// "0 error(s)", "without error", "errors: 0", "failed: 0", "error 0x00000000"). Warnings:
 /// "warn", "cannot", "could not", "unable to", "access is denied", "not found".
 pub fn infer_severity(message: &str) -> Severity {
-    let Some(ac) = SEVERITY_WORDS.as_ref() else {
-        return Severity::Info;
-    };
     let bytes = message.as_bytes();
+    if bytes.len() <= SEVERITY_BUF {
+        if let Some(searcher) = SEVERITY_WORDS_LOWER.as_ref() {
+            let mut buf = [0u8; SEVERITY_BUF];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            buf[..bytes.len()].make_ascii_lowercase();
+            // Zero padding up to Teddy's minimum length keeps the SIMD path for short
+            // messages; no word contains a NUL, so no match reaches into the padding. ASCII
+            // lower-casing keeps every byte in place, so match offsets apply to `bytes`.
+            let hay = &buf[..bytes.len().max(searcher.minimum_len()).min(SEVERITY_BUF)];
+            let matches = searcher
+                .find_iter(hay)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
+            return severity_from_matches(matches, bytes);
+        }
+    }
+    match SEVERITY_WORDS.as_ref() {
+        Some(ac) => {
+            let matches = ac
+                .find_iter(bytes)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
+            severity_from_matches(matches, bytes)
+        }
+        None => Severity::Info,
+    }
+}
+
+/// Walk the word matches (word index, start, end) of the message `bytes`.
+#[inline]
+fn severity_from_matches(
+    matches: impl Iterator<Item = (usize, usize, usize)>,
+    bytes: &[u8],
+) -> Severity {
     let mut sev = Severity::Info;
-    for m in ac.find_iter(bytes) {
-        let word = m.pattern().as_usize();
+    for (word, start, end) in matches {
         let hit = if word <= 3 {
-            if negated(bytes, m.start(), m.end()) {
+            if negated(bytes, start, end) {
                 continue;
             }
             Severity::Error
@@ -296,6 +403,40 @@ mod tests {
             infer_severity("Failed to download the update from internet. Error = 12007"),
             Severity::Error
         );
+    }
+
+    #[test]
+    fn severity_is_the_same_for_long_and_short_messages() {
+        let pad = "x".repeat(SEVERITY_BUF);
+        for m in [
+            "ACCESS IS DENIED",
+            "Could Not connect",
+            "no ERRORS",
+            "ERROR = 0",
+            "FaTaL crash",
+            "Starting Sync",
+            "Ünable to — unable TO",
+        ] {
+            let long = format!("{pad} {m}");
+            assert!(long.len() > SEVERITY_BUF);
+            assert_eq!(infer_severity(m), infer_severity(&long), "{m}");
+        }
+        assert_eq!(infer_severity("ACCESS IS DENIED"), Severity::Warning);
+        assert_eq!(infer_severity("no ERRORS"), Severity::Info);
+        assert_eq!(infer_severity("FaTaL crash"), Severity::Error);
+    }
+
+    #[test]
+    fn find_byte_agrees_with_position() {
+        let hay = b"ab>cdefgh>ijklmnopqrstu>vwx\xff\x80>";
+        for start in 0..hay.len() {
+            for end in start..=hay.len() {
+                let h = &hay[start..end];
+                for needle in [b'>', b'\xff', b'\x80', b'z', 0] {
+                    assert_eq!(find_byte(needle, h), h.iter().position(|&c| c == needle));
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,9 +4,8 @@
 //! trailer is on the last line) lives in [`super::ccm`]; this module parses one trailer.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use memchr::memmem;
 
-use super::time;
+use super::time::{self, DateCache};
 
 pub const MARK: &str = "$$<";
 
@@ -21,27 +20,66 @@ pub struct Trailer<'a> {
     pub thread: Option<u32>,
 }
 
-/// Parse a line (or the last line of a multi-line record) ending in an SMS trailer.
-/// `line` must not contain the line terminator. Returns `None` when there is no valid trailer.
-pub fn parse_trailer(line: &str) -> Option<Trailer<'_>> {
-    let pos = memmem::rfind(line.as_bytes(), MARK.as_bytes())?;
-    let message = line[..pos].trim_end();
+/// Start of the last `$$<` in `b`. Scans backwards for `$` with memrchr (the trailer is at the
+/// end of the line, so this touches the trailer only, not the message).
+#[inline]
+fn last_mark(b: &[u8]) -> Option<usize> {
+    let mut end = b.len();
+    while let Some(q) = memchr::memrchr(b'$', &b[..end]) {
+        // `q` as the second `$` of the marker.
+        if q >= 1 && b[q - 1] == b'$' && b.get(q + 1) == Some(&b'<') {
+            return Some(q - 1);
+        }
+        end = q;
+    }
+    None
+}
+
+/// The parts of a trailer: (message end, component, timestamp text, thread text).
+#[inline]
+fn split_trailer(line: &str) -> Option<(usize, &str, &str, &str)> {
+    let pos = last_mark(line.as_bytes())?;
     let rest = &line[pos + MARK.len()..];
+    let gt = |s: &str| super::find_byte(b'>', s.as_bytes());
     // <COMPONENT>
-    let comp_end = rest.find('>')?;
+    let comp_end = gt(rest)?;
     let component = &rest[..comp_end];
     let rest = rest[comp_end + 1..].strip_prefix('<')?;
     // <date time+bias>
-    let ts_end = rest.find('>')?;
+    let ts_end = gt(rest)?;
     let ts = &rest[..ts_end];
-    let rest = rest[ts_end + 1..].trim_end();
+    let rest = rest.get(ts_end + 1..)?;
+    let rest = match rest.as_bytes().last() {
+        Some(b'>') => rest,
+        _ => rest.trim_end(),
+    };
     // <thread=N (0xN)>
-    let thread_part = rest.strip_prefix("<thread=")?.strip_suffix('>')?;
-    let thread = thread_part
-        .split([' ', '('])
-        .next()
-        .and_then(|n| n.trim().parse().ok());
-    let (local, bias, utc) = timestamp(ts);
+    let thread_part = match rest.as_bytes() {
+        [b'<', b't', b'h', b'r', b'e', b'a', b'd', b'=', .., b'>'] => &rest[8..rest.len() - 1],
+        _ => rest.strip_prefix("<thread=")?.strip_suffix('>')?,
+    };
+    Some((pos, component, ts, thread_part))
+}
+
+/// Does `line` end in a valid trailer? (What [`parse_trailer`] accepts, without parsing the
+/// time: record boundaries only need the shape.)
+pub fn has_trailer(line: &str) -> bool {
+    split_trailer(line).is_some()
+}
+
+/// Parse a line (or the last line of a multi-line record) ending in an SMS trailer.
+/// `line` must not contain the line terminator. Returns `None` when there is no valid trailer.
+pub fn parse_trailer(line: &str) -> Option<Trailer<'_>> {
+    parse_trailer_cached(line, &mut DateCache::default())
+}
+
+/// [`parse_trailer`] with a date cache kept across the records of a file.
+#[inline]
+pub fn parse_trailer_cached<'a>(line: &'a str, dates: &mut DateCache) -> Option<Trailer<'a>> {
+    let (pos, component, ts, thread_part) = split_trailer(line)?;
+    let message = line[..pos].trim_end();
+    let thread = thread_of(thread_part);
+    let (local, bias, utc) = timestamp_cached(ts, dates);
     Some(Trailer {
         message,
         component,
@@ -52,30 +90,54 @@ pub fn parse_trailer(line: &str) -> Option<Trailer<'_>> {
     })
 }
 
+/// The number before the first space or `(` of `N (0xN)`.
+#[inline]
+fn thread_of(part: &str) -> Option<u32> {
+    let b = part.as_bytes();
+    let n = b
+        .iter()
+        .position(|&c| c == b' ' || c == b'(')
+        .unwrap_or(b.len());
+    let num = &part[..n];
+    if !num.is_empty() && num.len() <= 9 {
+        if let Some(v) = time::digits(num.as_bytes()) {
+            return Some(v);
+        }
+    }
+    num.trim().parse().ok()
+}
+
 /// `MM-DD-YYYY HH:MM:SS.mmm+BBB` → (local, bias, utc). Old SMS 2.0 stamps give (None, None, None).
 pub fn timestamp(ts: &str) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
+    timestamp_cached(ts, &mut DateCache::default())
+}
+
+/// [`timestamp`] with a date cache.
+#[inline]
+pub fn timestamp_cached(
+    ts: &str,
+    dates: &mut DateCache,
+) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
     let b = ts.as_bytes();
-    let Some(sp) = memchr::memchr(b' ', b) else {
+    let Some(sp) = super::find_byte(b' ', b) else {
         return (None, None, None);
     };
     let date = &b[..sp];
     let clock_bias = &b[sp + 1..];
     let split = clock_bias
-        .iter()
-        .enumerate()
-        .skip(8)
-        .find(|(_, &c)| c == b'+' || c == b'-')
-        .map(|(i, _)| i);
+        .get(8..)
+        .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
+        .map(|i| i + 8);
     let (clock, bias) = match split {
         Some(i) => (&clock_bias[..i], time::bias(&clock_bias[i..])),
         None => (clock_bias, None),
     };
-    let local = time::mdy(date).and_then(|(y, mo, d)| {
+    let local = dates.mdy(date).and_then(|d| {
         let (h, m, s, ns) = time::hms(clock)?;
-        time::make(y, mo, d, h, m, s, ns)
+        time::make_on(d, h, m, s, ns)
     });
     let utc = match (local, bias) {
-        (Some(l), Some(b)) => time::utc_from_bias(l, b),
+        (Some(l), Some(b)) => time::utc_from_bias_fast(l, b),
         _ => None,
     };
     (local, bias, utc)
@@ -128,6 +190,10 @@ mod tests {
     #[test]
     fn not_a_trailer() {
         assert!(parse_trailer("plain text").is_none());
+        assert!(!has_trailer("x $$<C><junk"));
+        assert!(has_trailer("x $$<C><junk><thread=1>"));
+        assert!(parse_trailer("$$$<C><t><thread=1>").is_some_and(|t| t.message == "$"));
+        assert!(parse_trailer("$<C><t><thread=1>").is_none());
         assert!(parse_trailer("x $$<C><junk").is_none());
     }
 }

@@ -39,7 +39,7 @@ pub fn next_boundary(format: Format, text: &str, from: usize) -> Option<usize> {
                 let nl = pos + i;
                 let line_start = memchr::memrchr(b'\n', &b[..nl]).map_or(0, |p| p + 1);
                 let line = text.get(line_start..nl).unwrap_or("").trim_end();
-                if line.ends_with('>') && sms::parse_trailer(line).is_some() {
+                if line.ends_with('>') && sms::has_trailer(line) {
                     return Some(nl + 1).filter(|&p| p < b.len());
                 }
                 pos = nl + 1;

@@ -3,7 +3,7 @@
 //! The hot path never calls chrono's string parser: fields are read as ASCII digits and the
 //! date is validated by `NaiveDate::from_ymd_opt`, which rejects month 13, day 32 and friends.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 /// Parse exactly `b.len()` ASCII digits; `None` on anything else or on an empty slice.
 #[inline]
@@ -50,9 +50,85 @@ pub fn utc_from_bias(local: NaiveDateTime, bias_minutes: i32) -> Option<DateTime
     Some(utc.and_utc())
 }
 
+/// [`utc_from_bias`] without chrono's general date arithmetic when the shift stays within the
+/// day (nearly always): seconds-of-day arithmetic, same result.
+#[inline]
+pub fn utc_from_bias_fast(local: NaiveDateTime, bias_minutes: i32) -> Option<DateTime<Utc>> {
+    if bias_minutes.abs() > 16 * 60 {
+        return None;
+    }
+    let t = local.time();
+    let secs = t.num_seconds_from_midnight() as i32 + bias_minutes * 60;
+    if (0..86_400).contains(&secs) {
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(secs as u32, t.nanosecond())?;
+        return Some(NaiveDateTime::new(local.date(), time).and_utc());
+    }
+    utc_from_bias(local, bias_minutes)
+}
+
+/// Remembers the last date field it parsed: consecutive records share their date, so the
+/// split, digit parsing and calendar validation run once per day of log instead of per record.
+#[derive(Default)]
+pub struct DateCache {
+    key: [u8; 16],
+    len: u8,
+    date: Option<NaiveDate>,
+}
+
+impl DateCache {
+    /// The date of an `MM-DD-YYYY` field (see [`mdy`]), `None` when it is not a valid date.
+    #[inline]
+    pub fn mdy(&mut self, b: &[u8]) -> Option<NaiveDate> {
+        if self.len != 0 && b.len() == usize::from(self.len) && self.key.get(..b.len()) == Some(b) {
+            return self.date;
+        }
+        let date = mdy(b).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+        if let Some(k) = self.key.get_mut(..b.len()) {
+            if !b.is_empty() {
+                k.copy_from_slice(b);
+                self.len = b.len() as u8;
+                self.date = date;
+            }
+        }
+        date
+    }
+}
+
+/// Local time from a cached date and clock fields, as [`make`] builds it.
+#[inline]
+pub fn make_on(date: NaiveDate, h: u32, mi: u32, s: u32, nanos: u32) -> Option<NaiveDateTime> {
+    let time = NaiveTime::from_hms_nano_opt(h, mi, s.min(59), nanos)?;
+    Some(NaiveDateTime::new(date, time))
+}
+
 /// Parse `HH:MM:SS[.fff…]` (fraction 0–9 digits, `.` or `:` before it, as legacy
 /// WindowsUpdate.log writes `HH:MM:SS:mmm`). Returns (h, m, s, nanos).
 pub fn hms(b: &[u8]) -> Option<(u32, u32, u32, u32)> {
+    // ConfigMgr's own `HH:MM:SS.mmm`, without the general path's slicing.
+    if let [h1, h2, b':', m1, m2, b':', s1, s2, b'.', f1, f2, f3] = *b {
+        let d = |c: u8| u32::from(c.wrapping_sub(b'0'));
+        let (h1, h2, m1, m2, s1, s2) = (d(h1), d(h2), d(m1), d(m2), d(s1), d(s2));
+        let (f1, f2, f3) = (d(f1), d(f2), d(f3));
+        if h1
+            .max(h2)
+            .max(m1)
+            .max(m2)
+            .max(s1)
+            .max(s2)
+            .max(f1)
+            .max(f2)
+            .max(f3)
+            > 9
+        {
+            return None;
+        }
+        return Some((
+            h1 * 10 + h2,
+            m1 * 10 + m2,
+            s1 * 10 + s2,
+            (f1 * 100 + f2 * 10 + f3) * 1_000_000,
+        ));
+    }
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
     }
@@ -116,11 +192,56 @@ mod tests {
     }
 
     #[test]
+    fn fast_bias_matches_chrono_across_midnight_and_year_end() {
+        let cases = [
+            (make(2026, 2, 8, 10, 0, 0, 0), 480),
+            (make(2026, 2, 8, 20, 0, 0, 5), 480),
+            (make(2026, 1, 1, 0, 30, 0, 0), -60),
+            (make(2025, 12, 31, 23, 59, 59, 999_999_999), 1),
+            (make(2024, 2, 29, 23, 0, 0, 0), 960),
+            (make(2026, 3, 1, 0, 0, 0, 0), -960),
+            (make(2026, 3, 1, 0, 0, 0, 0), 961),
+        ];
+        for (local, bias) in cases {
+            let local = local.expect("valid");
+            assert_eq!(utc_from_bias_fast(local, bias), utc_from_bias(local, bias));
+        }
+        let l = make(2026, 1, 1, 0, 30, 0, 0).expect("valid");
+        assert_eq!(
+            utc_from_bias_fast(l, 60).map(|t| t.to_rfc3339()),
+            Some("2026-01-01T01:30:00+00:00".into())
+        );
+        assert_eq!(
+            utc_from_bias_fast(l, -60).map(|t| t.to_rfc3339()),
+            Some("2025-12-31T23:30:00+00:00".into())
+        );
+    }
+
+    #[test]
+    fn date_cache_returns_what_mdy_would() {
+        let mut c = DateCache::default();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(c.mdy(b"02-08-2020"), d(2020, 2, 8));
+        assert_eq!(c.mdy(b"02-08-2020"), d(2020, 2, 8));
+        assert_eq!(c.mdy(b"02-09-2020"), d(2020, 2, 9));
+        assert_eq!(c.mdy(b"13-09-2020"), None);
+        assert_eq!(c.mdy(b"13-09-2020"), None);
+        assert_eq!(c.mdy(b"9-23-2026"), d(2026, 9, 23));
+        assert_eq!(c.mdy(b""), None);
+        assert_eq!(c.mdy(b"01-01-2026 and far too long for the key"), None);
+        assert_eq!(c.mdy(b"9-23-2026"), d(2026, 9, 23));
+    }
+
+    #[test]
     fn fields() {
         assert_eq!(hms(b"02:13:11.659"), Some((2, 13, 11, 659_000_000)));
         assert_eq!(hms(b"11:16:42.3322734"), Some((11, 16, 42, 332_273_400)));
         assert_eq!(hms(b"11:16:42:123"), Some((11, 16, 42, 123_000_000)));
         assert_eq!(hms(b"1:16:42"), None);
+        assert_eq!(hms(b"23:59:59.999"), Some((23, 59, 59, 999_000_000)));
+        assert_eq!(hms(b"23:59:59.99x"), None);
+        assert_eq!(hms(b"23:5/:59.999"), None);
+        assert_eq!(hms(b"23:59:59:999"), Some((23, 59, 59, 999_000_000)));
         assert_eq!(bias(b"+480"), Some(480));
         assert_eq!(bias(b"-060"), Some(-60));
         assert_eq!(bias(b"x"), None);
