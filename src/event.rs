@@ -166,11 +166,12 @@ impl LogKind {
 
     /// Log kind from a component name such as `SMS_WSUS_SYNC_MANAGER` (case-insensitive).
     pub fn from_component(component: &str) -> Option<LogKind> {
-        let upper = component.trim().to_ascii_uppercase();
+        // No allocation: this runs per record for files whose name does not say the log.
+        let c = component.trim();
         LogKind::KNOWN
             .iter()
             .copied()
-            .find(|k| k.components().contains(&upper.as_str()))
+            .find(|k| k.components().iter().any(|x| x.eq_ignore_ascii_case(c)))
     }
 }
 

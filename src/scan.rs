@@ -99,11 +99,17 @@ pub fn kind_from_content(head: &str, format: Format) -> LogKind {
         return LogKind::Other;
     }
     let upper = head.to_ascii_uppercase();
-    LogKind::KNOWN
+    let found: Vec<LogKind> = LogKind::KNOWN
         .iter()
         .copied()
-        .find(|k| k.components().iter().any(|c| upper.contains(c)))
-        .unwrap_or(LogKind::Other)
+        .filter(|k| k.components().iter().any(|c| upper.contains(c)))
+        .collect::<Vec<_>>();
+    // One component: the file is that log. Several (a concatenation, a generated or third-party
+    // log): each record takes its kind from its own component (see parse::ccm).
+    match found.as_slice() {
+        [one] => *one,
+        _ => LogKind::Other,
+    }
 }
 
 /// Scan one stream with `visitor`; `first_id` is the file id of its first file.

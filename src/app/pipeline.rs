@@ -155,11 +155,15 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
         .collect();
     let settings_given = !global.is_empty() || !host_settings.is_empty();
 
-    let results = scan::scan_all(
+    // Progress on stderr for big inputs (over ~200 MB, stderr a terminal, not --quiet).
+    let progress = crate::progress::Progress::new(scan::total_bytes(&d.streams), common.quiet);
+    let results = scan::scan_all_progress(
         &d.streams,
         |_| StreamVisitor::new(&set),
         scan_options(common.no_mmap),
+        &progress,
     );
+    progress.finish();
 
     // Group stream results by host, in input order.
     struct HostAcc {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use super::time::DateCache;
 use super::{cmtrace, infer_severity, sms, Line, LineIter, ParseCtx};
-use crate::event::{Event, Format};
+use crate::event::{Event, Format, LogKind};
 
 /// A record still open after this many physical lines or bytes is given up on (its lines are
 /// emitted as unparsed). Real multi-line records are XML blobs and stack traces: a few hundred
@@ -157,6 +157,9 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             let mut ev = Event::new(ctx.file, start_line, ctx.kind, Format::Sms, raw);
             ev.message = Cow::Borrowed(message);
             ev.component = tr.component;
+            if ctx.kind == LogKind::Other {
+                ev.kind = LogKind::from_component(tr.component).unwrap_or(LogKind::Other);
+            }
             ev.thread = tr.thread;
             ev.local_time = tr.local;
             ev.bias = tr.bias;
@@ -226,6 +229,9 @@ fn emit_cmtrace<'a>(
     ev.message = Cow::Borrowed(message);
     ev.severity = cmtrace::severity(&h, message);
     ev.component = h.component;
+    if ctx.kind == LogKind::Other {
+        ev.kind = LogKind::from_component(h.component).unwrap_or(LogKind::Other);
+    }
     ev.thread = h.thread;
     ev.local_time = local;
     ev.bias = bias;

@@ -80,7 +80,9 @@ impl RunBuilder {
         }
         // Prefix checks first: this runs on every wsyncmgr line, and a full-message substring
         // search per pattern was the largest cost of the pipeline (callgrind).
-        if msg.starts_with("SMS_EXECUTIVE") && msg.contains("SMS_EXECUTIVE started SMS_WSUS_SYNC_MANAGER") {
+        if msg.starts_with("SMS_EXECUTIVE")
+            && msg.contains("SMS_EXECUTIVE started SMS_WSUS_SYNC_MANAGER")
+        {
             self.interrupt("component restart (SMS_EXECUTIVE started SMS_WSUS_SYNC_MANAGER)");
             self.close_ended();
             self.pending = None;
