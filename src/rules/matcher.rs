@@ -356,6 +356,23 @@ impl<'r> StreamMatcher<'r> {
             else {
                 continue;
             };
+            // A regex without groups needs no capture positions: `is_match` is far cheaper
+            // (per-update progress lines hit such a rule on every record of a big sync).
+            if regex.captures_len() == 1 {
+                if !regex.is_match(text) {
+                    continue;
+                }
+                classified = true;
+                if not_regex.as_ref().is_some_and(|n| n.is_match(text))
+                    || matched.contains(&rule.id.as_str())
+                {
+                    continue;
+                }
+                matched.push(rule.id.as_str());
+                let hs = self.hits.entry(ri).or_default();
+                record(hs, ev.time_utc, file, ev.line, ev.raw);
+                continue;
+            }
             let Some(caps) = regex.captures(text) else {
                 continue;
             };
