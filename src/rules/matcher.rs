@@ -358,38 +358,32 @@ impl<'r> StreamMatcher<'r> {
             };
             // A regex without groups needs no capture positions: `is_match` is far cheaper
             // (per-update progress lines hit such a rule on every record of a big sync).
-            if regex.captures_len() == 1 {
+            let caps = if regex.captures_len() == 1 {
                 if !regex.is_match(text) {
                     continue;
                 }
-                classified = true;
-                if not_regex.as_ref().is_some_and(|n| n.is_match(text))
-                    || matched.contains(&rule.id.as_str())
-                {
-                    continue;
+                None
+            } else {
+                match regex.captures(text) {
+                    Some(c) => Some(c),
+                    None => continue,
                 }
-                matched.push(rule.id.as_str());
-                let hs = self.hits.entry(ri).or_default();
-                record(hs, ev.time_utc, file, ev.line, ev.raw);
-                continue;
-            }
-            let Some(caps) = regex.captures(text) else {
-                continue;
             };
             classified = true;
-            if not_regex.as_ref().is_some_and(|n| n.is_match(text)) {
-                continue;
-            }
-            if matched.contains(&rule.id.as_str()) {
+            if not_regex.as_ref().is_some_and(|n| n.is_match(text))
+                || matched.contains(&rule.id.as_str())
+            {
                 continue;
             }
             matched.push(rule.id.as_str());
             let hs = self.hits.entry(ri).or_default();
-            let (codes, captures) = capture_data(regex, &caps, hs.captures.is_empty());
             record(hs, ev.time_utc, file, ev.line, ev.raw);
-            add_codes(hs, codes);
-            for (k, v) in captures {
-                hs.captures.entry(k).or_insert(v);
+            if let Some(caps) = caps {
+                let (codes, captures) = capture_data(regex, &caps, hs.captures.is_empty());
+                add_codes(hs, codes);
+                for (k, v) in captures {
+                    hs.captures.entry(k).or_insert(v);
+                }
             }
         }
         classified
