@@ -95,37 +95,28 @@ fn ws(i: &str) -> &str {
 pub const MAX_NESTING: usize = 64;
 
 fn parse_or(i: &str, depth: usize) -> PResult<'_, Expr> {
-    let (mut i, first) = parse_and(i, depth)?;
-    let mut items = vec![first];
-    loop {
-        let r = ws(i);
-        match tag::<_, _, PErr>("||")(r) {
-            Ok((r, _)) => {
-                let (r, e) = parse_and(r, depth)?;
-                items.push(e);
-                i = r;
-            }
-            Err(_) => break,
-        }
-    }
-    Ok((
-        i,
-        if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Expr::Or(items)
-        },
-    ))
+    parse_list(i, depth, "||", parse_and, Expr::Or)
 }
 
 fn parse_and(i: &str, depth: usize) -> PResult<'_, Expr> {
-    let (mut i, first) = parse_unary(i, depth)?;
+    parse_list(i, depth, "&&", parse_unary, Expr::And)
+}
+
+/// `item (op item)*`, one item unwrapped, several wrapped with `make`.
+fn parse_list<'a>(
+    i: &'a str,
+    depth: usize,
+    op: &'static str,
+    item: fn(&'a str, usize) -> PResult<'a, Expr>,
+    make: fn(Vec<Expr>) -> Expr,
+) -> PResult<'a, Expr> {
+    let (mut i, first) = item(i, depth)?;
     let mut items = vec![first];
     loop {
         let r = ws(i);
-        match tag::<_, _, PErr>("&&")(r) {
+        match tag::<_, _, PErr>(op)(r) {
             Ok((r, _)) => {
-                let (r, e) = parse_unary(r, depth)?;
+                let (r, e) = item(r, depth)?;
                 items.push(e);
                 i = r;
             }
@@ -137,7 +128,7 @@ fn parse_and(i: &str, depth: usize) -> PResult<'_, Expr> {
         if items.len() == 1 {
             items.remove(0)
         } else {
-            Expr::And(items)
+            make(items)
         },
     ))
 }
