@@ -9,10 +9,10 @@ use crate::event::{Event, LogKind};
 type Parser = for<'a> fn(&'a str, u64, &ParseCtx, &mut dyn FnMut(Event<'a>));
 
 /// Knuth's MMIX LCG: deterministic, no dependency, good enough to pick fragments.
-struct Lcg(u64);
+pub(super) struct Lcg(pub(super) u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -20,7 +20,7 @@ impl Lcg {
         self.0 >> 33
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }

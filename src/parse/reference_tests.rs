@@ -483,21 +483,7 @@ impl LastMatch for memmem::Finder<'_> {
 
 // ---- the comparison ----
 
-/// Knuth's MMIX LCG (as in `fuzz_tests`).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use super::fuzz_tests::Lcg;
 
 const FRAGMENTS: &[&str] = &[
     "<![LOG[",

@@ -117,6 +117,20 @@ fn token(s: &str) -> (&str, &str) {
 
 /// `YYYY-MM-DD HH:MM:SS:mmm PID TID Component Text`, tab separated (whitespace tolerated, as
 /// copies turn tabs into spaces).
+/// Local time from a `YYYY?MM?DD` date field (separator already checked) and a clock field.
+fn date_clock(db: &[u8], cb: &[u8]) -> Option<chrono::NaiveDateTime> {
+    let (h, mi, s, ns) = time::hms(cb)?;
+    time::make(
+        time::digits(&db[0..4])? as i32,
+        time::digits(&db[5..7])?,
+        time::digits(&db[8..10])?,
+        h,
+        mi,
+        s,
+        ns,
+    )
+}
+
 fn legacy_line(t: &str) -> Option<Rec<'_>> {
     let (date, rest) = token(t);
     let db = date.as_bytes();
@@ -129,16 +143,7 @@ fn legacy_line(t: &str) -> Option<Rec<'_>> {
     if cb.len() < 10 || cb[8] != b':' {
         return None;
     }
-    let (h, mi, s, ns) = time::hms(cb)?;
-    let local = time::make(
-        time::digits(&db[0..4])? as i32,
-        time::digits(&db[5..7])?,
-        time::digits(&db[8..10])?,
-        h,
-        mi,
-        s,
-        ns,
-    )?;
+    let local = date_clock(db, cb)?;
     let (pid, rest) = token(rest);
     time::digits(pid.as_bytes())?;
     let (tid, rest) = token(rest);
@@ -167,16 +172,7 @@ fn etw_line(t: &str) -> Option<Rec<'_>> {
     if cb.len() > 8 && cb[8] != b'.' {
         return None;
     }
-    let (h, mi, s, ns) = time::hms(cb)?;
-    let local = time::make(
-        time::digits(&db[0..4])? as i32,
-        time::digits(&db[5..7])?,
-        time::digits(&db[8..10])?,
-        h,
-        mi,
-        s,
-        ns,
-    )?;
+    let local = date_clock(db, cb)?;
     let (pid, rest) = token(rest);
     time::digits(pid.as_bytes())?;
     let (tid, rest) = token(rest);
