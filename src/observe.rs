@@ -41,23 +41,47 @@ static PREFILTER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
-fn re(p: &str) -> Option<Regex> {
-    Regex::new(p).ok()
+/// A pattern compiled on first use (most runs need few of them; compiling all took a third of
+/// the time of a small run).
+struct Re {
+    src: &'static str,
+    cell: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Re {
+    fn captures<'t>(&self, t: &'t str) -> Option<regex::Captures<'t>> {
+        self.get().and_then(|r| r.captures(t))
+    }
+
+    fn is_match(&self, t: &str) -> bool {
+        self.get().is_some_and(|r| r.is_match(t))
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.cell.get_or_init(|| Regex::new(self.src).ok()).as_ref()
+    }
+}
+
+fn re(src: &'static str) -> Re {
+    Re {
+        src,
+        cell: std::sync::OnceLock::new(),
+    }
 }
 
 struct Patterns {
-    wcm_connect: Option<Regex>,
-    upstream: Option<Regex>,
-    wsus_path: Option<Regex>,
-    wua_server: Option<Regex>,
-    parent_syn: Option<Regex>,
-    parent_synced: Option<Regex>,
-    children: Option<Regex>,
-    source_server: Option<Regex>,
-    db_phase: Option<Regex>,
-    name_not_resolved: Option<Regex>,
-    actor: Option<Regex>,
-    proxy: Option<Regex>,
+    wcm_connect: Re,
+    upstream: Re,
+    wsus_path: Re,
+    wua_server: Re,
+    parent_syn: Re,
+    parent_synced: Re,
+    children: Re,
+    source_server: Re,
+    db_phase: Re,
+    name_not_resolved: Re,
+    actor: Re,
+    proxy: Re,
 }
 
 static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
@@ -159,7 +183,7 @@ impl Observer {
         let line = ev.line;
         let p = &*P;
         if any || kind == LogKind::Wcm {
-            if let Some(c) = p.wcm_connect.as_ref().and_then(|r| r.captures(msg)) {
+            if let Some(c) = p.wcm_connect.captures(msg) {
                 let server = c[1].trim_end_matches('.').to_ascii_lowercase();
                 self.put("observed.wcm.server", server, file, line);
                 if let Ok(port) = c[2].parse::<i64>() {
@@ -172,7 +196,7 @@ impl Observer {
                     line,
                 );
             }
-            if let Some(c) = p.upstream.as_ref().and_then(|r| r.captures(msg)) {
+            if let Some(c) = p.upstream.captures(msg) {
                 let up = &c[1];
                 if up.eq_ignore_ascii_case("Microsoft Update") {
                     self.put("observed.wcm.upstream", "microsoft_update", file, line);
@@ -186,18 +210,14 @@ impl Observer {
         if any || matches!(kind, LogKind::LocationServices | LogKind::WuaHandler) {
             let url = p
                 .wsus_path
-                .as_ref()
-                .and_then(|r| r.captures(msg))
+                .captures(msg)
                 .map(|c| c[1].to_string())
                 .or_else(|| {
-                    p.wua_server
-                        .as_ref()
-                        .and_then(|r| r.captures(msg))
-                        .and_then(|c| {
-                            c.get(1)
-                                .or_else(|| c.get(2))
-                                .map(|m| m.as_str().to_string())
-                        })
+                    p.wua_server.captures(msg).and_then(|c| {
+                        c.get(1)
+                            .or_else(|| c.get(2))
+                            .map(|m| m.as_str().to_string())
+                    })
                 });
             if let Some(url) = url {
                 if let Some((_, port, ssl)) = parse_url(&url) {
@@ -213,9 +233,8 @@ impl Observer {
         if any || matches!(kind, LogKind::Wsyncmgr | LogKind::SoftwareDistribution) {
             let host = p
                 .name_not_resolved
-                .as_ref()
-                .and_then(|r| r.captures(msg))
-                .or_else(|| p.actor.as_ref().and_then(|r| r.captures(msg)))
+                .captures(msg)
+                .or_else(|| p.actor.captures(msg))
                 .map(|c| c[1].to_ascii_lowercase());
             if let Some(h) = host {
                 // Only the top-level site's SUP talks to Microsoft Update's sync endpoint; child
@@ -227,7 +246,7 @@ impl Observer {
             }
         }
         if any || kind == LogKind::PatchDownloader {
-            if let Some(c) = p.proxy.as_ref().and_then(|r| r.captures(msg)) {
+            if let Some(c) = p.proxy.captures(msg) {
                 self.put(
                     "observed.patchdownloader.proxy",
                     c[1].to_ascii_lowercase(),
@@ -250,15 +269,14 @@ impl Observer {
         }
         let parent = p
             .parent_syn
-            .as_ref()
-            .and_then(|r| r.captures(msg))
-            .or_else(|| p.parent_synced.as_ref().and_then(|r| r.captures(msg)))
+            .captures(msg)
+            .or_else(|| p.parent_synced.captures(msg))
             .map(|c| c[1].to_ascii_uppercase());
         if let Some(parent) = parent {
             self.put("observed.site.child_of", parent, file, line);
             self.put("observed.site.top_level", false, file, line);
         }
-        if let Some(c) = p.children.as_ref().and_then(|r| r.captures(msg)) {
+        if let Some(c) = p.children.captures(msg) {
             let list: Vec<String> = c[1]
                 .split(',')
                 .map(|s| s.trim().to_ascii_uppercase())
@@ -269,13 +287,13 @@ impl Observer {
             }
         }
         if self.expect_source {
-            if let Some(c) = p.source_server.as_ref().and_then(|r| r.captures(msg)) {
+            if let Some(c) = p.source_server.captures(msg) {
                 let s = c[1].trim_end_matches('.').to_ascii_lowercase();
                 self.put("observed.sync.source_server", s, file, line);
                 self.expect_source = false;
             }
         }
-        if p.db_phase.as_ref().is_some_and(|r| r.is_match(msg)) {
+        if p.db_phase.is_match(msg) {
             self.put("observed.site.top_level", true, file, line);
         }
     }

@@ -91,6 +91,21 @@ pub fn check_sources(sources: &[Source]) -> (usize, Vec<RuleError>) {
     let count = rules.len();
     let set = RuleSet::new(rules, &[]);
     for rule in &set.rules {
+        // Loading checks the syntax only; build every automaton here so a pattern over regex's
+        // size limits is reported with its file instead of a warning during a run.
+        for re in rule.regexes() {
+            if let Err(e) = re.compile() {
+                errors.push(RuleError {
+                    file: rule.origin.clone(),
+                    line: 1,
+                    message: format!(
+                        "regex {:?} cannot be compiled: {}",
+                        re.as_str(),
+                        e.replace('\n', " ")
+                    ),
+                });
+            }
+        }
         for ex in &rule.examples {
             let fired = example_fires(&set, rule, ex);
             if fired != ex.matches {

@@ -7,6 +7,7 @@
 //! matches (or an unclassified error needs an evidence slot).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{DateTime, Utc};
@@ -58,8 +59,9 @@ struct SeqIndex {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    line: Vec<LineIndex>,
-    seq: Vec<SeqIndex>,
+    /// Per kind slot, built on the first event of the kind (a run reads few kinds).
+    line: Vec<OnceLock<LineIndex>>,
+    seq: Vec<OnceLock<SeqIndex>>,
     /// Rule index → position among sequence rules (for per-stream state).
     seq_slot: Vec<Option<usize>>,
     seq_count: usize,
@@ -71,8 +73,6 @@ impl RuleSet {
     /// Build indexes over `rules` (sorted by id by the loader). `disable` may name generated
     /// `unclassified_*` ids.
     pub fn new(rules: Vec<Rule>, disable: &[String]) -> RuleSet {
-        let mut line = Vec::with_capacity(KIND_SLOTS);
-        let mut seq = Vec::with_capacity(KIND_SLOTS);
         let mut seq_slot = vec![None; rules.len()];
         let mut seq_count = 0;
         for (i, r) in rules.iter().enumerate() {
@@ -81,15 +81,10 @@ impl RuleSet {
                 seq_count += 1;
             }
         }
-        for s in 0..KIND_SLOTS {
-            let kind = kind_of_slot(s);
-            line.push(build_line_index(&rules, kind));
-            seq.push(build_seq_index(&rules, kind));
-        }
         RuleSet {
             rules,
-            line,
-            seq,
+            line: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
+            seq: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
             seq_slot,
             seq_count,
             disabled_generated: disable
@@ -98,6 +93,16 @@ impl RuleSet {
                 .cloned()
                 .collect(),
         }
+    }
+
+    fn line_index(&self, slot: usize) -> Option<&LineIndex> {
+        let cell = self.line.get(slot)?;
+        Some(cell.get_or_init(|| build_line_index(&self.rules, kind_of_slot(slot))))
+    }
+
+    fn seq_index(&self, slot: usize) -> Option<&SeqIndex> {
+        let cell = self.seq.get(slot)?;
+        Some(cell.get_or_init(|| build_seq_index(&self.rules, kind_of_slot(slot))))
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -324,7 +329,9 @@ impl<'r> StreamMatcher<'r> {
         matched: &mut MatchedIds<'r>,
     ) -> bool {
         let set = self.set;
-        let idx = &set.line[slot(ev.kind)];
+        let Some(idx) = set.line_index(slot(ev.kind)) else {
+            return false;
+        };
         let Some(ac) = &idx.ac else {
             return false;
         };
@@ -358,6 +365,9 @@ impl<'r> StreamMatcher<'r> {
             };
             // A regex without groups needs no capture positions: `is_match` is far cheaper
             // (per-update progress lines hit such a rule on every record of a big sync).
+            let Some(regex) = regex.get() else {
+                continue;
+            };
             let caps = if regex.captures_len() == 1 {
                 if !regex.is_match(text) {
                     continue;
@@ -397,7 +407,9 @@ impl<'r> StreamMatcher<'r> {
         matched: &mut MatchedIds<'r>,
     ) -> bool {
         let set = self.set;
-        let idx = &set.seq[slot(ev.kind)];
+        let Some(idx) = set.seq_index(slot(ev.kind)) else {
+            return false;
+        };
         let Some(rset) = &idx.set else {
             return false;
         };
@@ -449,8 +461,9 @@ impl<'r> StreamMatcher<'r> {
         match part {
             SeqPart::Reset => self.close_scope(ri),
             SeqPart::First => {
-                let (codes, captures) = match first.captures(text) {
-                    Some(c) => capture_data(first, &c, true),
+                let (codes, captures) = match first.get().and_then(|r| Some((r, r.captures(text)?)))
+                {
+                    Some((r, c)) => capture_data(r, &c, true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 if let Some(st) = self.seq.get_mut(si) {
@@ -472,8 +485,9 @@ impl<'r> StreamMatcher<'r> {
                 if firsts.is_empty() || *report != SeqReport::Matched {
                     return;
                 }
-                let (codes, captures) = match then.captures(text) {
-                    Some(c) => capture_data(then, &c, true),
+                let (codes, captures) = match then.get().and_then(|r| Some((r, r.captures(text)?)))
+                {
+                    Some((r, c)) => capture_data(r, &c, true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 let hs = self.hits.entry(ri).or_default();

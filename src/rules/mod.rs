@@ -3,6 +3,7 @@
 pub mod condition;
 pub mod engine;
 pub mod finding;
+pub mod lazy_regex;
 pub mod lint;
 pub mod loader;
 pub mod matcher;

@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 
-use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::condition::Condition;
+use super::lazy_regex::LazyRegex;
 use crate::event::{LogKind, Severity};
 
 /// One problem in a rule file.
@@ -103,19 +103,34 @@ pub enum SeqReport {
 pub enum Body {
     Line {
         literals: Vec<String>,
-        regex: Regex,
-        not_regex: Option<Regex>,
+        regex: LazyRegex,
+        not_regex: Option<LazyRegex>,
     },
     Sequence {
-        first: Regex,
-        then: Regex,
-        reset: Option<Regex>,
+        first: LazyRegex,
+        then: LazyRegex,
+        reset: Option<LazyRegex>,
         report: SeqReport,
     },
     Fact {
         when: Condition,
         source: String,
     },
+}
+
+impl Rule {
+    /// Every regex of the rule's body.
+    pub fn regexes(&self) -> Vec<&LazyRegex> {
+        match &self.body {
+            Body::Line {
+                regex, not_regex, ..
+            } => std::iter::once(regex).chain(not_regex).collect(),
+            Body::Sequence {
+                first, then, reset, ..
+            } => [first, then].into_iter().chain(reset).collect(),
+            Body::Fact { .. } => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -234,11 +249,11 @@ impl Ctx<'_> {
         });
     }
 
-    fn regex(&mut self, s: &Spanned<String>, what: &str) -> Option<Regex> {
-        match Regex::new(s.get_ref()) {
+    fn regex(&mut self, s: &Spanned<String>, what: &str) -> Option<LazyRegex> {
+        match LazyRegex::new(s.get_ref()) {
             Ok(r) => Some(r),
             Err(e) => {
-                let msg = e.to_string().replace('\n', " ");
+                let msg = e.replace('\n', " ");
                 self.err(
                     s.span(),
                     format!("{what}: invalid regex (expected Rust regex syntax): {msg}"),
@@ -349,7 +364,7 @@ pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Ve
             .as_ref()
             .and_then(|r| cx.regex(r, "[match] not_regex"));
         if let Some(r) = &regex {
-            captures.extend(r.capture_names().flatten().map(str::to_string));
+            captures.extend(r.capture_names().map(str::to_string));
             check_literals(&mut cx, m.span(), &spec.literals, r);
         }
         if let Some(regex) = regex {
@@ -379,7 +394,7 @@ pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Ve
             }
         };
         for r in [&first, &then].into_iter().flatten() {
-            captures.extend(r.capture_names().flatten().map(str::to_string));
+            captures.extend(r.capture_names().map(str::to_string));
         }
         if let (Some(first), Some(then), Some(report)) = (first, then, report) {
             body = Some(Body::Sequence {
@@ -516,7 +531,7 @@ pub fn parse_rule(file: &str, stem: Option<&str>, text: &str) -> Result<Rule, Ve
 /// cannot contain is a typo that would silently disable the rule. We can only check the cheap
 /// direction: the literal must occur (case-insensitively) in at least one matching example,
 /// which the example check does. Here: literals must be plain text without regex escapes.
-fn check_literals(cx: &mut Ctx<'_>, span: Range<usize>, literals: &[String], _regex: &Regex) {
+fn check_literals(cx: &mut Ctx<'_>, span: Range<usize>, literals: &[String], _regex: &LazyRegex) {
     for l in literals {
         if l.contains("\\.") || l.contains("(?i)") || l.contains("\\d") {
             cx.err(
