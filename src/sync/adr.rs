@@ -8,8 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::event::Event;
-use crate::scan::FileInfo;
+use super::SyncLine;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,16 +58,16 @@ pub struct AdrRun {
     pub host: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AdrBuilder {
     open: Option<AdrRun>,
     done: Vec<AdrRun>,
 }
 
 impl AdrBuilder {
-    pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        let msg = ev.message.trim();
-        let t = ev.time_utc;
+    pub fn feed(&mut self, ev: &SyncLine<'_>) {
+        let msg = ev.msg.trim();
+        let t = ev.time;
         if let Some(v) = msg.strip_prefix("CRuleHandler: Processing Rule with ID:") {
             self.close(AdrResult::Failed);
             let (id, name) = match v.split_once(", Name:") {
@@ -89,9 +88,9 @@ impl AdrBuilder {
                 package: None,
                 error: None,
                 error_code: None,
-                file: file.input.display.clone(),
+                file: ev.file.to_string(),
                 line: ev.line,
-                host: file.input.host.clone(),
+                host: ev.host.map(str::to_string),
             });
             return;
         }
@@ -133,6 +132,13 @@ impl AdrBuilder {
         }
     }
 
+    /// The effect of a line [`is_plain`] accepts: the open run's end moves to its time.
+    pub fn plain(&mut self, t: Option<DateTime<Utc>>) {
+        if let (Some(r), Some(_)) = (self.open.as_mut(), t) {
+            r.end = t;
+        }
+    }
+
     fn close(&mut self, result: AdrResult) {
         if let Some(mut r) = self.open.take() {
             r.result = result;
@@ -148,6 +154,23 @@ impl AdrBuilder {
         self.close(at_end);
         self.done
     }
+}
+
+/// True when `msg` can only have the [`AdrBuilder::plain`] effect; keep in step with `feed`.
+pub fn is_plain(msg: &str) -> bool {
+    let m = msg.trim();
+    const PREFIXES: &[&str] = &[
+        "CRuleHandler: ",
+        "Rule resulted in a total of ",
+        "Failed to download",
+        "Failed to run the DownloadAction",
+    ];
+    const INSIDE: &[&str] = &[
+        "need to be downloaded in package",
+        "already present",
+        "updates are downloaded and will be added to the Deployment",
+    ];
+    !PREFIXES.iter().any(|p| m.starts_with(p)) && !INSIDE.iter().any(|p| m.contains(p))
 }
 
 fn first_number(s: &str) -> Option<u64> {

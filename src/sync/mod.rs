@@ -160,6 +160,29 @@ pub struct SyncData {
     pub adr_runs: Vec<AdrRun>,
 }
 
+/// What the run builders read of an event (forked scans keep owned copies of the lines that
+/// matter and replay them in order).
+#[derive(Clone, Copy, Debug)]
+pub struct SyncLine<'a> {
+    pub msg: &'a str,
+    pub time: Option<DateTime<Utc>>,
+    pub line: u64,
+    pub file: &'a str,
+    pub host: Option<&'a str>,
+}
+
+impl<'a> SyncLine<'a> {
+    pub fn of(ev: &'a Event<'_>, file: &'a FileInfo<'_>) -> Self {
+        SyncLine {
+            msg: &ev.message,
+            time: ev.time_utc,
+            line: ev.line,
+            file: &file.input.display,
+            host: file.input.host.as_deref(),
+        }
+    }
+}
+
 /// Per-stream builder. Feed every event of the stream in order; only wsyncmgr and ruleengine
 /// events are looked at, the rest return at once (this runs on every event of `analyze`).
 #[derive(Debug, Default)]
@@ -176,9 +199,48 @@ impl SyncBuilder {
     /// `matched`: ids of the rules that matched this event (attached to the open run).
     #[inline]
     pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>, matched: &[&str]) {
-        match ev.kind {
-            LogKind::Wsyncmgr => self.runs.feed(ev, file, matched),
-            LogKind::RuleEngine => self.adr.feed(ev, file),
+        if Self::reads(ev.kind) {
+            self.feed_line(ev.kind, &SyncLine::of(ev, file), matched);
+        }
+    }
+
+    /// The kinds the builders read (others are ignored).
+    #[inline]
+    pub fn reads(kind: LogKind) -> bool {
+        matches!(kind, LogKind::Wsyncmgr | LogKind::RuleEngine)
+    }
+
+    pub fn feed_line(&mut self, kind: LogKind, line: &SyncLine<'_>, matched: &[&str]) {
+        match kind {
+            LogKind::Wsyncmgr => self.runs.feed(line, matched),
+            LogKind::RuleEngine => self.adr.feed(line),
+            _ => {}
+        }
+    }
+
+    /// True when a `kind` line with message `msg` can only have the [`Self::plain`] effect,
+    /// whatever came before it.
+    pub fn is_plain(kind: LogKind, msg: &str) -> bool {
+        match kind {
+            LogKind::Wsyncmgr => runs::is_plain(msg),
+            LogKind::RuleEngine => adr::is_plain(msg),
+            _ => true,
+        }
+    }
+
+    /// Apply a run of plain lines at once: `file`/`line`/`t` of the last one, `matched` the
+    /// rule ids of all of them (in order of first appearance).
+    pub fn plain(
+        &mut self,
+        kind: LogKind,
+        file: &str,
+        line: u64,
+        t: Option<DateTime<Utc>>,
+        matched: &[&str],
+    ) {
+        match kind {
+            LogKind::Wsyncmgr => self.runs.plain(file, line, t, matched),
+            LogKind::RuleEngine => self.adr.plain(t),
             _ => {}
         }
     }
@@ -270,5 +332,151 @@ pub(crate) mod testutil {
 
     pub fn w(msg: &str, date: &str, time: &str) -> String {
         sms(msg, "SMS_WSUS_SYNC_MANAGER", date, time)
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    //! Forked scans keep only the lines `is_plain` rejects and apply each stretch of plain lines
+    //! once (`plain`): on every sample log and on a generated sync log, that must build exactly
+    //! the runs that feeding every line builds.
+
+    use super::testutil::{sms, w};
+    use super::*;
+    use crate::event::Format;
+    use crate::parse::{self, ParseCtx};
+    use crate::source::InputFile;
+
+    /// (runs fed line by line, runs with plain stretches coalesced)
+    fn both(name: &str, kind: LogKind, text: &str) -> (SyncData, SyncData) {
+        let inp = InputFile {
+            path: name.into(),
+            display: name.to_string(),
+            kind_hint: Some(kind),
+            host: Some("h1".into()),
+        };
+        let format = parse::detect(text, kind);
+        let info = FileInfo {
+            id: 0,
+            input: &inp,
+            kind,
+            format,
+        };
+        let ctx = ParseCtx { file: 0, kind };
+        let mut every = SyncBuilder::new();
+        let mut coalesced = SyncBuilder::new();
+        // Pending stretch: (kind, line, time, matched ids)
+        let mut stretch: Option<(LogKind, u64, Option<DateTime<Utc>>, Vec<&str>)> = None;
+        let ids = ["rule_a", "rule_b"];
+        parse::parse_text(format, text, 1, &ctx, &mut |ev| {
+            // Some fake rule hits, so finding ids are compared too.
+            let matched: Vec<&str> = match ev.line % 7 {
+                0 => vec![ids[0]],
+                3 => vec![ids[1], ids[0]],
+                _ => vec![],
+            };
+            every.feed(&ev, &info, &matched);
+            if !SyncBuilder::reads(ev.kind) {
+                return;
+            }
+            if SyncBuilder::is_plain(ev.kind, &ev.message) {
+                let s = stretch.get_or_insert((ev.kind, 0, None, Vec::new()));
+                if s.0 != ev.kind {
+                    let (k, l, t, m) = std::mem::replace(s, (ev.kind, 0, None, Vec::new()));
+                    coalesced.plain(k, name, l, t, &m);
+                }
+                s.1 = ev.line;
+                s.2 = ev.time_utc.or(s.2);
+                for id in matched {
+                    if !s.3.contains(&id) {
+                        s.3.push(id);
+                    }
+                }
+            } else {
+                if let Some((k, l, t, m)) = stretch.take() {
+                    coalesced.plain(k, name, l, t, &m);
+                }
+                coalesced.feed_line(ev.kind, &SyncLine::of(&ev, &info), &matched);
+            }
+        });
+        if let Some((k, l, t, m)) = stretch.take() {
+            coalesced.plain(k, name, l, t, &m);
+        }
+        (every.finish(), coalesced.finish())
+    }
+
+    fn assert_same(name: &str, kind: LogKind, text: &str) -> usize {
+        let (a, b) = both(name, kind, text);
+        assert_eq!(format!("{:?}", a.runs), format!("{:?}", b.runs), "{name}");
+        assert_eq!(
+            format!("{:?}", a.adr_runs),
+            format!("{:?}", b.adr_runs),
+            "{name}"
+        );
+        a.runs.len() + a.adr_runs.len()
+    }
+
+    #[test]
+    fn coalescing_plain_lines_changes_nothing_on_the_samples() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut runs = 0;
+        let mut files = 0;
+        for e in walkdir::WalkDir::new(&root).into_iter().flatten() {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            let kind = if name.starts_with("wsyncmgr") {
+                LogKind::Wsyncmgr
+            } else if name.starts_with("ruleengine") {
+                LogKind::RuleEngine
+            } else {
+                continue;
+            };
+            let Ok(bytes) = std::fs::read(e.path()) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.trim_start_matches('\u{feff}');
+            runs += assert_same(&e.path().display().to_string(), kind, text);
+            files += 1;
+        }
+        assert!(files >= 5, "sample wsyncmgr/ruleengine logs found: {files}");
+        assert!(runs >= 10, "runs built from the samples: {runs}");
+    }
+
+    #[test]
+    fn coalescing_plain_lines_changes_nothing_mid_run() {
+        // Ends, trailing lines, a restart mid-run and progress lines between them.
+        let mut t = String::new();
+        for (i, m) in [
+            "Wakeup by SCF change",
+            "Starting Sync",
+            "Performing sync on local request",
+            "Synchronizing WSUS server wsus01.contoso.com",
+            "Synchronizing update 1 - a",
+            "Synchronizing update 2 - b",
+            "sync: WSUS update 10 out of 20 synchronizing updates",
+            "Synchronizing update 3 - c",
+            "Sync succeeded. Setting sync alert to canceled state on site PS1",
+            "Synchronizing update 4 - d",
+            "Sync time: 0d00h01m02s",
+            "Random trailing line",
+            "Starting Sync",
+            "Synchronizing update 5 - e",
+            "SMS_EXECUTIVE started SMS_WSUS_SYNC_MANAGER as thread ID 1 (0x1).",
+            "Synchronizing update 6 - f",
+            "Starting Sync",
+            "Synchronizing update 7 - g",
+        ]
+        .iter()
+        .enumerate()
+        {
+            t.push_str(&w(m, "11-20-2026", &format!("02:{:02}:00", i)));
+        }
+        t.push_str(&sms(
+            "no time here either",
+            "SMS_WSUS_SYNC_MANAGER",
+            "11-20-2026",
+            "03:00:00",
+        ));
+        assert_eq!(assert_same("wsyncmgr.log", LogKind::Wsyncmgr, &t), 3);
     }
 }

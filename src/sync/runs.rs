@@ -12,14 +12,13 @@
 use chrono::{DateTime, Utc};
 
 use super::statmsg;
+use super::SyncLine;
 use super::{LogSpan, Phase, PhaseKind, RunResult, SyncRun, Trigger};
-use crate::event::Event;
-use crate::scan::FileInfo;
 
 /// Distinct failed update ids kept per run.
 const MAX_FAILED_UPDATES: usize = 50;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Open {
     run: SyncRun,
     /// Set once a success or failure line was seen; trailing end lines still attach.
@@ -27,7 +26,7 @@ struct Open {
     gmt_end: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RunBuilder {
     open: Option<Open>,
     done: Vec<SyncRun>,
@@ -40,42 +39,53 @@ pub struct RunBuilder {
 }
 
 impl RunBuilder {
-    pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>, matched: &[&str]) {
-        let msg = ev.message.trim();
-        let t = ev.time_utc;
-        let belongs = self.classify(msg, t, ev, file);
-        if let Some(o) = self.open.as_mut() {
-            if belongs {
-                let r = &mut o.run;
-                r.log.end_file.clone_from(&file.input.display);
-                r.log.end_line = ev.line;
-                if t.is_some() {
-                    r.last_activity = t;
-                }
-                for id in matched {
-                    if !r.finding_ids.iter().any(|x| x == id) {
-                        r.finding_ids.push((*id).to_string());
-                    }
-                }
+    pub fn feed(&mut self, ev: &SyncLine<'_>, matched: &[&str]) {
+        let msg = ev.msg.trim();
+        let t = ev.time;
+        let belongs = self.classify(msg, t, ev);
+        if belongs {
+            self.attach(ev.file, ev.line, t, matched);
+        }
+    }
+
+    /// The effect of lines that [`is_plain`] says nothing else about: they belong to a run that
+    /// is open and not ended (its end position, last activity and rule hits move on). For a run
+    /// of such lines, apply once with the last line's position and time.
+    pub fn plain(&mut self, file: &str, line: u64, t: Option<DateTime<Utc>>, matched: &[&str]) {
+        if self.open.as_ref().is_some_and(|o| !o.ended) {
+            self.attach(file, line, t, matched);
+        }
+    }
+
+    /// A line that belongs to the open run.
+    fn attach(&mut self, file: &str, line: u64, t: Option<DateTime<Utc>>, matched: &[&str]) {
+        let Some(o) = self.open.as_mut() else {
+            return;
+        };
+        let r = &mut o.run;
+        if r.log.end_file != file {
+            r.log.end_file = file.to_string();
+        }
+        r.log.end_line = line;
+        if t.is_some() {
+            r.last_activity = t;
+        }
+        for id in matched {
+            if !r.finding_ids.iter().any(|x| x == id) {
+                r.finding_ids.push((*id).to_string());
             }
         }
     }
 
     /// Apply one message; true when the line belongs to the open run.
-    fn classify(
-        &mut self,
-        msg: &str,
-        t: Option<DateTime<Utc>>,
-        ev: &Event<'_>,
-        file: &FileInfo<'_>,
-    ) -> bool {
+    fn classify(&mut self, msg: &str, t: Option<DateTime<Utc>>, ev: &SyncLine<'_>) -> bool {
         if let Some(m) = statmsg::parse(msg) {
-            return self.statmsg(&m, t, ev, file);
+            return self.statmsg(&m, t, ev);
         }
         if msg.starts_with("Starting Sync") {
             self.interrupt("new sync started before the run ended");
             self.close_ended();
-            self.start(t, ev, file);
+            self.start(t, ev);
             return true;
         }
         // Prefix checks first: this runs on every wsyncmgr line, and a full-message substring
@@ -280,8 +290,7 @@ impl RunBuilder {
         &mut self,
         m: &statmsg::StatMsg<'_>,
         t: Option<DateTime<Utc>>,
-        ev: &Event<'_>,
-        file: &FileInfo<'_>,
+        ev: &SyncLine<'_>,
     ) -> bool {
         if let Some(s) = m.site {
             self.stream_site = Some(s.to_string());
@@ -292,7 +301,7 @@ impl RunBuilder {
         if m.id == 6701 && self.open.as_ref().is_none_or(|o| o.ended) {
             // The `Starting Sync` line was lost (log began mid-way): the status message opens it.
             self.close_ended();
-            self.start(t, ev, file);
+            self.start(t, ev);
         }
         let Some(o) = self.open.as_mut() else {
             return false;
@@ -339,10 +348,10 @@ impl RunBuilder {
         true
     }
 
-    fn start(&mut self, t: Option<DateTime<Utc>>, ev: &Event<'_>, file: &FileInfo<'_>) {
+    fn start(&mut self, t: Option<DateTime<Utc>>, ev: &SyncLine<'_>) {
         let trigger = self.pending.take().unwrap_or_default();
         let full = std::mem::take(&mut self.pending_full);
-        let display = file.input.display.clone();
+        let display = ev.file.to_string();
         self.open = Some(Open {
             run: SyncRun {
                 site: None,
@@ -357,7 +366,7 @@ impl RunBuilder {
                 finding_ids: Vec::new(),
                 server: None,
                 site_server: None,
-                host: file.input.host.clone(),
+                host: ev.host.map(str::to_string),
                 full_sync: full,
                 error_source: None,
                 error_code: None,
@@ -435,6 +444,39 @@ impl RunBuilder {
         }
         self.done
     }
+}
+
+/// Starts of every message [`RunBuilder::feed`] interprets; keep in step with `classify` and
+/// `run_line` (the differential tests in `runs_tests.rs` and `tests/parallel.rs` fail otherwise).
+const LINE_PREFIXES: &[&str] = &[
+    "STATMSG:",
+    "Starting Sync",
+    "SMS_EXECUTIVE",
+    "Wakeup",
+    "Found ",
+    "Sync time:",
+    "Sync failed",
+    "Set content version",
+    "Updated ",
+    "Sending sync notification",
+    "Successfully synced site with parent",
+    "Performing sync on ",
+    "Full sync required",
+    "Sync succeeded",
+    "Too many consecutive failures",
+    "Failed to sync update ",
+    "Synchronizing WSUS server ",
+    "sync: Starting ",
+    "Synchronizing SMS database with WSUS server",
+    "Synchronizing replica WSUS servers",
+    "Done synchronizing",
+];
+
+/// True when `msg` can only have the [`RunBuilder::plain`] effect whatever the builder's state
+/// (most lines of a sync: per-update progress). Forked scans keep only the other lines, in order.
+pub fn is_plain(msg: &str) -> bool {
+    let m = msg.trim();
+    !LINE_PREFIXES.iter().any(|p| m.starts_with(p)) && out_of(m).is_none()
 }
 
 fn current_phase(r: &SyncRun) -> Option<PhaseKind> {

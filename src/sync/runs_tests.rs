@@ -282,7 +282,7 @@ fn matched_rule_ids_attach_to_open_run() {
     use crate::parse::{self, ParseCtx};
     let text = failed_run("05:00:01", "Sat Nov 21 06:00:31.000 2026", false);
     let inp = super::super::testutil::input("wsyncmgr.log");
-    let info = FileInfo {
+    let info = crate::scan::FileInfo {
         id: 0,
         input: &inp,
         kind: LogKind::Wsyncmgr,
