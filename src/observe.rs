@@ -144,24 +144,73 @@ pub struct Observer {
     /// key → distinct values in order of last sighting (latest last).
     seen: BTreeMap<String, Vec<(Value, Provenance)>>,
     /// Set at `Starting Sync`: the next `Synchronizing WSUS server` names the sync source.
-    expect_source: bool,
+    /// `None` in a fork that has not seen either line yet (it depends on what came before).
+    expect_source: Option<bool>,
+    /// A fork's first `Synchronizing WSUS server` value seen while `expect_source` was unknown:
+    /// it counts when the part before the fork ended expecting a source.
+    source_if_expected: Option<(Value, Provenance)>,
+}
+
+const SOURCE_KEY: &str = "observed.sync.source_server";
+
+/// Observed strings are cut like captures (a hostile line must not land whole in a fact).
+fn cut(v: Value) -> Value {
+    match v {
+        Value::Str(s) => Value::Str(truncate_text(&s, MAX_CAPTURE_TEXT)),
+        v => v,
+    }
 }
 
 impl Observer {
     pub fn new() -> Self {
         Observer {
             seen: BTreeMap::new(),
-            expect_source: true,
+            expect_source: Some(true),
+            source_if_expected: None,
+        }
+    }
+
+    /// An observer for a later part of the same stream; [`Self::join`] it back in input order.
+    pub fn fork(&self) -> Observer {
+        Observer {
+            seen: BTreeMap::new(),
+            expect_source: None,
+            source_if_expected: None,
+        }
+    }
+
+    /// Take in what a fork saw; its part of the input comes after everything `self` saw.
+    pub fn join(&mut self, later: Observer) {
+        if let Some((v, prov)) = later.source_if_expected {
+            match self.expect_source {
+                Some(true) => self.put_value(SOURCE_KEY, v, prov),
+                Some(false) => {}
+                // Still unknown here too: the condition moves up to whoever joins `self`.
+                None => self.source_if_expected = Some((v, prov)),
+            }
+            self.expect_source = Some(false);
+        }
+        for (key, values) in later.seen {
+            for (v, prov) in values {
+                self.put_value(&key, v, prov);
+            }
+        }
+        if later.expect_source.is_some() {
+            self.expect_source = later.expect_source;
         }
     }
 
     fn put(&mut self, key: &str, value: impl Into<Value>, file: &FileInfo<'_>, line: u64) {
-        let value = match value.into() {
-            Value::Str(s) => Value::Str(truncate_text(&s, MAX_CAPTURE_TEXT)),
-            v => v,
-        };
         let prov = Provenance::new(file.input.display.clone()).with_line(line);
-        let slot = self.seen.entry(key.to_string()).or_default();
+        self.put_value(key, cut(value.into()), prov);
+    }
+
+    /// Record a sighting of an already cut value.
+    fn put_value(&mut self, key: &str, value: Value, prov: Provenance) {
+        let slot = match self.seen.get_mut(key) {
+            Some(s) => s,
+            None => self.seen.entry(key.to_string()).or_default(),
+        };
         slot.retain(|(v, _)| *v != value);
         // A log naming a new host on every line must not grow this (and the time of `retain`)
         // without bound: the oldest sighting goes.
@@ -265,7 +314,7 @@ impl Observer {
                 .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
         };
         if lower_has("starting sync") {
-            self.expect_source = true;
+            self.expect_source = Some(true);
         }
         let parent = p
             .parent_syn
@@ -286,11 +335,16 @@ impl Observer {
                 self.put("observed.site.children", Value::List(list), file, line);
             }
         }
-        if self.expect_source {
+        if self.expect_source != Some(false) {
             if let Some(c) = p.source_server.captures(msg) {
                 let s = c[1].trim_end_matches('.').to_ascii_lowercase();
-                self.put("observed.sync.source_server", s, file, line);
-                self.expect_source = false;
+                if self.expect_source == Some(true) {
+                    self.put(SOURCE_KEY, s, file, line);
+                } else {
+                    let prov = Provenance::new(file.input.display.clone()).with_line(line);
+                    self.source_if_expected = Some((cut(Value::from(s)), prov));
+                }
+                self.expect_source = Some(false);
             }
         }
         if p.db_phase.is_match(msg) {

@@ -58,15 +58,16 @@ pub trait Visitor: Send {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>);
     /// Called after the last file of the stream.
     fn end_stream(&mut self) {}
-    /// A fresh visitor for a later chunk of the same file, for chunk-parallel parsing of one
-    /// large file; `None` (the default) when the visitor needs every event in order.
+    /// A fresh visitor for a later part of the same stream (a chunk of a large file, a later
+    /// rolled file), parsed in parallel; `None` (the default) when the visitor needs every
+    /// event in order.
     fn fork(&self) -> Option<Self>
     where
         Self: Sized,
     {
         None
     }
-    /// Append what a fork saw (its chunk comes after everything this visitor saw).
+    /// Append what a fork saw (its chunk or file comes after everything this visitor saw).
     fn join(&mut self, _later: Self)
     where
         Self: Sized,
@@ -130,6 +131,34 @@ pub fn scan_stream_progress<V: Visitor>(
     opts: ScanOptions,
     progress: &Progress,
 ) -> Vec<FileReport> {
+    // Rolled generations of one log: read in parallel by forks of the visitor, joined back in
+    // order (the visitor's join makes that equal to one pass).
+    if stream.files.len() > 1 && rayon::current_num_threads() > 1 {
+        if let Some(forks) = stream
+            .files
+            .iter()
+            .map(|_| visitor.fork())
+            .collect::<Option<Vec<V>>>()
+        {
+            let done: Vec<(FileReport, V)> = stream
+                .files
+                .par_iter()
+                .enumerate()
+                .zip(forks)
+                .map(|((i, input), mut v)| {
+                    let r = scan_file(input, first_id + i as FileId, &mut v, opts, progress);
+                    (r, v)
+                })
+                .collect();
+            let mut reports = Vec::with_capacity(done.len());
+            for (r, v) in done {
+                reports.push(r);
+                visitor.join(v);
+            }
+            visitor.end_stream();
+            return reports;
+        }
+    }
     let mut reports = Vec::with_capacity(stream.files.len());
     for (i, input) in stream.files.iter().enumerate() {
         let id = first_id + i as FileId;

@@ -11,20 +11,97 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 
 use crate::cli::CommonArgs;
-use crate::event::Event;
+use crate::event::{Event, LogKind, Severity};
 use crate::facts::FactStore;
 use crate::observe::Observer;
 use crate::report::health::FileSpan;
 use crate::report::{HostSummary, Report};
+use crate::rules::matcher::{MatchedIds, SeqHits, SeqLine};
 use crate::rules::{load_rule_set, RuleSet, StreamHits, StreamMatcher};
 use crate::scan::{self, FileInfo, Visitor};
 use crate::source::{self, Stream};
-use crate::sync::{self, FindingOptions, SyncBuilder, SyncData};
+use crate::sync::{self, FindingOptions, SyncBuilder, SyncData, SyncLine};
 
 use super::analyze::Presence;
 use super::{check_any_readable, discover_or_fail, scan_options};
 
-/// Per-stream consumer of events.
+/// A line a forked visitor keeps, to be replayed in input order when it is joined: what the
+/// sequence rules and the sync/ADR run builders read depends on everything before it.
+struct OwnedLine {
+    kind: LogKind,
+    severity: Severity,
+    msg: String,
+    /// Kept only for lines with sequence hits (evidence).
+    raw: String,
+    time: Option<DateTime<Utc>>,
+    line: u64,
+    file: String,
+    host: Option<String>,
+}
+
+impl OwnedLine {
+    fn of(ev: &Event<'_>, file: &FileInfo<'_>, keep_raw: bool) -> Self {
+        OwnedLine {
+            kind: ev.kind,
+            severity: ev.severity,
+            msg: ev.message.to_string(),
+            raw: if keep_raw {
+                ev.raw.to_string()
+            } else {
+                String::new()
+            },
+            time: ev.time_utc,
+            line: ev.line,
+            file: file.input.display.clone(),
+            host: file.input.host.clone(),
+        }
+    }
+
+    fn seq_line(&self) -> SeqLine<'_> {
+        SeqLine {
+            text: &self.msg,
+            raw: &self.raw,
+            time: self.time,
+            line: self.line,
+            severity: self.severity,
+            kind: self.kind,
+            file: &self.file,
+        }
+    }
+
+    fn sync_line(&self) -> SyncLine<'_> {
+        SyncLine {
+            msg: &self.msg,
+            time: self.time,
+            line: self.line,
+            file: &self.file,
+            host: self.host.as_deref(),
+        }
+    }
+}
+
+enum Replay<'r> {
+    /// A line with sequence-set hits, or one the run builders interpret.
+    Line {
+        line: Box<OwnedLine>,
+        matched: MatchedIds<'r>,
+        seq: SeqHits,
+    },
+    /// A stretch of plain run-builder lines of one kind ([`SyncBuilder::is_plain`]): the last
+    /// one's position and time, the rule ids of all of them.
+    Plain {
+        kind: LogKind,
+        file: String,
+        line: u64,
+        time: Option<DateTime<Utc>>,
+        matched: MatchedIds<'r>,
+    },
+}
+
+/// Per-stream consumer of events. Forks (later chunks of a big file, later files of a rolled
+/// log, parsed in parallel) match line rules and collect observations and spans on their own;
+/// what depends on order (sequence rules, sync and ADR runs) is kept as a short list of lines
+/// and replayed when the fork is joined, so the result equals one pass in order.
 struct StreamVisitor<'r> {
     matcher: Option<StreamMatcher<'r>>,
     hits: StreamHits,
@@ -35,6 +112,8 @@ struct StreamVisitor<'r> {
     spans: BTreeMap<String, FileSpan>,
     /// (file id, display name) of the file whose span is being widened.
     current: Option<(u32, String)>,
+    /// `Some` in a fork: the lines to replay on join.
+    replay: Option<Vec<Replay<'r>>>,
 }
 
 impl<'r> StreamVisitor<'r> {
@@ -48,17 +127,105 @@ impl<'r> StreamVisitor<'r> {
             data: SyncData::default(),
             spans: BTreeMap::new(),
             current: None,
+            replay: None,
+        }
+    }
+
+    /// Apply one replayed line (this visitor is not a fork).
+    fn apply(&mut self, r: Replay<'r>) {
+        match r {
+            Replay::Line {
+                line,
+                mut matched,
+                seq,
+            } => {
+                if !seq.is_empty() {
+                    if let Some(m) = self.matcher.as_mut() {
+                        m.replay_seq(&line.seq_line(), &seq, &mut matched);
+                    }
+                }
+                if SyncBuilder::reads(line.kind) {
+                    self.builder
+                        .feed_line(line.kind, &line.sync_line(), &matched);
+                }
+            }
+            Replay::Plain {
+                kind,
+                file,
+                line,
+                time,
+                matched,
+            } => self.builder.plain(kind, &file, line, time, &matched),
         }
     }
 }
 
+/// Keep what a fork's event means to the order-dependent consumers.
+fn defer<'r>(
+    list: &mut Vec<Replay<'r>>,
+    ev: &Event<'_>,
+    file: &FileInfo<'_>,
+    matched: MatchedIds<'r>,
+    seq: SeqHits,
+) {
+    let sync = SyncBuilder::reads(ev.kind);
+    if !seq.is_empty() || (sync && !SyncBuilder::is_plain(ev.kind, &ev.message)) {
+        list.push(Replay::Line {
+            line: Box::new(OwnedLine::of(ev, file, !seq.is_empty())),
+            matched,
+            seq,
+        });
+        return;
+    }
+    if !sync {
+        return;
+    }
+    if let Some(Replay::Plain {
+        kind,
+        file: f,
+        line,
+        time,
+        matched: m,
+    }) = list.last_mut()
+    {
+        if *kind == ev.kind {
+            if *f != file.input.display {
+                f.clone_from(&file.input.display);
+            }
+            *line = ev.line;
+            *time = ev.time_utc.or(*time);
+            for id in matched {
+                if !m.contains(&id) {
+                    m.push(id);
+                }
+            }
+            return;
+        }
+    }
+    list.push(Replay::Plain {
+        kind: ev.kind,
+        file: file.input.display.clone(),
+        line: ev.line,
+        time: ev.time_utc,
+        matched,
+    });
+}
+
+fn widen_span(s: &mut FileSpan, first: DateTime<Utc>, last: DateTime<Utc>) {
+    s.first = Some(s.first.map_or(first, |f| f.min(first)));
+    s.last = Some(s.last.map_or(last, |l| l.max(last)));
+}
+
 impl Visitor for StreamVisitor<'_> {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        let matched = match self.matcher.as_mut() {
-            Some(m) => m.feed(ev, file),
-            None => Vec::new(),
+        let (matched, seq) = match self.matcher.as_mut() {
+            Some(m) => m.feed_split(ev, file),
+            None => (Vec::new(), Vec::new()),
         };
-        self.builder.feed(ev, file, &matched);
+        match self.replay.as_mut() {
+            None => self.builder.feed(ev, file, &matched),
+            Some(list) => defer(list, ev, file, matched, seq),
+        }
         self.observer.feed(ev, file);
         self.presence.see(ev);
         if let Some(t) = ev.time_utc {
@@ -66,9 +233,7 @@ impl Visitor for StreamVisitor<'_> {
                 self.current = Some((file.id, file.input.display.clone()));
             }
             if let Some((_, name)) = &self.current {
-                let s = self.spans.entry(name.clone()).or_default();
-                s.first = Some(s.first.map_or(t, |f| f.min(t)));
-                s.last = Some(s.last.map_or(t, |l| l.max(t)));
+                widen_span(self.spans.entry(name.clone()).or_default(), t, t);
             }
         }
     }
@@ -78,6 +243,42 @@ impl Visitor for StreamVisitor<'_> {
             self.hits = m.finish();
         }
         self.data = std::mem::take(&mut self.builder).finish();
+    }
+
+    fn fork(&self) -> Option<Self> {
+        Some(StreamVisitor {
+            matcher: self.matcher.as_ref().map(StreamMatcher::fork),
+            hits: StreamHits::default(),
+            observer: self.observer.fork(),
+            presence: Presence::default(),
+            builder: SyncBuilder::new(),
+            data: SyncData::default(),
+            spans: BTreeMap::new(),
+            current: None,
+            replay: Some(Vec::new()),
+        })
+    }
+
+    fn join(&mut self, later: Self) {
+        if let (Some(m), Some(lm)) = (self.matcher.as_mut(), later.matcher) {
+            m.absorb(lm);
+        }
+        self.observer.join(later.observer);
+        self.presence.merge(later.presence);
+        for (name, s) in later.spans {
+            if let (Some(first), Some(last)) = (s.first, s.last) {
+                widen_span(self.spans.entry(name).or_default(), first, last);
+            }
+        }
+        let lines = later.replay.unwrap_or_default();
+        match self.replay.as_mut() {
+            Some(list) => list.extend(lines),
+            None => {
+                for r in lines {
+                    self.apply(r);
+                }
+            }
+        }
     }
 }
 

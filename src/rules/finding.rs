@@ -9,6 +9,8 @@ use crate::event::Severity;
 
 /// Evidence lines kept per finding.
 pub const MAX_EVIDENCE: usize = 5;
+/// Distinct codes kept per finding (the first ones seen).
+pub const MAX_CODES: usize = 16;
 /// Evidence text is cut here (bytes, on a char boundary) with a marker, so a 100 MB line cannot
 /// blow up a report.
 pub const MAX_EVIDENCE_TEXT: usize = 2048;
@@ -132,14 +134,22 @@ impl HitSet {
             self.first_seen = Some(self.first_seen.map_or(t, |f| f.min(t)));
             self.last_seen = Some(self.last_seen.map_or(t, |l| l.max(t)));
         }
-        for c in hit.codes {
-            if !self.codes.contains(&c) {
-                self.codes.push(c);
-            }
-        }
+        self.add_codes(hit.codes);
         if self.evidence.len() < MAX_EVIDENCE {
             self.evidence
                 .push(Evidence::new(hit.file, hit.line, &hit.text));
+        }
+    }
+
+    /// Add codes not seen yet, up to [`MAX_CODES`] (the first ones in input order).
+    pub fn add_codes(&mut self, codes: impl IntoIterator<Item = String>) {
+        for c in codes {
+            if self.codes.len() >= MAX_CODES {
+                break;
+            }
+            if !self.codes.contains(&c) {
+                self.codes.push(c);
+            }
         }
     }
 
@@ -155,18 +165,16 @@ impl HitSet {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        for c in other.codes {
-            if !self.codes.contains(&c) {
-                self.codes.push(c);
-            }
-        }
+        self.add_codes(other.codes);
         for e in other.evidence {
             if self.evidence.len() < MAX_EVIDENCE {
                 self.evidence.push(e);
             }
         }
-        for (k, v) in other.captures {
-            self.captures.entry(k).or_insert(v);
+        // Every part keeps the first N of what it saw (evidence, codes) and the captures of its
+        // first hit that had any: merging in input order gives what one pass would have kept.
+        if self.captures.is_empty() {
+            self.captures = other.captures;
         }
     }
 }

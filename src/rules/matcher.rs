@@ -13,7 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{DateTime, Utc};
 use regex::{Regex, RegexSet};
 
-use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_EVIDENCE};
+use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_CODES, MAX_EVIDENCE};
 use super::schema::{Body, Rule, SeqReport};
 use crate::event::{Event, LogKind, Severity};
 use crate::scan::FileInfo;
@@ -118,8 +118,10 @@ impl RuleSet {
             set: self,
             hits: BTreeMap::new(),
             unclassified: Default::default(),
+            fallback: Default::default(),
             seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
             candidates: Vec::new(),
+            deferred: false,
         }
     }
 
@@ -233,15 +235,50 @@ impl StreamHits {
     }
 }
 
-/// Matching state of one stream.
+/// Matching state of one stream (or of a later part of it, see [`StreamMatcher::fork`]).
 pub struct StreamMatcher<'r> {
     set: &'r RuleSet,
     hits: BTreeMap<u32, HitSet>,
     /// [kind slot][0 = error, 1 = warning]
     unclassified: [[Option<HitSet>; 2]; KIND_SLOTS],
+    /// Lines of `matched` sequence rules whose all-clear never came: unclassified, but added
+    /// after the directly unclassified lines (they are known only when the scope closes).
+    fallback: [[Option<HitSet>; 2]; KIND_SLOTS],
     seq: Vec<SeqState>,
     /// Reused buffer of candidate rule indexes.
     candidates: Vec<u32>,
+    /// A fork: sequence rules are not run, their set hits are handed back to be replayed in
+    /// order (sequence state depends on everything before).
+    deferred: bool,
+}
+
+/// Sequence-set patterns an event hit (indexes into its kind's set), for replay.
+pub type SeqHits = Vec<u32>;
+
+/// What a sequence rule reads of an event (owned copies are replayed after a fork).
+#[derive(Clone, Copy, Debug)]
+pub struct SeqLine<'a> {
+    pub text: &'a str,
+    pub raw: &'a str,
+    pub time: Option<DateTime<Utc>>,
+    pub line: u64,
+    pub severity: Severity,
+    pub kind: LogKind,
+    pub file: &'a str,
+}
+
+impl<'a> SeqLine<'a> {
+    pub fn of(ev: &'a Event<'_>, file: &'a FileInfo<'_>) -> Self {
+        SeqLine {
+            text: &ev.message,
+            raw: ev.raw,
+            time: ev.time_utc,
+            line: ev.line,
+            severity: ev.severity,
+            kind: ev.kind,
+            file: &file.input.display,
+        }
+    }
 }
 
 /// Codes from a capture value: `12007` → `12007` + `0x80072EE7`; `0x87d00692` → `0x87D00692`;
@@ -291,33 +328,108 @@ fn record(
 }
 
 fn add_codes(hs: &mut HitSet, codes: Vec<String>) {
-    for c in codes {
-        if !hs.codes.contains(&c) {
-            hs.codes.push(c);
+    hs.add_codes(codes);
+}
+
+/// Merge `b` into `a`, slot by slot (`b` comes later in the input).
+fn merge_slots(a: &mut [[Option<HitSet>; 2]; KIND_SLOTS], b: [[Option<HitSet>; 2]; KIND_SLOTS]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        for (hx, hy) in x.iter_mut().zip(y) {
+            let Some(hy) = hy else { continue };
+            match hx {
+                Some(hx) => hx.merge(hy),
+                None => *hx = Some(hy),
+            }
         }
     }
 }
 
 impl<'r> StreamMatcher<'r> {
+    /// A matcher for a later part of the same stream (a chunk of a big file, a later rolled
+    /// file), run in parallel; [`Self::absorb`] it back in input order and replay the
+    /// sequence hits it handed out with [`Self::replay_seq`].
+    pub fn fork(&self) -> StreamMatcher<'r> {
+        StreamMatcher {
+            deferred: true,
+            seq: Vec::new(),
+            ..self.set.stream()
+        }
+    }
+
     /// Match one event against every rule of its kind.
     pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) -> MatchedIds<'r> {
+        self.feed_split(ev, file).0
+    }
+
+    /// [`Self::feed`]; a fork also returns the sequence-set hits to replay (empty otherwise).
+    pub fn feed_split(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = Vec::new();
         let msg: &str = &ev.message;
         let mut classified = self.match_lines(msg, ev, file, &mut matched);
         if !ev.parsed && ev.raw != msg && matched.is_empty() {
             classified |= self.match_lines(ev.raw, ev, file, &mut matched);
         }
-        classified |= self.match_sequences(msg, ev, file, &mut matched);
+        let mut deferred = SeqHits::new();
+        if let Some(idx) = self.set.seq_index(slot(ev.kind)) {
+            if let Some(rset) = &idx.set {
+                let hits = rset.matches(msg);
+                if hits.matched_any() {
+                    classified |= hits
+                        .iter()
+                        .any(|pi| idx.parts.get(pi).is_some_and(|p| p.1 != SeqPart::Reset));
+                    let pats: SeqHits = hits.iter().map(|p| p as u32).collect();
+                    if self.deferred {
+                        deferred = pats;
+                    } else {
+                        self.replay_seq(&SeqLine::of(ev, file), &pats, &mut matched);
+                    }
+                }
+            }
+        }
         if !classified && ev.severity >= Severity::Warning {
             let which = usize::from(ev.severity == Severity::Warning);
             let hs = self.unclassified[slot(ev.kind)][which].get_or_insert_with(HitSet::default);
-            let want_codes = hs.evidence.len() < MAX_EVIDENCE;
             record(hs, ev.time_utc, file, ev.line, ev.raw);
-            if want_codes {
+            if hs.codes.len() < MAX_CODES {
                 add_codes(hs, hex_codes(msg));
             }
         }
-        matched
+        (matched, deferred)
+    }
+
+    /// Take in what a fork saw (its part of the input comes after everything this matcher saw).
+    /// Its sequence hits must then be replayed, in order, with [`Self::replay_seq`].
+    pub fn absorb(&mut self, later: StreamMatcher<'r>) {
+        for (ri, hs) in later.hits {
+            match self.hits.get_mut(&ri) {
+                Some(h) => h.merge(hs),
+                None => {
+                    self.hits.insert(ri, hs);
+                }
+            }
+        }
+        merge_slots(&mut self.unclassified, later.unclassified);
+        merge_slots(&mut self.fallback, later.fallback);
+    }
+
+    /// Run the sequence rules on one line whose set hits are `pats` (from [`Self::feed_split`]);
+    /// rule ids that complete a sequence are added to `matched`.
+    pub fn replay_seq(&mut self, line: &SeqLine<'_>, pats: &[u32], matched: &mut MatchedIds<'r>) {
+        let set = self.set;
+        let Some(idx) = set.seq_index(slot(line.kind)) else {
+            return;
+        };
+        // Reset first (closes the previous scope), then first, then then.
+        for want in [SeqPart::Reset, SeqPart::First, SeqPart::Then] {
+            for &pi in pats {
+                let Some(&(ri, part)) = idx.parts.get(pi as usize) else {
+                    continue;
+                };
+                if part == want {
+                    self.seq_event(ri, part, line, matched);
+                }
+            }
+        }
     }
 
     /// Line rules; returns true when any regex matched (even if excluded by `not_regex`).
@@ -399,49 +511,14 @@ impl<'r> StreamMatcher<'r> {
         classified
     }
 
-    fn match_sequences(
-        &mut self,
-        text: &str,
-        ev: &Event<'_>,
-        file: &FileInfo<'_>,
-        matched: &mut MatchedIds<'r>,
-    ) -> bool {
-        let set = self.set;
-        let Some(idx) = set.seq_index(slot(ev.kind)) else {
-            return false;
-        };
-        let Some(rset) = &idx.set else {
-            return false;
-        };
-        let hits = rset.matches(text);
-        if !hits.matched_any() {
-            return false;
-        }
-        // Reset first (closes the previous scope), then first, then then.
-        for want in [SeqPart::Reset, SeqPart::First, SeqPart::Then] {
-            for pi in hits.iter() {
-                let Some(&(ri, part)) = idx.parts.get(pi) else {
-                    continue;
-                };
-                if part != want {
-                    continue;
-                }
-                self.seq_event(ri, part, text, ev, file, matched);
-            }
-        }
-        hits.iter()
-            .any(|pi| idx.parts.get(pi).is_some_and(|p| p.1 != SeqPart::Reset))
-    }
-
     fn seq_event(
         &mut self,
         ri: u32,
         part: SeqPart,
-        text: &str,
-        ev: &Event<'_>,
-        file: &FileInfo<'_>,
+        ev: &SeqLine<'_>,
         matched: &mut MatchedIds<'r>,
     ) {
+        let text = ev.text;
         let set = self.set;
         let Some(rule) = set.rules.get(ri as usize) else {
             return;
@@ -468,8 +545,8 @@ impl<'r> StreamMatcher<'r> {
                 };
                 if let Some(st) = self.seq.get_mut(si) {
                     st.firsts.push(Pending {
-                        time: ev.time_utc,
-                        evidence: Evidence::new(file.input.display.clone(), ev.line, ev.raw),
+                        time: ev.time,
+                        evidence: Evidence::new(ev.file, ev.line, ev.raw),
                         severity: ev.severity,
                         kind: ev.kind,
                         codes,
@@ -493,8 +570,7 @@ impl<'r> StreamMatcher<'r> {
                 let hs = self.hits.entry(ri).or_default();
                 add_pending(hs, &firsts);
                 if hs.evidence.len() < MAX_EVIDENCE {
-                    hs.evidence
-                        .push(Evidence::new(file.input.display.clone(), ev.line, ev.raw));
+                    hs.evidence.push(Evidence::new(ev.file, ev.line, ev.raw));
                 }
                 add_codes(hs, codes);
                 for (k, v) in captures {
@@ -539,8 +615,7 @@ impl<'r> StreamMatcher<'r> {
                         continue;
                     }
                     let which = usize::from(p.severity == Severity::Warning);
-                    let hs =
-                        self.unclassified[slot(p.kind)][which].get_or_insert_with(HitSet::default);
+                    let hs = self.fallback[slot(p.kind)][which].get_or_insert_with(HitSet::default);
                     hs.count += 1;
                     if let Some(t) = p.time {
                         hs.first_seen = Some(hs.first_seen.map_or(t, |f| f.min(t)));
@@ -566,6 +641,8 @@ impl<'r> StreamMatcher<'r> {
         for ri in seq_rules {
             self.close_scope(ri);
         }
+        let fallback = std::mem::take(&mut self.fallback);
+        merge_slots(&mut self.unclassified, fallback);
         let mut out = StreamHits::default();
         for (ri, hs) in self.hits {
             if let Some(r) = self.set.rules.get(ri as usize) {

@@ -343,9 +343,11 @@ mod plain_tests {
 
     use super::testutil::{sms, w};
     use super::*;
-    use crate::event::Format;
     use crate::parse::{self, ParseCtx};
     use crate::source::InputFile;
+
+    /// A stretch of plain lines: kind, last line, last time, rule ids.
+    type Stretch<'a> = (LogKind, u64, Option<DateTime<Utc>>, Vec<&'a str>);
 
     /// (runs fed line by line, runs with plain stretches coalesced)
     fn both(name: &str, kind: LogKind, text: &str) -> (SyncData, SyncData) {
@@ -366,7 +368,7 @@ mod plain_tests {
         let mut every = SyncBuilder::new();
         let mut coalesced = SyncBuilder::new();
         // Pending stretch: (kind, line, time, matched ids)
-        let mut stretch: Option<(LogKind, u64, Option<DateTime<Utc>>, Vec<&str>)> = None;
+        let mut stretch: Option<Stretch<'_>> = None;
         let ids = ["rule_a", "rule_b"];
         parse::parse_text(format, text, 1, &ctx, &mut |ev| {
             // Some fake rule hits, so finding ids are compared too.
