@@ -14,6 +14,9 @@ use regex_syntax::ast::{self, Ast};
 
 pub struct LazyRegex {
     src: String,
+    /// What is compiled: `src` with ASCII literals matched ASCII-case-insensitively
+    /// (see [`ascii_literals`]).
+    compiled_src: String,
     /// Names of the named groups, in order.
     names: Vec<String>,
     /// Number of groups including the implicit whole-match group 0.
@@ -47,6 +50,66 @@ fn walk(a: &Ast, names: &mut Vec<String>, groups: &mut usize) {
     }
 }
 
+/// Byte ranges of runs of adjacent ASCII literals (in the source text).
+fn literal_runs(a: &Ast, out: &mut Vec<(usize, usize)>) {
+    match a {
+        Ast::Concat(c) => {
+            let mut run: Option<(usize, usize)> = None;
+            for x in &c.asts {
+                match x {
+                    Ast::Literal(l) if l.c.is_ascii() => {
+                        let (s, e) = (l.span.start.offset, l.span.end.offset);
+                        run = match run {
+                            Some((rs, re)) if re == s => Some((rs, e)),
+                            Some(r) => {
+                                out.push(r);
+                                Some((s, e))
+                            }
+                            None => Some((s, e)),
+                        };
+                    }
+                    other => {
+                        if let Some(r) = run.take() {
+                            out.push(r);
+                        }
+                        literal_runs(other, out);
+                    }
+                }
+            }
+            if let Some(r) = run {
+                out.push(r);
+            }
+        }
+        Ast::Literal(l) if l.c.is_ascii() => out.push((l.span.start.offset, l.span.end.offset)),
+        Ast::Group(g) => literal_runs(&g.ast, out),
+        Ast::Repetition(r) => literal_runs(&r.ast, out),
+        Ast::Alternation(alt) => alt.asts.iter().for_each(|x| literal_runs(x, out)),
+        _ => {}
+    }
+}
+
+/// Wrap each run in `(?-u:…)`. Under `(?i)` a Unicode-mode literal `s` also matches `ſ` and `k`
+/// the Kelvin sign; those folds made every case-insensitive rule regex 2–3× slower to search
+/// (multi-byte alternatives defeat the literal optimisations). Log rules mean ASCII case, so
+/// ASCII literals fold ASCII-only; classes (`\w`, `\d`, `.`), non-ASCII literals and
+/// case-sensitive patterns keep their meaning.
+fn wrap_runs(src: &str, runs: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(src.len() + runs.len() * 6);
+    let mut at = 0;
+    for &(s, e) in runs {
+        let (Some(before), Some(lit)) = (src.get(at..s), src.get(s..e)) else {
+            return src.to_string();
+        };
+        out.push_str(before);
+        out.push_str("(?-u:");
+        out.push_str(lit);
+        out.push(')');
+        at = e;
+    }
+    out.push_str(src.get(at..).unwrap_or(""));
+    out
+}
+
 impl LazyRegex {
     /// Check the syntax of `src` (regex's own parser; the error message says where). Only the
     /// syntax tree is built here: the few errors found later, while translating (an unknown
@@ -59,8 +122,11 @@ impl LazyRegex {
         let mut names = Vec::new();
         let mut groups = 1;
         walk(&tree, &mut names, &mut groups);
+        let mut runs = Vec::new();
+        literal_runs(&tree, &mut runs);
         Ok(LazyRegex {
             src: src.to_string(),
+            compiled_src: wrap_runs(src, &runs),
             names,
             groups,
             compiled: OnceLock::new(),
@@ -72,7 +138,7 @@ impl LazyRegex {
         if self.compiled.get().is_some_and(Option::is_some) {
             return Ok(());
         }
-        let r = Regex::new(&self.src).map_err(|e| e.to_string())?;
+        let r = Regex::new(&self.compiled_src).map_err(|e| e.to_string())?;
         let _ = self.compiled.set(Some(r));
         Ok(())
     }
@@ -81,7 +147,7 @@ impl LazyRegex {
     /// limits (reported once on stderr; the rule then never matches).
     pub fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| match Regex::new(&self.src) {
+            .get_or_init(|| match Regex::new(&self.compiled_src) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     let msg = e.to_string().replace('\n', " ");
@@ -97,6 +163,11 @@ impl LazyRegex {
 
     pub fn as_str(&self) -> &str {
         &self.src
+    }
+
+    /// The pattern as compiled (for regex sets built from several rules).
+    pub fn compiled_str(&self) -> &str {
+        &self.compiled_src
     }
 
     /// Names of the named groups, in order.
@@ -137,6 +208,80 @@ mod tests {
             assert!(lazy.compiled.get().is_none(), "compiled before use");
             assert_eq!(lazy.is_match("xx plain"), re.is_match("xx plain"));
         }
+    }
+
+    #[test]
+    fn ascii_literals_fold_ascii_only_and_mean_the_same() {
+        let cases: &[(&str, &[(&str, bool)])] = &[
+            (
+                r"(?i)(?:Synchronizing|Skipped) update \{?[0-9a-f]{8}\}? - ",
+                &[
+                    ("SYNCHRONIZING UPDATE {0123abcd} - x", true),
+                    ("skipped update 0123ABCD - x", true),
+                    ("synchronizing update 0123abc - x", false),
+                ],
+            ),
+            (
+                r"(?i)error\s*=\s*(?P<code>\d+)|fail(ed)?\.|é+x",
+                &[
+                    ("Error = 12007", true),
+                    ("FAILED.", true),
+                    ("ÉÉx", true),
+                    ("fail", false),
+                ],
+            ),
+            (
+                r"a\.b+c{2}|[^x]y",
+                &[("a.bbcc", true), ("A.bcc", false), ("zy", true)],
+            ),
+            (
+                r"(?ix) sync \ time  # comment\n :",
+                &[("SYNC TIME:", true), ("synctime:", false)],
+            ),
+        ];
+        for (p, lines) in cases {
+            let lazy = LazyRegex::new(p).expect("valid");
+            let plain = Regex::new(p).expect("valid");
+            assert_ne!(lazy.compiled_str(), *p, "nothing wrapped in {p}");
+            for (l, want) in *lines {
+                assert_eq!(lazy.is_match(l), *want, "{p} on {l:?}");
+                assert_eq!(plain.is_match(l), *want, "{p} on {l:?} (unchanged pattern)");
+            }
+            assert_eq!(lazy.captures_len(), plain.captures_len());
+        }
+        // Only the Unicode folds of ASCII letters are gone.
+        let k = LazyRegex::new("(?i)kb").expect("valid");
+        assert!(Regex::new("(?i)kb").expect("valid").is_match("\u{212A}B"));
+        assert!(!k.is_match("\u{212A}B"));
+        assert!(k.is_match("KB"));
+    }
+
+    #[test]
+    fn every_builtin_rule_regex_compiles_after_wrapping() {
+        let mut n = 0;
+        for s in crate::rules::loader::builtin_sources() {
+            for line in s.text.lines() {
+                for key in [
+                    "regex = '",
+                    "first = '",
+                    "then = '",
+                    "reset = '",
+                    "not_regex = '",
+                ] {
+                    if let Some(p) = line.strip_prefix(key).and_then(|r| r.strip_suffix('\'')) {
+                        let lazy = LazyRegex::new(p).expect("valid");
+                        assert!(
+                            lazy.compile().is_ok(),
+                            "{}: {}",
+                            s.file,
+                            lazy.compiled_str()
+                        );
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n >= 60, "rule regexes found: {n}");
     }
 
     #[test]

@@ -179,12 +179,12 @@ fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
         if !r.applies_to(kind) {
             continue;
         }
-        pats.push(first.as_str());
+        pats.push(first.compiled_str());
         parts.push((i as u32, SeqPart::First));
-        pats.push(then.as_str());
+        pats.push(then.compiled_str());
         parts.push((i as u32, SeqPart::Then));
         if let Some(reset) = reset {
-            pats.push(reset.as_str());
+            pats.push(reset.compiled_str());
             parts.push((i as u32, SeqPart::Reset));
         }
     }
