@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind, Span};
 use chrono::{DateTime, Utc};
 use regex::{Regex, RegexSet};
 
@@ -35,8 +35,15 @@ fn kind_of_slot(i: usize) -> LogKind {
 /// Line-rule prefilter of one kind.
 #[derive(Debug, Default)]
 struct LineIndex {
+    /// SIMD (Teddy) searcher over the lower-cased literals, longest first, run on the
+    /// lower-cased text: an order of magnitude faster than a case-insensitive automaton,
+    /// which had no prefilter and walked every byte.
+    packed: Option<packed::Searcher>,
+    /// When no packed searcher can be built (too many literals): case-insensitive overlapping
+    /// automaton over the same patterns.
     ac: Option<AhoCorasick>,
-    /// Pattern id → rule indexes.
+    /// Pattern id → rule indexes. With `packed`, a pattern also stands for the patterns that
+    /// are prefixes of it (leftmost-first reports the longest pattern at a position).
     pattern_rules: Vec<Vec<u32>>,
 }
 
@@ -121,6 +128,7 @@ impl RuleSet {
             fallback: Default::default(),
             seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
             candidates: Vec::new(),
+            lower: Vec::new(),
             deferred: false,
         }
     }
@@ -158,12 +166,45 @@ fn build_line_index(rules: &[Rule], kind: LogKind) -> LineIndex {
     if pats.is_empty() {
         return LineIndex::default();
     }
+    // Longest first: at each start position leftmost-first then reports the longest pattern,
+    // and every pattern found there is a prefix of it.
+    let mut order: Vec<usize> = (0..pats.len()).collect();
+    order.sort_by(|a, b| pats[*b].len().cmp(&pats[*a].len()).then(a.cmp(b)));
+    let sorted: Vec<&String> = order.iter().map(|&i| &pats[i]).collect();
+    let mut builder = packed::Config::new()
+        .match_kind(packed::MatchKind::LeftmostFirst)
+        .builder();
+    for p in &sorted {
+        builder.add(p.as_bytes());
+    }
+    if let Some(searcher) = builder.build() {
+        let rules_of = |i: usize| {
+            let mut rs: Vec<u32> = Vec::new();
+            for (j, q) in pats.iter().enumerate() {
+                if pats[i].starts_with(q.as_str()) {
+                    rs.extend(&pattern_rules[j]);
+                }
+            }
+            rs.sort_unstable();
+            rs.dedup();
+            rs
+        };
+        return LineIndex {
+            packed: Some(searcher),
+            ac: None,
+            pattern_rules: order.iter().map(|&i| rules_of(i)).collect(),
+        };
+    }
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .build(&pats)
         .ok();
-    LineIndex { ac, pattern_rules }
+    LineIndex {
+        packed: None,
+        ac,
+        pattern_rules,
+    }
 }
 
 fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
@@ -196,6 +237,9 @@ fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
         parts,
     }
 }
+
+/// A lower-casing buffer grown past this by a huge line is given back after it.
+const LOWER_KEEP: usize = 1 << 20;
 
 /// Rule ids matched by one event (no allocation when empty).
 pub type MatchedIds<'r> = Vec<&'r str>;
@@ -247,6 +291,8 @@ pub struct StreamMatcher<'r> {
     seq: Vec<SeqState>,
     /// Reused buffer of candidate rule indexes.
     candidates: Vec<u32>,
+    /// Reused buffer: the text being matched, ASCII lower-cased.
+    lower: Vec<u8>,
     /// A fork: sequence rules are not run, their set hits are handed back to be replayed in
     /// order (sequence state depends on everything before).
     deferred: bool,
@@ -444,18 +490,32 @@ impl<'r> StreamMatcher<'r> {
         let Some(idx) = set.line_index(slot(ev.kind)) else {
             return false;
         };
-        let Some(ac) = &idx.ac else {
-            return false;
-        };
-        // Most lines hold no literal of any rule: `is_match` uses the automaton's prefilter and
-        // is several times cheaper than an overlapping scan.
-        if !ac.is_match(text) {
-            return false;
-        }
         self.candidates.clear();
-        for m in ac.find_overlapping_iter(text) {
-            if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
-                self.candidates.extend_from_slice(rs);
+        if let Some(searcher) = &idx.packed {
+            self.lower.clear();
+            self.lower.extend_from_slice(text.as_bytes());
+            self.lower.make_ascii_lowercase();
+            let hay = self.lower.as_slice();
+            let mut at = 0;
+            while let Some(m) = searcher.find_in(hay, Span::from(at..hay.len())) {
+                if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
+                    self.candidates.extend_from_slice(rs);
+                }
+                at = m.start() + 1;
+            }
+            if self.lower.capacity() > LOWER_KEEP {
+                self.lower = Vec::new();
+            }
+        } else if let Some(ac) = &idx.ac {
+            // Most lines hold no literal of any rule: `is_match` uses the automaton's
+            // prefilter and is several times cheaper than an overlapping scan.
+            if !ac.is_match(text) {
+                return false;
+            }
+            for m in ac.find_overlapping_iter(text) {
+                if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
+                    self.candidates.extend_from_slice(rs);
+                }
             }
         }
         if self.candidates.is_empty() {
