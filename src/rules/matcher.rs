@@ -6,7 +6,7 @@
 //! (pastes) use the automaton built over all rules. Nothing is allocated per event unless a rule
 //! matches (or an unclassified error needs an evidence slot).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind, Span};
@@ -39,12 +39,79 @@ struct LineIndex {
     /// lower-cased text: an order of magnitude faster than a case-insensitive automaton,
     /// which had no prefilter and walked every byte.
     packed: Option<packed::Searcher>,
-    /// When no packed searcher can be built (too many literals): case-insensitive overlapping
-    /// automaton over the same patterns.
+    /// More literals than one packed searcher takes (~128): a packed searcher over their
+    /// first bytes, each hit verified with one hash lookup per literal length.
+    keyed: Option<Keyed>,
+    /// When neither can be built: case-insensitive overlapping automaton over the patterns.
     ac: Option<AhoCorasick>,
     /// Pattern id → rule indexes. With `packed`, a pattern also stands for the patterns that
     /// are prefixes of it (leftmost-first reports the longest pattern at a position).
     pattern_rules: Vec<Vec<u32>>,
+}
+
+/// Bytes of a literal's key (its start) in [`Keyed`].
+const KEY_LEN: usize = 4;
+
+/// Prefilter for many literals: keys are the literals' first [`KEY_LEN`] bytes.
+#[derive(Debug)]
+struct Keyed {
+    searcher: packed::Searcher,
+    /// Key id (searcher order, longest first) → for each literal length, the literals whose key
+    /// is a prefix of this key → their rule indexes.
+    groups: Vec<Vec<(usize, HashMap<Box<[u8]>, Vec<u32>>)>>,
+}
+
+impl Keyed {
+    fn build(pats: &[String], pattern_rules: &[Vec<u32>]) -> Option<Keyed> {
+        let key = |p: &str| -> Vec<u8> { p.as_bytes()[..p.len().min(KEY_LEN)].to_vec() };
+        let mut keys: Vec<Vec<u8>> = pats.iter().map(|p| key(p)).collect();
+        keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        keys.dedup();
+        let mut builder = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder();
+        for k in &keys {
+            builder.add(k);
+        }
+        let searcher = builder.build()?;
+        let groups = keys
+            .iter()
+            .map(|k| {
+                let mut by_len: BTreeMap<usize, HashMap<Box<[u8]>, Vec<u32>>> = BTreeMap::new();
+                for (p, rules) in pats.iter().zip(pattern_rules) {
+                    if k.starts_with(&key(p)) {
+                        by_len
+                            .entry(p.len())
+                            .or_default()
+                            .entry(p.as_bytes().into())
+                            .or_default()
+                            .extend(rules);
+                    }
+                }
+                by_len.into_iter().collect()
+            })
+            .collect();
+        Some(Keyed { searcher, groups })
+    }
+
+    /// Rule indexes of every literal in `hay` (lower-cased).
+    fn candidates(&self, hay: &[u8], out: &mut Vec<u32>) {
+        let mut at = 0;
+        while let Some(m) = self.searcher.find_in(hay, Span::from(at..hay.len())) {
+            let s = m.start();
+            for (len, set) in self
+                .groups
+                .get(m.pattern().as_usize())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(rs) = hay.get(s..s + len).and_then(|w| set.get(w)) {
+                    out.extend_from_slice(rs);
+                }
+            }
+            at = s + 1;
+        }
+    }
 }
 
 /// Part of a sequence rule a set pattern stands for.
@@ -191,8 +258,17 @@ fn build_line_index(rules: &[Rule], kind: LogKind) -> LineIndex {
         };
         return LineIndex {
             packed: Some(searcher),
+            keyed: None,
             ac: None,
             pattern_rules: order.iter().map(|&i| rules_of(i)).collect(),
+        };
+    }
+    if let Some(keyed) = Keyed::build(&pats, &pattern_rules) {
+        return LineIndex {
+            packed: None,
+            keyed: Some(keyed),
+            ac: None,
+            pattern_rules: Vec::new(),
         };
     }
     let ac = AhoCorasickBuilder::new()
@@ -202,6 +278,7 @@ fn build_line_index(rules: &[Rule], kind: LogKind) -> LineIndex {
         .ok();
     LineIndex {
         packed: None,
+        keyed: None,
         ac,
         pattern_rules,
     }
@@ -491,17 +568,21 @@ impl<'r> StreamMatcher<'r> {
             return false;
         };
         self.candidates.clear();
-        if let Some(searcher) = &idx.packed {
+        if idx.packed.is_some() || idx.keyed.is_some() {
             self.lower.clear();
             self.lower.extend_from_slice(text.as_bytes());
             self.lower.make_ascii_lowercase();
             let hay = self.lower.as_slice();
-            let mut at = 0;
-            while let Some(m) = searcher.find_in(hay, Span::from(at..hay.len())) {
-                if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
-                    self.candidates.extend_from_slice(rs);
+            if let Some(searcher) = &idx.packed {
+                let mut at = 0;
+                while let Some(m) = searcher.find_in(hay, Span::from(at..hay.len())) {
+                    if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
+                        self.candidates.extend_from_slice(rs);
+                    }
+                    at = m.start() + 1;
                 }
-                at = m.start() + 1;
+            } else if let Some(keyed) = &idx.keyed {
+                keyed.candidates(hay, &mut self.candidates);
             }
             if self.lower.capacity() > LOWER_KEEP {
                 self.lower = Vec::new();

@@ -340,3 +340,64 @@ fn merge_keeps_input_order() {
         .unwrap_or_default();
     assert_eq!(files, vec!["a.log", "b.log"]);
 }
+
+/// The keyed prefilter (more literals than one packed searcher takes) finds exactly the
+/// literals a plain substring search finds: shared prefixes, literals shorter than the key,
+/// literals inside other literals, repeated hits.
+#[test]
+fn keyed_prefilter_finds_every_literal() {
+    let mut pats: Vec<String> = (0..300)
+        .map(|i| format!("nonexistent marker {i} xq"))
+        .collect();
+    pats.extend(
+        [
+            "503",
+            "su",
+            "n",
+            "sync",
+            "sync succeeded",
+            "succeeded",
+            "ed",
+            "failed to download",
+            "id=6702",
+        ]
+        .map(String::from),
+    );
+    let pattern_rules: Vec<Vec<u32>> = (0..pats.len() as u32).map(|i| vec![i]).collect();
+    let keyed = super::Keyed::build(&pats, &pattern_rules).expect("keyed index");
+    let mut seed = 7u64;
+    let words = [
+        "sync ",
+        "succeeded ",
+        "nonexistent marker 12 xq",
+        "nonexistent marker 299 xq",
+        "503",
+        "id=6702 ",
+        "failed to download ",
+        "zzz ",
+        "nonexistent marker ",
+        "e",
+        "d",
+    ];
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for _ in 0..(seed % 9) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(words[(seed >> 33) as usize % words.len()]);
+        }
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        let mut got = Vec::new();
+        keyed.candidates(text.as_bytes(), &mut got);
+        got.sort_unstable();
+        got.dedup();
+        let want: Vec<u32> = pats
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| text.contains(p.as_str()))
+            .map(|(i, _)| i as u32)
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+}
