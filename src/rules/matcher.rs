@@ -58,8 +58,11 @@ struct Keyed {
     searcher: packed::Searcher,
     /// Key id (searcher order, longest first) → for each literal length, the literals whose key
     /// is a prefix of this key → their rule indexes.
-    groups: Vec<Vec<(usize, HashMap<Box<[u8]>, Vec<u32>>)>>,
+    groups: Vec<Vec<(usize, LiteralSet)>>,
 }
+
+/// Literals of one length → rule indexes.
+type LiteralSet = HashMap<Box<[u8]>, Vec<u32>>;
 
 impl Keyed {
     fn build(pats: &[String], pattern_rules: &[Vec<u32>]) -> Option<Keyed> {
@@ -77,7 +80,7 @@ impl Keyed {
         let groups = keys
             .iter()
             .map(|k| {
-                let mut by_len: BTreeMap<usize, HashMap<Box<[u8]>, Vec<u32>>> = BTreeMap::new();
+                let mut by_len: BTreeMap<usize, LiteralSet> = BTreeMap::new();
                 for (p, rules) in pats.iter().zip(pattern_rules) {
                     if k.starts_with(&key(p)) {
                         by_len
