@@ -13,29 +13,65 @@ use regex::Regex;
 
 use crate::event::{Event, LogKind};
 use crate::facts::{FactStore, Provenance, Value};
+use crate::lower::LowerBuf;
 use crate::rules::finding::{truncate_text, MAX_CAPTURE_TEXT};
 use crate::scan::FileInfo;
 
-/// Literals that at least one extractor needs in the message.
-const LITERALS: &[&str] = &[
+/// Literals that at least one extractor of a kind needs in the message (lower case), by the
+/// kinds the extractors read.
+const WCM_LITERALS: &[&str] = &[
     "attempting connection to wsus server",
     "upstream server is set to",
-    "wsus path=",
-    "wua managed server",
+];
+const CLIENT_LITERALS: &[&str] = &["wsus path", "wua managed server"];
+const WSYNCMGR_LITERALS: &[&str] = &[
     "sync notification",
     "synced site with parent",
     "synchronizing wsus server",
     "starting sync",
     "synchronizing sms database",
     "starting sms database synchronization",
-    "could not be resolved",
-    "actor",
-    "proxy",
+];
+const ENDPOINT_LITERALS: &[&str] = &["could not be resolved", "actor"];
+const PROXY_LITERALS: &[&str] = &["proxy"];
+
+/// Prefilter groups: which literal lists apply to a kind.
+const GROUPS: [&[&[&str]]; 6] = [
+    &[WCM_LITERALS],
+    &[CLIENT_LITERALS],
+    &[WSYNCMGR_LITERALS, ENDPOINT_LITERALS],
+    &[ENDPOINT_LITERALS],
+    &[PROXY_LITERALS],
+    // `other` (pastes, files of several components): every extractor.
+    &[
+        WCM_LITERALS,
+        CLIENT_LITERALS,
+        WSYNCMGR_LITERALS,
+        ENDPOINT_LITERALS,
+        PROXY_LITERALS,
+    ],
 ];
 
-/// SIMD searcher over the (lower-case) literals, run on the lower-cased message.
-static PREFILTER: LazyLock<Option<packed::Searcher>> =
-    LazyLock::new(|| packed::Searcher::new(LITERALS));
+fn group_of(kind: LogKind) -> Option<usize> {
+    Some(match kind {
+        LogKind::Wcm => 0,
+        LogKind::LocationServices | LogKind::WuaHandler => 1,
+        LogKind::Wsyncmgr => 2,
+        LogKind::SoftwareDistribution => 3,
+        LogKind::PatchDownloader => 4,
+        LogKind::Other => 5,
+        _ => return None,
+    })
+}
+
+/// SIMD searchers over each group's literals, run on the lower-cased message. Kinds no
+/// extractor reads are not searched at all.
+static PREFILTERS: LazyLock<Vec<Option<packed::Searcher>>> = LazyLock::new(|| {
+    GROUPS
+        .iter()
+        .map(|lists| packed::Searcher::new(lists.iter().flat_map(|l| l.iter())))
+        .collect()
+});
 
 /// A pattern compiled on first use (most runs need few of them; compiling all took a third of
 /// the time of a small run).
@@ -145,8 +181,8 @@ pub struct Observer {
     /// A fork's first `Synchronizing WSUS server` value seen while `expect_source` was unknown:
     /// it counts when the part before the fork ended expecting a source.
     source_if_expected: Option<(Value, Provenance)>,
-    /// Reused buffer: the message, ASCII lower-cased.
-    lower: Vec<u8>,
+    /// Reused buffer: the message, ASCII lower-cased (for [`Self::feed`]).
+    lower: LowerBuf,
 }
 
 const SOURCE_KEY: &str = "observed.sync.source_server";
@@ -165,7 +201,7 @@ impl Observer {
             seen: BTreeMap::new(),
             expect_source: Some(true),
             source_if_expected: None,
-            lower: Vec::new(),
+            lower: LowerBuf::new(),
         }
     }
 
@@ -175,7 +211,7 @@ impl Observer {
             seen: BTreeMap::new(),
             expect_source: None,
             source_if_expected: None,
-            lower: Vec::new(),
+            lower: LowerBuf::new(),
         }
     }
 
@@ -222,20 +258,23 @@ impl Observer {
 
     /// Look at one event. Cheap when the message contains none of the literals.
     pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        let msg: &str = &ev.message;
-        let Some(searcher) = PREFILTER.as_ref() else {
+        if group_of(ev.kind).is_none() {
+            return;
+        }
+        let mut buf = std::mem::take(&mut self.lower);
+        self.feed_lowered(ev, buf.set(ev.message.as_bytes()), file);
+        self.lower = buf;
+    }
+
+    /// [`Self::feed`] with the message already lower-cased by [`LowerBuf::set`].
+    pub fn feed_lowered(&mut self, ev: &Event<'_>, lower: &[u8], file: &FileInfo<'_>) {
+        let Some(searcher) = group_of(ev.kind).and_then(|g| PREFILTERS.get(g)?.as_ref()) else {
             return;
         };
-        self.lower.clear();
-        self.lower.extend_from_slice(msg.as_bytes());
-        self.lower.make_ascii_lowercase();
-        let hit = searcher.find(&self.lower).is_some();
-        if self.lower.capacity() > 1 << 20 {
-            self.lower = Vec::new();
-        }
-        if !hit {
+        if searcher.find(lower).is_none() {
             return;
         }
+        let msg: &str = &ev.message;
         let kind = ev.kind;
         let any = kind == LogKind::Other;
         let line = ev.line;

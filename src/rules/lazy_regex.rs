@@ -22,6 +22,9 @@ pub struct LazyRegex {
     /// Number of groups including the implicit whole-match group 0.
     groups: usize,
     compiled: OnceLock<Option<Regex>>,
+    /// ASCII literals (lower case) one of which every match contains; `None` when the pattern
+    /// has a branch without one (see [`required_literals`]).
+    required: Option<Vec<String>>,
 }
 
 impl fmt::Debug for LazyRegex {
@@ -88,6 +91,61 @@ fn literal_runs(a: &Ast, out: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// Shortest literal worth a prefilter entry.
+const MIN_REQUIRED: usize = 3;
+
+/// A set of ASCII literals, lower-cased, one of which every match of `a` contains: the longest
+/// run of literal characters among the parts of a concatenation (every part matches once), the
+/// union over the branches of an alternation. `None` when some branch has no run of at least
+/// [`MIN_REQUIRED`] characters. Runs stop at non-ASCII characters: the prefilter lower-cases
+/// ASCII only, and [`wrap_runs`] makes ASCII literals fold ASCII-only, so a lower-cased ASCII
+/// literal found in the lower-cased text is a necessary condition for a match.
+fn required_literals(a: &Ast) -> Option<Vec<String>> {
+    match a {
+        Ast::Alternation(alt) => {
+            let mut all = Vec::new();
+            for b in &alt.asts {
+                for l in required_literals(b)? {
+                    if !all.contains(&l) {
+                        all.push(l);
+                    }
+                }
+            }
+            Some(all)
+        }
+        Ast::Group(g) => required_literals(&g.ast),
+        Ast::Concat(c) => {
+            let mut best = String::new();
+            let mut run = String::new();
+            let mut groups = Vec::new();
+            for x in &c.asts {
+                match x {
+                    Ast::Literal(l) if l.c.is_ascii() => run.push(l.c.to_ascii_lowercase()),
+                    other => {
+                        if run.len() > best.len() {
+                            best = std::mem::take(&mut run);
+                        }
+                        run.clear();
+                        if let Ast::Group(g) = other {
+                            groups.push(&g.ast);
+                        }
+                    }
+                }
+            }
+            if run.len() > best.len() {
+                best = run;
+            }
+            if best.len() >= MIN_REQUIRED {
+                return Some(vec![best]);
+            }
+            // No run at this level: a group that is matched exactly once may have one.
+            groups.into_iter().find_map(|g| required_literals(g))
+        }
+        _ => None,
+    }
+    .filter(|set| !set.is_empty() && set.iter().all(|l| l.len() >= MIN_REQUIRED))
+}
+
 /// Wrap each run in `(?-u:…)`. Under `(?i)` a Unicode-mode literal `s` also matches `ſ` and `k`
 /// the Kelvin sign; those folds made every case-insensitive rule regex 2–3× slower to search
 /// (multi-byte alternatives defeat the literal optimisations). Log rules mean ASCII case, so
@@ -130,6 +188,7 @@ impl LazyRegex {
             names,
             groups,
             compiled: OnceLock::new(),
+            required: required_literals(&tree),
         })
     }
 
@@ -168,6 +227,12 @@ impl LazyRegex {
     /// The pattern as compiled (for regex sets built from several rules).
     pub fn compiled_str(&self) -> &str {
         &self.compiled_src
+    }
+
+    /// Lower-case ASCII literals one of which every match contains (for a prefilter), or
+    /// `None` when the pattern gives no such set.
+    pub fn required_literals(&self) -> Option<&[String]> {
+        self.required.as_deref()
     }
 
     /// Names of the named groups, in order.
@@ -282,6 +347,68 @@ mod tests {
             }
         }
         assert!(n >= 60, "rule regexes found: {n}");
+    }
+
+    #[test]
+    fn required_literals_are_in_every_match() {
+        let req = |p: &str| {
+            LazyRegex::new(p)
+                .expect("valid")
+                .required_literals()
+                .map(<[String]>::to_vec)
+        };
+        assert_eq!(
+            req(r"(?i)Did not find supported version of assembly Microsoft\.UpdateServices"),
+            Some(vec![
+                "did not find supported version of assembly microsoft.updateservices".into()
+            ])
+        );
+        assert_eq!(
+            req(r"(?i)Checking for supported version of WSUS|SMSWSUS Setup Started"),
+            Some(vec![
+                "checking for supported version of wsus".into(),
+                "smswsus setup started".into()
+            ])
+        );
+        // The longest run of a concatenation; a group matched once when the top level has none.
+        assert_eq!(
+            req(r"(?i)CTool::RegisterManagedBinary:\s*Failed to register .+ with \.Net"),
+            Some(vec!["ctool::registermanagedbinary:".into()])
+        );
+        assert_eq!(
+            req(r"(?:Sync|Skip)ped update"),
+            Some(vec!["ped update".into()])
+        );
+        assert_eq!(
+            req(r"(?:abcd|efgh)\d"),
+            Some(vec!["abcd".into(), "efgh".into()])
+        );
+        // A branch without a literal, optional or repeated parts, short or non-ASCII runs: none.
+        assert_eq!(req(r"abcd|\d+"), None);
+        assert_eq!(req(r"(?:abcd)?\d"), None);
+        assert_eq!(req(r"(?:abcd)+"), None);
+        assert_eq!(req(r"ab\d"), None);
+        assert_eq!(req(r"éé\d"), None);
+        // Necessary: wherever the regex matches, the lower-cased text holds a literal.
+        for (p, line) in [
+            (
+                r"(?i)Supported WSUS version found",
+                "xx SUPPORTED wsus Version FOUND",
+            ),
+            (
+                r"(?i)Registered .+ successfully",
+                "REGISTERED a.dll SUCCESSFULLY",
+            ),
+        ] {
+            let lazy = LazyRegex::new(p).expect("valid");
+            assert!(lazy.is_match(line));
+            let lower = line.to_ascii_lowercase();
+            let lits = lazy.required_literals().expect("literals");
+            assert!(
+                lits.iter().any(|l| lower.contains(l.as_str())),
+                "{p}: {lits:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,21 +1,25 @@
 //! Line and sequence matching with a cost flat in the number of rules.
 //!
-//! Per log kind there is ONE Aho-Corasick automaton (ASCII case-insensitive) over the literals of
-//! every line rule that applies to the kind; a literal hit makes its rules candidates and only the
-//! candidates' regexes run. Sequence rules of a kind share one `RegexSet`. Events of kind `other`
-//! (pastes) use the automaton built over all rules. Nothing is allocated per event unless a rule
-//! matches (or an unclassified error needs an evidence slot).
+//! Per log kind there is ONE literal prefilter ([`LiteralIndex`], one SIMD search of the
+//! lower-cased message) over the literals of every line rule that applies to the kind; a literal
+//! hit makes its rules candidates and only the candidates' regexes run. Sequence rules work the
+//! same way with the literals every match of their regexes must contain (a `RegexSet` over them
+//! ran on every line of their kinds). Events of kind `other` (pastes) use the index built over all
+//! rules. Nothing is allocated per event unless a rule matches (or an unclassified error needs an
+//! evidence slot).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind, Span};
 use chrono::{DateTime, Utc};
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_CODES, MAX_EVIDENCE};
+use super::lazy_regex::LazyRegex;
+use super::literal_index::LiteralIndex;
 use super::schema::{Body, Rule, SeqReport};
 use crate::event::{Event, LogKind, Severity};
+use crate::lower::LowerBuf;
 use crate::scan::FileInfo;
 
 /// Number of kind slots: every known kind plus `other`.
@@ -32,91 +36,6 @@ fn kind_of_slot(i: usize) -> LogKind {
     LogKind::KNOWN.get(i).copied().unwrap_or(LogKind::Other)
 }
 
-/// Line-rule prefilter of one kind.
-#[derive(Debug, Default)]
-struct LineIndex {
-    /// SIMD (Teddy) searcher over the lower-cased literals, longest first, run on the
-    /// lower-cased text: an order of magnitude faster than a case-insensitive automaton,
-    /// which had no prefilter and walked every byte.
-    packed: Option<packed::Searcher>,
-    /// More literals than one packed searcher takes (~128): a packed searcher over their
-    /// first bytes, each hit verified with one hash lookup per literal length.
-    keyed: Option<Keyed>,
-    /// When neither can be built: case-insensitive overlapping automaton over the patterns.
-    ac: Option<AhoCorasick>,
-    /// Pattern id → rule indexes. With `packed`, a pattern also stands for the patterns that
-    /// are prefixes of it (leftmost-first reports the longest pattern at a position).
-    pattern_rules: Vec<Vec<u32>>,
-}
-
-/// Bytes of a literal's key (its start) in [`Keyed`].
-const KEY_LEN: usize = 4;
-
-/// Prefilter for many literals: keys are the literals' first [`KEY_LEN`] bytes.
-#[derive(Debug)]
-struct Keyed {
-    searcher: packed::Searcher,
-    /// Key id (searcher order, longest first) → for each literal length, the literals whose key
-    /// is a prefix of this key → their rule indexes.
-    groups: Vec<Vec<(usize, LiteralSet)>>,
-}
-
-/// Literals of one length → rule indexes.
-type LiteralSet = HashMap<Box<[u8]>, Vec<u32>>;
-
-impl Keyed {
-    fn build(pats: &[String], pattern_rules: &[Vec<u32>]) -> Option<Keyed> {
-        let key = |p: &str| -> Vec<u8> { p.as_bytes()[..p.len().min(KEY_LEN)].to_vec() };
-        let mut keys: Vec<Vec<u8>> = pats.iter().map(|p| key(p)).collect();
-        keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        keys.dedup();
-        let mut builder = packed::Config::new()
-            .match_kind(packed::MatchKind::LeftmostFirst)
-            .builder();
-        for k in &keys {
-            builder.add(k);
-        }
-        let searcher = builder.build()?;
-        let groups = keys
-            .iter()
-            .map(|k| {
-                let mut by_len: BTreeMap<usize, LiteralSet> = BTreeMap::new();
-                for (p, rules) in pats.iter().zip(pattern_rules) {
-                    if k.starts_with(&key(p)) {
-                        by_len
-                            .entry(p.len())
-                            .or_default()
-                            .entry(p.as_bytes().into())
-                            .or_default()
-                            .extend(rules);
-                    }
-                }
-                by_len.into_iter().collect()
-            })
-            .collect();
-        Some(Keyed { searcher, groups })
-    }
-
-    /// Rule indexes of every literal in `hay` (lower-cased).
-    fn candidates(&self, hay: &[u8], out: &mut Vec<u32>) {
-        let mut at = 0;
-        while let Some(m) = self.searcher.find_in(hay, Span::from(at..hay.len())) {
-            let s = m.start();
-            for (len, set) in self
-                .groups
-                .get(m.pattern().as_usize())
-                .into_iter()
-                .flatten()
-            {
-                if let Some(rs) = hay.get(s..s + len).and_then(|w| set.get(w)) {
-                    out.extend_from_slice(rs);
-                }
-            }
-            at = s + 1;
-        }
-    }
-}
-
 /// Part of a sequence rule a set pattern stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SeqPart {
@@ -125,19 +44,24 @@ enum SeqPart {
     Reset,
 }
 
+/// The sequence-rule parts (first/then/reset regexes) that apply to one kind.
 #[derive(Debug, Default)]
 struct SeqIndex {
-    set: Option<RegexSet>,
-    /// Set pattern → (rule index, part).
+    /// Part → (rule index, part).
     parts: Vec<(u32, SeqPart)>,
+    /// Required literals of the parts' regexes → part indexes.
+    literals: LiteralIndex,
+    /// Parts whose regex has no required literal: tried on every line of the kind.
+    always: Vec<u32>,
 }
 
 /// Compiled rules with their per-kind indexes.
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Per kind slot, built on the first event of the kind (a run reads few kinds).
-    line: Vec<OnceLock<LineIndex>>,
+    /// Per kind slot, built on the first event of the kind (a run reads few kinds): line-rule
+    /// literals → rule indexes.
+    line: Vec<OnceLock<LiteralIndex>>,
     seq: Vec<OnceLock<SeqIndex>>,
     /// Rule index → position among sequence rules (for per-stream state).
     seq_slot: Vec<Option<usize>>,
@@ -172,7 +96,7 @@ impl RuleSet {
         }
     }
 
-    fn line_index(&self, slot: usize) -> Option<&LineIndex> {
+    fn line_index(&self, slot: usize) -> Option<&LiteralIndex> {
         let cell = self.line.get(slot)?;
         Some(cell.get_or_init(|| build_line_index(&self.rules, kind_of_slot(slot))))
     }
@@ -198,7 +122,7 @@ impl RuleSet {
             fallback: Default::default(),
             seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
             candidates: Vec::new(),
-            lower: Vec::new(),
+            lower: LowerBuf::new(),
             deferred: false,
         }
     }
@@ -208,88 +132,22 @@ impl RuleSet {
     }
 }
 
-fn build_line_index(rules: &[Rule], kind: LogKind) -> LineIndex {
-    let mut pats: Vec<String> = Vec::new();
-    let mut pattern_rules: Vec<Vec<u32>> = Vec::new();
+fn build_line_index(rules: &[Rule], kind: LogKind) -> LiteralIndex {
+    let mut lits: Vec<(&str, u32)> = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let Body::Line { literals, .. } = &r.body else {
             continue;
         };
-        if !r.applies_to(kind) {
-            continue;
-        }
-        for l in literals {
-            let low = l.to_ascii_lowercase();
-            match pats.iter().position(|p| *p == low) {
-                Some(p) => {
-                    if !pattern_rules[p].contains(&(i as u32)) {
-                        pattern_rules[p].push(i as u32);
-                    }
-                }
-                None => {
-                    pats.push(low);
-                    pattern_rules.push(vec![i as u32]);
-                }
-            }
+        if r.applies_to(kind) {
+            lits.extend(literals.iter().map(|l| (l.as_str(), i as u32)));
         }
     }
-    if pats.is_empty() {
-        return LineIndex::default();
-    }
-    // Longest first: at each start position leftmost-first then reports the longest pattern,
-    // and every pattern found there is a prefix of it.
-    let mut order: Vec<usize> = (0..pats.len()).collect();
-    order.sort_by(|a, b| pats[*b].len().cmp(&pats[*a].len()).then(a.cmp(b)));
-    let sorted: Vec<&String> = order.iter().map(|&i| &pats[i]).collect();
-    let mut builder = packed::Config::new()
-        .match_kind(packed::MatchKind::LeftmostFirst)
-        .builder();
-    for p in &sorted {
-        builder.add(p.as_bytes());
-    }
-    if let Some(searcher) = builder.build() {
-        let rules_of = |i: usize| {
-            let mut rs: Vec<u32> = Vec::new();
-            for (j, q) in pats.iter().enumerate() {
-                if pats[i].starts_with(q.as_str()) {
-                    rs.extend(&pattern_rules[j]);
-                }
-            }
-            rs.sort_unstable();
-            rs.dedup();
-            rs
-        };
-        return LineIndex {
-            packed: Some(searcher),
-            keyed: None,
-            ac: None,
-            pattern_rules: order.iter().map(|&i| rules_of(i)).collect(),
-        };
-    }
-    if let Some(keyed) = Keyed::build(&pats, &pattern_rules) {
-        return LineIndex {
-            packed: None,
-            keyed: Some(keyed),
-            ac: None,
-            pattern_rules: Vec::new(),
-        };
-    }
-    let ac = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(&pats)
-        .ok();
-    LineIndex {
-        packed: None,
-        keyed: None,
-        ac,
-        pattern_rules,
-    }
+    LiteralIndex::build(lits)
 }
 
 fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
-    let mut pats: Vec<&str> = Vec::new();
-    let mut parts = Vec::new();
+    let mut idx = SeqIndex::default();
+    let mut lits: Vec<(&str, u32)> = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let Body::Sequence {
             first, then, reset, ..
@@ -300,26 +158,36 @@ fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
         if !r.applies_to(kind) {
             continue;
         }
-        pats.push(first.compiled_str());
-        parts.push((i as u32, SeqPart::First));
-        pats.push(then.compiled_str());
-        parts.push((i as u32, SeqPart::Then));
-        if let Some(reset) = reset {
-            pats.push(reset.compiled_str());
-            parts.push((i as u32, SeqPart::Reset));
+        let parts = [(first, SeqPart::First), (then, SeqPart::Then)]
+            .into_iter()
+            .chain(reset.as_ref().map(|r| (r, SeqPart::Reset)));
+        for (re, part) in parts {
+            let pi = idx.parts.len() as u32;
+            idx.parts.push((i as u32, part));
+            match re.required_literals() {
+                Some(req) => lits.extend(req.iter().map(|l| (l.as_str(), pi))),
+                None => idx.always.push(pi),
+            }
         }
     }
-    if pats.is_empty() {
-        return SeqIndex::default();
-    }
-    SeqIndex {
-        set: RegexSet::new(&pats).ok(),
-        parts,
-    }
+    idx.literals = LiteralIndex::build(lits);
+    idx
 }
 
-/// A lower-casing buffer grown past this by a huge line is given back after it.
-const LOWER_KEEP: usize = 1 << 20;
+/// The regex of sequence part `part` of `rule`.
+fn seq_regex(rule: &Rule, part: SeqPart) -> Option<&LazyRegex> {
+    let Body::Sequence {
+        first, then, reset, ..
+    } = &rule.body
+    else {
+        return None;
+    };
+    match part {
+        SeqPart::First => Some(first),
+        SeqPart::Then => Some(then),
+        SeqPart::Reset => reset.as_ref(),
+    }
+}
 
 /// Rule ids matched by one event (no allocation when empty).
 pub type MatchedIds<'r> = Vec<&'r str>;
@@ -371,8 +239,9 @@ pub struct StreamMatcher<'r> {
     seq: Vec<SeqState>,
     /// Reused buffer of candidate rule indexes.
     candidates: Vec<u32>,
-    /// Reused buffer: the text being matched, ASCII lower-cased.
-    lower: Vec<u8>,
+    /// Reused buffer: the text being matched, ASCII lower-cased (when the caller has no
+    /// lower-cased copy to share).
+    lower: LowerBuf,
     /// A fork: sequence rules are not run, their set hits are handed back to be replayed in
     /// order (sequence state depends on everything before).
     deferred: bool,
@@ -489,26 +358,42 @@ impl<'r> StreamMatcher<'r> {
 
     /// [`Self::feed`]; a fork also returns the sequence-set hits to replay (empty otherwise).
     pub fn feed_split(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) -> (MatchedIds<'r>, SeqHits) {
+        let mut buf = std::mem::take(&mut self.lower);
+        let out = self.feed_lowered(ev, buf.set(ev.message.as_bytes()), file);
+        self.lower = buf;
+        out
+    }
+
+    /// [`Self::feed_split`] with the message already lower-cased by [`LowerBuf::set`] (the
+    /// pipeline shares one copy between the prefilters).
+    pub fn feed_lowered(
+        &mut self,
+        ev: &Event<'_>,
+        lower: &[u8],
+        file: &FileInfo<'_>,
+    ) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = Vec::new();
         let msg: &str = &ev.message;
-        let mut classified = self.match_lines(msg, ev, file, &mut matched);
+        let mut classified = self.match_lines(msg, lower, ev, file, &mut matched);
         if !ev.parsed && ev.raw != msg && matched.is_empty() {
-            classified |= self.match_lines(ev.raw, ev, file, &mut matched);
+            let mut buf = std::mem::take(&mut self.lower);
+            let raw_lower = buf.set(ev.raw.as_bytes());
+            classified |= self.match_lines(ev.raw, raw_lower, ev, file, &mut matched);
+            self.lower = buf;
         }
         let mut deferred = SeqHits::new();
         if let Some(idx) = self.set.seq_index(slot(ev.kind)) {
-            if let Some(rset) = &idx.set {
-                let hits = rset.matches(msg);
-                if hits.matched_any() {
-                    classified |= hits
-                        .iter()
-                        .any(|pi| idx.parts.get(pi).is_some_and(|p| p.1 != SeqPart::Reset));
-                    let pats: SeqHits = hits.iter().map(|p| p as u32).collect();
-                    if self.deferred {
-                        deferred = pats;
-                    } else {
-                        self.replay_seq(&SeqLine::of(ev, file), &pats, &mut matched);
-                    }
+            let pats = self.seq_hits(idx, msg, lower);
+            if !pats.is_empty() {
+                classified |= pats.iter().any(|&pi| {
+                    idx.parts
+                        .get(pi as usize)
+                        .is_some_and(|p| p.1 != SeqPart::Reset)
+                });
+                if self.deferred {
+                    deferred = pats;
+                } else {
+                    self.replay_seq(&SeqLine::of(ev, file), &pats, &mut matched);
                 }
             }
         }
@@ -521,6 +406,35 @@ impl<'r> StreamMatcher<'r> {
             }
         }
         (matched, deferred)
+    }
+
+    /// The sequence parts of `idx` whose regex matches `text` (`lower`: lower-cased), in part
+    /// order. Only parts whose required literal is in the text, or that have none, are tried.
+    fn seq_hits(&mut self, idx: &SeqIndex, text: &str, lower: &[u8]) -> SeqHits {
+        if idx.parts.is_empty() {
+            return SeqHits::new();
+        }
+        self.candidates.clear();
+        self.candidates.extend_from_slice(&idx.always);
+        idx.literals.candidates(lower, &mut self.candidates);
+        if self.candidates.is_empty() {
+            return SeqHits::new();
+        }
+        self.candidates.sort_unstable();
+        self.candidates.dedup();
+        let rules = &self.set.rules;
+        self.candidates
+            .iter()
+            .copied()
+            .filter(|&pi| {
+                idx.parts.get(pi as usize).is_some_and(|&(ri, part)| {
+                    rules
+                        .get(ri as usize)
+                        .and_then(|r| seq_regex(r, part))
+                        .is_some_and(|re| re.is_match(text))
+                })
+            })
+            .collect()
     }
 
     /// Take in what a fork saw (its part of the input comes after everything this matcher saw).
@@ -562,6 +476,7 @@ impl<'r> StreamMatcher<'r> {
     fn match_lines(
         &mut self,
         text: &str,
+        lower: &[u8],
         ev: &Event<'_>,
         file: &FileInfo<'_>,
         matched: &mut MatchedIds<'r>,
@@ -571,37 +486,7 @@ impl<'r> StreamMatcher<'r> {
             return false;
         };
         self.candidates.clear();
-        if idx.packed.is_some() || idx.keyed.is_some() {
-            self.lower.clear();
-            self.lower.extend_from_slice(text.as_bytes());
-            self.lower.make_ascii_lowercase();
-            let hay = self.lower.as_slice();
-            if let Some(searcher) = &idx.packed {
-                let mut at = 0;
-                while let Some(m) = searcher.find_in(hay, Span::from(at..hay.len())) {
-                    if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
-                        self.candidates.extend_from_slice(rs);
-                    }
-                    at = m.start() + 1;
-                }
-            } else if let Some(keyed) = &idx.keyed {
-                keyed.candidates(hay, &mut self.candidates);
-            }
-            if self.lower.capacity() > LOWER_KEEP {
-                self.lower = Vec::new();
-            }
-        } else if let Some(ac) = &idx.ac {
-            // Most lines hold no literal of any rule: `is_match` uses the automaton's
-            // prefilter and is several times cheaper than an overlapping scan.
-            if !ac.is_match(text) {
-                return false;
-            }
-            for m in ac.find_overlapping_iter(text) {
-                if let Some(rs) = idx.pattern_rules.get(m.pattern().as_usize()) {
-                    self.candidates.extend_from_slice(rs);
-                }
-            }
-        }
+        idx.candidates(lower, &mut self.candidates);
         if self.candidates.is_empty() {
             return false;
         }

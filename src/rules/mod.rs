@@ -5,6 +5,7 @@ pub mod engine;
 pub mod finding;
 pub mod lazy_regex;
 pub mod lint;
+pub mod literal_index;
 pub mod loader;
 pub mod matcher;
 pub mod schema;

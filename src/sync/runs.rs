@@ -9,7 +9,10 @@
 //! longer executing; no time-gap guess is needed. A run still open at the end of the stream is
 //! `running`.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
+use memchr::memmem::Finder;
 
 use super::statmsg;
 use super::SyncLine;
@@ -155,9 +158,9 @@ impl RunBuilder {
             return true;
         }
         let version = if msg.starts_with("Set content version") {
-            after(msg, " to ")
+            after(msg, &TO)
         } else if msg.starts_with("Updated ") {
-            after(msg, "content version is ")
+            after(msg, &VERSION_IS)
         } else {
             None
         };
@@ -501,11 +504,24 @@ fn open_phase(r: &mut SyncRun, kind: PhaseKind, t: Option<DateTime<Utc>>) {
     });
 }
 
-fn after<'a>(msg: &'a str, needle: &str) -> Option<&'a str> {
-    // memchr's SIMD search: `str::rfind` (two-way) was 6 % of a whole analyze run, called on
-    // every wsyncmgr line by `out_of`.
-    memchr::memmem::rfind(msg.as_bytes(), needle.as_bytes())
-        .and_then(|i| msg.get(i + needle.len()..))
+/// Searchers built once (`memmem::rfind` built one per call: 5 % of a whole analyze run, as it
+/// runs on every wsyncmgr line). Forward search for the last occurrence: the forward searcher
+/// has a SIMD prefilter, the reverse one does not (callgrind: 470 → ~60 instructions per line).
+static OUT_OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" out of "));
+static TO: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" to "));
+static VERSION_IS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("content version is "));
+
+/// The text after the last occurrence of `finder`'s needle (occurrences may overlap: the search
+/// restarts one byte after each hit, as a reverse search would find it).
+fn after<'a>(msg: &'a str, finder: &Finder<'_>) -> Option<&'a str> {
+    let b = msg.as_bytes();
+    let mut last = None;
+    let mut from = 0;
+    while let Some(i) = b.get(from..).and_then(|h| finder.find(h)) {
+        last = Some(from + i);
+        from += i + 1;
+    }
+    last.and_then(|i| msg.get(i + finder.needle().len()..))
 }
 
 /// Site code from `... on site PS1`, `... for site PS1 to 12`.
@@ -520,7 +536,7 @@ fn site_of(msg: &str) -> Option<&str> {
 
 /// `processed X out of Y items` → Y.
 fn out_of(msg: &str) -> Option<u64> {
-    let v = after(msg, " out of ")?;
+    let v = after(msg, &OUT_OF)?;
     v.split_whitespace().next()?.parse().ok()
 }
 

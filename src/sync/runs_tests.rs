@@ -314,3 +314,15 @@ fn matched_rule_ids_attach_to_open_run() {
         ]
     );
 }
+
+#[test]
+fn after_finds_the_last_occurrence_even_when_occurrences_overlap() {
+    assert_eq!(after("set a to to b", &TO), Some("b"));
+    assert_eq!(
+        after("processed 5 out of 9 items", &OUT_OF),
+        Some("9 items")
+    );
+    assert_eq!(after("1 out of 2 out of 3", &OUT_OF), Some("3"));
+    assert_eq!(after("no such words", &OUT_OF), None);
+    assert_eq!(out_of("processed 5 out of 9 items"), Some(9));
+}

@@ -1,0 +1,64 @@
+//! ASCII lower-cased copies of messages for the case-insensitive literal prefilters (rule
+//! matcher, observer). The pipeline lower-cases each message once and hands the same copy to
+//! every prefilter: each of them lower-casing its own copy was three passes over every message.
+//!
+//! The copy is padded with NUL bytes to [`PAD_TO`] so aho-corasick's packed (Teddy, SIMD)
+//! searcher runs on short messages too instead of falling back to Rabin-Karp. No literal holds
+//! a NUL, so no match reaches into the padding, and ASCII lower-casing keeps every byte in
+//! place, so match offsets apply to the original text.
+
+/// Length the lower-cased copy is padded to (more than any packed searcher's minimum haystack).
+pub const PAD_TO: usize = 96;
+
+/// A buffer grown past this by a huge line is given back on the next, normal line.
+const KEEP: usize = 1 << 20;
+
+/// Reusable lower-casing buffer.
+#[derive(Debug, Default)]
+pub struct LowerBuf {
+    buf: Vec<u8>,
+}
+
+impl LowerBuf {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `text` ASCII lower-cased, padded with NUL bytes to at least [`PAD_TO`] bytes.
+    pub fn set(&mut self, text: &[u8]) -> &[u8] {
+        if self.buf.capacity() > KEEP && text.len() <= KEEP {
+            self.buf = Vec::new();
+        }
+        self.buf.clear();
+        self.buf.extend(text.iter().map(u8::to_ascii_lowercase));
+        if self.buf.len() < PAD_TO {
+            self.buf.resize(PAD_TO, 0);
+        }
+        &self.buf
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_cases_in_place_and_pads_short_text() {
+        let mut b = LowerBuf::new();
+        let l = b.set("Sync FAILED: É".as_bytes()).to_vec();
+        assert_eq!(&l[..15], "sync failed: É".as_bytes());
+        assert_eq!(l.len(), PAD_TO);
+        assert!(l[15..].iter().all(|&c| c == 0));
+        let long = "A".repeat(200);
+        assert_eq!(b.set(long.as_bytes()), "a".repeat(200).as_bytes());
+    }
+
+    #[test]
+    fn a_huge_line_does_not_keep_its_buffer() {
+        let mut b = LowerBuf::new();
+        let _ = b.set(&vec![b'X'; KEEP * 2]);
+        assert!(b.buf.capacity() >= KEEP * 2);
+        let _ = b.set(b"short");
+        assert!(b.buf.capacity() <= KEEP);
+    }
+}
