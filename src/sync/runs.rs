@@ -44,6 +44,12 @@ pub struct RunBuilder {
 impl RunBuilder {
     pub fn feed(&mut self, ev: &SyncLine<'_>, matched: &[&str]) {
         let msg = ev.msg.trim();
+        // Most lines of a sync are per-update progress: one prefix automaton and one substring
+        // search tell so, instead of the whole chain of checks below.
+        if is_plain_trimmed(msg) {
+            self.plain(ev.file, ev.line, ev.time, matched);
+            return;
+        }
         let t = ev.time;
         let belongs = self.classify(msg, t, ev);
         if belongs {
@@ -478,8 +484,46 @@ const LINE_PREFIXES: &[&str] = &[
 /// True when `msg` can only have the [`RunBuilder::plain`] effect whatever the builder's state
 /// (most lines of a sync: per-update progress). Forked scans keep only the other lines, in order.
 pub fn is_plain(msg: &str) -> bool {
-    let m = msg.trim();
-    !LINE_PREFIXES.iter().any(|p| m.starts_with(p)) && out_of(m).is_none()
+    is_plain_trimmed(msg.trim())
+}
+
+fn is_plain_trimmed(m: &str) -> bool {
+    !has_line_prefix(m) && out_of(m).is_none()
+}
+
+/// The first (up to) sixteen bytes of each of [`LINE_PREFIXES`] as a little-endian number and
+/// the mask of the bytes it has: comparing a message's first sixteen bytes with all of them is a
+/// few dozen instructions, and only a prefix whose first bytes agree is compared in full. (A
+/// chain of `starts_with` was ~400 instructions per line, an anchored automaton about as much;
+/// sixteen bytes tell "Synchronizing update" from the three "Synchronizing ..." prefixes.)
+static LINE_START: LazyLock<Vec<(u128, u128, &'static str)>> = LazyLock::new(|| {
+    LINE_PREFIXES
+        .iter()
+        .map(|p| {
+            let (word, mask) = first_bytes(p.as_bytes());
+            (word, mask, *p)
+        })
+        .collect()
+});
+
+/// The first up-to-sixteen bytes of `b` (zero-padded) and a mask of the bytes present.
+fn first_bytes(b: &[u8]) -> (u128, u128) {
+    let n = b.len().min(16);
+    let mut w = [0u8; 16];
+    w[..n].copy_from_slice(&b[..n]);
+    let mask = if n == 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * n)) - 1
+    };
+    (u128::from_le_bytes(w), mask)
+}
+
+fn has_line_prefix(m: &str) -> bool {
+    let (word, _) = first_bytes(m.as_bytes());
+    LINE_START
+        .iter()
+        .any(|&(w, mask, p)| word & mask == w && (p.len() <= 16 || m.starts_with(p)))
 }
 
 fn current_phase(r: &SyncRun) -> Option<PhaseKind> {

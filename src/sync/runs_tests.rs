@@ -326,3 +326,37 @@ fn after_finds_the_last_occurrence_even_when_occurrences_overlap() {
     assert_eq!(after("no such words", &OUT_OF), None);
     assert_eq!(out_of("processed 5 out of 9 items"), Some(9));
 }
+
+#[test]
+fn line_prefix_automaton_agrees_with_starts_with() {
+    let samples = [
+        "Synchronizing update 3b8f3a6c-2f4e-4c1e-9d43-0c8a1f2e3d4c - x",
+        "Synchronizing WSUS server sup01",
+        "Synchronizing SMS database with WSUS server sup01",
+        "Sync",
+        "Sync time: 0d00h01m00s",
+        "STATMSG: ID=6701",
+        "sync: Starting WSUS synchronization",
+        "sync: SMS synchronizing updates, processed 5 out of 9 items",
+        "Found ",
+        "Found",
+        "",
+        "Wakeup for a polling cycle",
+        "Updated 5 items in SMS database",
+        "xStarting Sync",
+    ];
+    for m in samples {
+        let want = LINE_PREFIXES.iter().any(|p| m.starts_with(p));
+        assert_eq!(has_line_prefix(m), want, "{m:?}");
+    }
+    for p in LINE_PREFIXES {
+        assert!(has_line_prefix(p), "{p:?}");
+        assert!(
+            !has_line_prefix(&p[..p.len() - 1])
+                || LINE_PREFIXES
+                    .iter()
+                    .any(|q| p[..p.len() - 1].starts_with(q)),
+            "{p:?}"
+        );
+    }
+}
