@@ -78,10 +78,7 @@ fn feed_all(set: &RuleSet, events: &[Event<'_>], info: &FileInfo<'_>) -> usize {
 
 fn bench(c: &mut Criterion) {
     let text = sms();
-    let ctx = ParseCtx {
-        file: 0,
-        kind: LogKind::Wsyncmgr,
-    };
+    let ctx = ParseCtx::new(0, LogKind::Wsyncmgr);
     let mut events = Vec::with_capacity(N);
     parse::parse_text(Format::Sms, &text, 1, &ctx, &mut |ev| events.push(ev));
     let input = InputFile {

@@ -89,10 +89,7 @@ fn bench(c: &mut Criterion) {
     for (name, format, text) in &inputs {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(*name, |b| {
-            let ctx = ParseCtx {
-                file: 0,
-                kind: LogKind::Other,
-            };
+            let ctx = ParseCtx::new(0, LogKind::Other);
             b.iter(|| {
                 let mut n = 0u64;
                 parse::parse_text(*format, black_box(text), 1, &ctx, &mut |ev| {

@@ -286,6 +286,10 @@ pub struct Event<'a> {
     pub parsed: bool,
     /// IIS only.
     pub http: Option<HttpFields<'a>>,
+    /// The format has no severity field and the parser was asked to leave inferring it from
+    /// the words of the message to the consumer ([`crate::parse::ParseCtx::defer_severity`]);
+    /// `severity` is `info` until then.
+    pub severity_deferred: bool,
 }
 
 impl<'a> Event<'a> {
@@ -306,6 +310,7 @@ impl<'a> Event<'a> {
             raw,
             parsed: true,
             http: None,
+            severity_deferred: false,
         }
     }
 }

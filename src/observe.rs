@@ -64,6 +64,15 @@ fn group_of(kind: LogKind) -> Option<usize> {
     })
 }
 
+/// The literals (lower case) one of which every message an extractor of `kind` reads contains:
+/// the pipeline searches them in its one literal pass and calls [`Observer::feed_hit`] on a hit.
+pub fn literals(kind: LogKind) -> Vec<&'static str> {
+    group_of(kind)
+        .and_then(|g| GROUPS.get(g))
+        .map(|lists| lists.iter().flat_map(|l| l.iter().copied()).collect())
+        .unwrap_or_default()
+}
+
 /// SIMD searchers over each group's literals, run on the lower-cased message. Kinds no
 /// extractor reads are not searched at all.
 static PREFILTERS: LazyLock<Vec<Option<packed::Searcher>>> = LazyLock::new(|| {
@@ -268,22 +277,20 @@ impl Observer {
 
     /// Look at one event. Cheap when the message contains none of the literals.
     pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        if group_of(ev.kind).is_none() {
-            return;
-        }
-        let mut buf = std::mem::take(&mut self.lower);
-        self.feed_lowered(ev, buf.set(ev.message.as_bytes()), file);
-        self.lower = buf;
-    }
-
-    /// [`Self::feed`] with the message already lower-cased by [`LowerBuf::set`].
-    pub fn feed_lowered(&mut self, ev: &Event<'_>, lower: &[u8], file: &FileInfo<'_>) {
         let Some(searcher) = group_of(ev.kind).and_then(|g| PREFILTERS.get(g)?.as_ref()) else {
             return;
         };
-        if searcher.find(lower).is_none() {
-            return;
+        let mut buf = std::mem::take(&mut self.lower);
+        let hit = searcher.find(buf.set(ev.message.as_bytes())).is_some();
+        self.lower = buf;
+        if hit {
+            self.feed_hit(ev, file);
         }
+    }
+
+    /// Look at an event whose message holds one of [`literals`] of its kind (the caller's own
+    /// prefilter said so).
+    pub fn feed_hit(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
         let msg: &str = &ev.message;
         let kind = ev.kind;
         let any = kind == LogKind::Other;

@@ -73,6 +73,11 @@ pub trait Visitor: Send {
         Self: Sized,
     {
     }
+    /// True when the visitor infers the severity of records without a severity field itself
+    /// (events come with [`Event::severity_deferred`] set; see [`ParseCtx::defer_severity`]).
+    fn defers_severity(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -305,7 +310,8 @@ fn scan_file<V: Visitor>(
         kind,
         format,
     };
-    let ctx = ParseCtx { file: id, kind };
+    let mut ctx = ParseCtx::new(id, kind);
+    ctx.defer_severity = visitor.defers_severity();
     let c = if text.len() >= parallel_min()
         && parse::is_splittable(format)
         && rayon::current_num_threads() > 1
@@ -438,7 +444,8 @@ fn scan_file_streaming<V: Visitor>(
             kind,
             format,
         };
-        let ctx = ParseCtx { file: id, kind };
+        let mut ctx = ParseCtx::new(id, kind);
+        ctx.defer_severity = visitor.defers_severity();
         let piece = &carry[..cut];
         if !piece.is_empty() {
             total.add(parse_piece(piece, line, &ctx, &info, visitor, progress));

@@ -49,10 +49,7 @@ fn check_coverage(text: &str, format: Format) -> Result<(), String> {
     let lines: Vec<&str> = text.split('\n').collect();
     let n = scan::physical_lines(text) as usize;
     let mut covered = vec![0u8; n + 2];
-    let ctx = ParseCtx {
-        file: 0,
-        kind: LogKind::Other,
-    };
+    let ctx = ParseCtx::new(0, LogKind::Other);
     let mut err = None;
     parse::parse_text(format, text, 1, &ctx, &mut |ev| {
         let span = scan::record_lines(ev.raw);

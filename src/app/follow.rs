@@ -136,7 +136,7 @@ impl Follow {
         let mut rest = all.as_bytes()[keep..].to_vec();
         rest.extend_from_slice(&self.pending[whole_len..]);
         self.pending = rest;
-        let ctx = ParseCtx { file: 0, kind };
+        let ctx = ParseCtx::new(0, kind);
         let mut lines = Vec::new();
         parse::parse_text(format, text, self.line, &ctx, &mut |ev| {
             if filter.accepts(&ev) {

@@ -17,7 +17,7 @@ use crate::lower::LowerBuf;
 use crate::observe::Observer;
 use crate::report::health::FileSpan;
 use crate::report::{HostSummary, Report};
-use crate::rules::matcher::{MatchedIds, SeqHits, SeqLine};
+use crate::rules::matcher::{extra_tag, word_index, ExtraLiterals, MatchedIds, SeqHits, SeqLine};
 use crate::rules::{load_rule_set, RuleSet, StreamHits, StreamMatcher};
 use crate::scan::{self, FileInfo, Visitor};
 use crate::source::{self, Stream};
@@ -112,6 +112,7 @@ struct CurrentSpan {
 /// what depends on order (sequence rules, sync and ADR runs) is kept as a short list of lines
 /// and replayed when the fork is joined, so the result equals one pass in order.
 struct StreamVisitor<'r> {
+    set: &'r RuleSet,
     matcher: Option<StreamMatcher<'r>>,
     hits: StreamHits,
     observer: Observer,
@@ -125,11 +126,32 @@ struct StreamVisitor<'r> {
     /// `Some` in a fork: the lines to replay on join.
     replay: Option<Vec<Replay<'r>>>,
     lower: LowerBuf,
+    /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words.
+    scanned: Vec<(u32, u32)>,
+    words: Vec<(u32, u32)>,
+}
+
+/// Tag of the observer's literals in the one literal pass.
+const OBSERVER_TAG: u32 = 0;
+
+/// The literals the pipeline searches with the rules' in one pass per message: the observer's
+/// (all one tag) and the severity words of formats without a severity field.
+pub fn extra_literals() -> ExtraLiterals {
+    ExtraLiterals {
+        per_kind: |kind| {
+            crate::observe::literals(kind)
+                .into_iter()
+                .map(|l| (l, OBSERVER_TAG))
+                .collect()
+        },
+        words: &crate::parse::SEVERITY_WORD_LIST,
+    }
 }
 
 impl<'r> StreamVisitor<'r> {
     fn new(set: &'r RuleSet) -> Self {
         StreamVisitor {
+            set,
             matcher: Some(set.stream()),
             hits: StreamHits::default(),
             observer: Observer::new(),
@@ -140,6 +162,8 @@ impl<'r> StreamVisitor<'r> {
             current: None,
             replay: None,
             lower: LowerBuf::new(),
+            scanned: Vec::new(),
+            words: Vec::new(),
         }
     }
 
@@ -237,17 +261,44 @@ fn widen_span(s: &mut FileSpan, first: DateTime<Utc>, last: DateTime<Utc>) {
 
 impl Visitor for StreamVisitor<'_> {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        // One lower-cased copy of the message for every literal prefilter.
+        // One literal pass over the lower-cased message for every consumer: rules, sequence
+        // rules, observer and (formats without a severity field) the severity words.
         let lower = self.lower.set(ev.message.as_bytes());
+        self.scanned.clear();
+        self.set
+            .scan(ev.kind, ev.severity_deferred, lower, &mut self.scanned);
+        let inferred;
+        let ev = if ev.severity_deferred {
+            self.words.clear();
+            self.words.extend(
+                self.scanned
+                    .iter()
+                    .filter_map(|&(t, s)| word_index(t).map(|w| (w, s))),
+            );
+            inferred = Event {
+                severity: crate::parse::severity_from_hits(&ev.message, &mut self.words),
+                severity_deferred: false,
+                ..ev.clone()
+            };
+            &inferred
+        } else {
+            ev
+        };
         let (matched, seq) = match self.matcher.as_mut() {
-            Some(m) => m.feed_lowered(ev, lower, file),
+            Some(m) => m.feed_scanned(ev, &self.scanned, file),
             None => (Vec::new(), Vec::new()),
         };
         match self.replay.as_mut() {
             None => self.builder.feed(ev, file, &matched),
             Some(list) => defer(list, ev, file, matched, seq),
         }
-        self.observer.feed_lowered(ev, lower, file);
+        if self
+            .scanned
+            .iter()
+            .any(|h| extra_tag(h.0) == Some(OBSERVER_TAG))
+        {
+            self.observer.feed_hit(ev, file);
+        }
         self.presence.see(ev);
         if let Some(t) = ev.time_utc {
             match self.current.as_mut() {
@@ -268,6 +319,10 @@ impl Visitor for StreamVisitor<'_> {
         }
     }
 
+    fn defers_severity(&self) -> bool {
+        true
+    }
+
     fn end_stream(&mut self) {
         self.flush_span();
         if let Some(m) = self.matcher.take() {
@@ -278,6 +333,7 @@ impl Visitor for StreamVisitor<'_> {
 
     fn fork(&self) -> Option<Self> {
         Some(StreamVisitor {
+            set: self.set,
             matcher: self.matcher.as_ref().map(StreamMatcher::fork),
             hits: StreamHits::default(),
             observer: self.observer.fork(),
@@ -288,6 +344,8 @@ impl Visitor for StreamVisitor<'_> {
             current: None,
             replay: Some(Vec::new()),
             lower: LowerBuf::new(),
+            scanned: Vec::new(),
+            words: Vec::new(),
         })
     }
 
@@ -367,7 +425,8 @@ fn host_of_stream(s: &Stream) -> Option<String> {
 /// Run the pipeline over `paths`.
 pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let common = opts.common;
-    let set: RuleSet = load_rule_set(&common.rules, &common.disable)?;
+    let mut set: RuleSet = load_rule_set(&common.rules, &common.disable)?;
+    set.set_extra_literals(extra_literals());
     let d = discover_or_fail(paths, common.quiet)?;
 
     // Settings: the files named with --settings apply everywhere; settings files found lying in

@@ -10,8 +10,8 @@
 use std::borrow::Cow;
 
 use super::time::DateCache;
-use super::{cmtrace, infer_severity, sms, Line, LineIter, ParseCtx};
-use crate::event::{Event, Format, LogKind};
+use super::{cmtrace, sms, Line, LineIter, ParseCtx};
+use crate::event::{Event, Format, LogKind, Severity};
 
 /// A record still open after this many physical lines or bytes is given up on (its lines are
 /// emitted as unparsed). Real multi-line records are XML blobs and stack traces: a few hundred
@@ -164,7 +164,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             ev.local_time = tr.local;
             ev.bias = tr.bias;
             ev.time_utc = tr.utc;
-            ev.severity = infer_severity(message);
+            super::set_word_severity(&mut ev, ctx, message);
             out(ev);
             continue;
         }
@@ -227,7 +227,10 @@ fn emit_cmtrace<'a>(
         cmtrace::timestamp_cached(h.time.unwrap_or(""), h.date.unwrap_or(""), dates);
     let mut ev = Event::new(ctx.file, first.no, ctx.kind, Format::Cmtrace, raw);
     ev.message = Cow::Borrowed(message);
-    ev.severity = cmtrace::severity(&h, message);
+    match h.kind {
+        Some(t) => ev.severity = Severity::from_cmtrace_type(t),
+        None => super::set_word_severity(&mut ev, ctx, message),
+    }
     ev.component = h.component;
     if ctx.kind == LogKind::Other {
         ev.kind = LogKind::from_component(h.component).unwrap_or(LogKind::Other);

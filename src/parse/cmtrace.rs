@@ -6,7 +6,6 @@
 //! without allocating: it is on the hot path (one per record).
 
 use super::time::{self, DateCache};
-use crate::event::Severity;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 pub const START: &str = "<![LOG[";
@@ -219,13 +218,6 @@ pub fn timestamp_cached(
         _ => None,
     };
     (local, bias, utc)
-}
-
-pub fn severity(h: &Header<'_>, message: &str) -> Severity {
-    match h.kind {
-        Some(t) => Severity::from_cmtrace_type(t),
-        None => super::infer_severity(message),
-    }
 }
 
 #[cfg(test)]

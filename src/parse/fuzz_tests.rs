@@ -196,10 +196,7 @@ fn parsers_never_panic_and_cover_every_line() {
         ("windowsupdate", windowsupdate::parse, false),
         ("iis", iis::parse, true),
     ];
-    let ctx = ParseCtx {
-        file: 0,
-        kind: LogKind::Other,
-    };
+    let ctx = ParseCtx::new(0, LogKind::Other);
     for (i, (name, parse, directives)) in parsers.into_iter().enumerate() {
         let mut rng = Lcg(0x5eed_0000 + i as u64);
         let mut events_seen = 0usize;
@@ -226,10 +223,7 @@ fn parsers_never_panic_and_cover_every_line() {
 #[should_panic(expected = "covered 0 times")]
 fn coverage_check_catches_a_dropped_line() {
     let text = "a\nb\n";
-    let ctx = ParseCtx {
-        file: 0,
-        kind: LogKind::Other,
-    };
+    let ctx = ParseCtx::new(0, LogKind::Other);
     let mut events = Vec::new();
     supsetup::parse(text, 1, &ctx, &mut |e| events.push(e));
     events.pop();

@@ -236,10 +236,7 @@ mod tests {
     use crate::event::LogKind;
 
     fn run(text: &str) -> Vec<Event<'_>> {
-        let ctx = ParseCtx {
-            file: 0,
-            kind: LogKind::Iis,
-        };
+        let ctx = ParseCtx::new(0, LogKind::Iis);
         let mut v = Vec::new();
         parse(text, 1, &ctx, &mut |e| v.push(e));
         v

@@ -34,6 +34,31 @@ pub use split::{is_splittable, last_boundary, next_boundary};
 pub struct ParseCtx {
     pub file: FileId,
     pub kind: LogKind,
+    /// Records of formats without a severity field are handed out with
+    /// [`Event::severity_deferred`] set instead of a severity inferred from their words: the
+    /// consumer infers it from its own literal scan of the message ([`severity_from_hits`]).
+    pub defer_severity: bool,
+}
+
+impl ParseCtx {
+    pub fn new(file: FileId, kind: LogKind) -> Self {
+        ParseCtx {
+            file,
+            kind,
+            defer_severity: false,
+        }
+    }
+}
+
+/// Give `ev` the severity the words of `msg` say, or leave that to the consumer when the
+/// context defers it.
+#[inline]
+pub fn set_word_severity(ev: &mut Event<'_>, ctx: &ParseCtx, msg: &str) {
+    if ctx.defer_severity {
+        ev.severity_deferred = true;
+    } else {
+        ev.severity = infer_severity(msg);
+    }
 }
 
 /// One physical line: number, byte range in the text (with and without its terminator).
@@ -164,7 +189,7 @@ pub fn trim_fast(s: &str) -> &str {
 pub fn unparsed<'a>(ctx: &ParseCtx, format: Format, line: u64, text: &'a str) -> Event<'a> {
     let mut ev = Event::new(ctx.file, line, ctx.kind, format, text);
     ev.message = Cow::Borrowed(text);
-    ev.severity = infer_severity(text);
+    set_word_severity(&mut ev, ctx, text);
     ev.parsed = false;
     ev
 }
@@ -225,7 +250,8 @@ pub fn parse_text<'a>(
     }
 }
 
-const SEVERITY_WORD_LIST: [&str; 10] = [
+/// The words [`infer_severity`] looks for (lower case); the first four are error words.
+pub const SEVERITY_WORD_LIST: [&str; 10] = [
     "error",
     "fail",
     "fatal",
@@ -293,6 +319,27 @@ pub fn infer_severity(message: &str) -> Severity {
         }
         None => Severity::Info,
     }
+}
+
+/// [`infer_severity`] from the occurrences of the words in the message, found by a consumer's
+/// own literal scan: every (word index into [`SEVERITY_WORD_LIST`], start) where a word occurs,
+/// overlapping or not, in any order. The leftmost-longest non-overlapping matches the
+/// automaton would report are picked from them, so the result is the same. `hits` is sorted in
+/// place.
+pub fn severity_from_hits(message: &str, hits: &mut [(u32, u32)]) -> Severity {
+    let bytes = message.as_bytes();
+    let len = |w: u32| SEVERITY_WORD_LIST.get(w as usize).map_or(0, |s| s.len());
+    hits.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(len(b.0).cmp(&len(a.0))));
+    let mut pos = 0usize;
+    let picked = hits.iter().filter_map(|&(w, s)| {
+        let (s, e) = (s as usize, s as usize + len(w));
+        if s < pos || e > bytes.len() {
+            return None;
+        }
+        pos = e;
+        Some((w as usize, s, e))
+    });
+    severity_from_matches(picked, bytes)
 }
 
 /// Walk the word matches (word index, start, end) of the message `bytes`.
@@ -424,6 +471,67 @@ mod tests {
         assert_eq!(infer_severity("ACCESS IS DENIED"), Severity::Warning);
         assert_eq!(infer_severity("no ERRORS"), Severity::Info);
         assert_eq!(infer_severity("FaTaL crash"), Severity::Error);
+    }
+
+    /// Every occurrence of every word, found by brute force (what a consumer's scan hands over).
+    fn all_occurrences(m: &str) -> Vec<(u32, u32)> {
+        let low = m.to_ascii_lowercase();
+        let mut out = Vec::new();
+        for (w, word) in SEVERITY_WORD_LIST.iter().enumerate() {
+            let mut from = 0;
+            while let Some(i) = low.get(from..).and_then(|h| h.find(word)) {
+                out.push((w as u32, (from + i) as u32));
+                from += i + 1;
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    #[test]
+    fn severity_from_hits_agrees_with_infer_severity() {
+        let pieces = [
+            "could not",
+            " not found",
+            "Error",
+            " = 0",
+            "errors: 0",
+            "no ",
+            "0 ",
+            "FAILED",
+            "failure",
+            "warning",
+            "cannot",
+            "unable to",
+            "access is denied",
+            " x",
+            "~",
+            "error 0x00000000",
+            "exceptionally",
+            "fatal",
+            "ignore ",
+            "notfound",
+            "without ",
+        ];
+        let mut seed = 11u64;
+        for _ in 0..20_000 {
+            let mut m = String::new();
+            for _ in 0..(seed % 7) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                m.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(7);
+            let mut hits = all_occurrences(&m);
+            assert_eq!(
+                severity_from_hits(&m, &mut hits),
+                infer_severity(&m),
+                "{m:?}"
+            );
+        }
+        let mut none = Vec::new();
+        assert_eq!(severity_from_hits("Sync failed", &mut none), Severity::Info);
     }
 
     #[test]

@@ -166,10 +166,7 @@ mod tests {
     use super::*;
 
     fn ctx() -> ParseCtx {
-        ParseCtx {
-            file: 0,
-            kind: LogKind::Other,
-        }
+        ParseCtx::new(0, LogKind::Other)
     }
 
     #[test]

@@ -604,10 +604,7 @@ fn collect<'a>(
     text: &'a str,
     p: for<'t> fn(&'t str, u64, &ParseCtx, &mut dyn FnMut(Event<'t>)),
 ) -> Vec<Ev<'a>> {
-    let ctx = ParseCtx {
-        file: 3,
-        kind: LogKind::Wsyncmgr,
-    };
+    let ctx = ParseCtx::new(3, LogKind::Wsyncmgr);
     let mut v = Vec::new();
     p(text, 7, &ctx, &mut |e| {
         v.push(Ev {

@@ -242,10 +242,7 @@ mod tests {
     use crate::event::LogKind;
 
     fn run(text: &str) -> Vec<Event<'_>> {
-        let ctx = ParseCtx {
-            file: 0,
-            kind: LogKind::SoftwareDistribution,
-        };
+        let ctx = ParseCtx::new(0, LogKind::SoftwareDistribution);
         let mut v = Vec::new();
         parse(text, 1, &ctx, &mut |e| v.push(e));
         v

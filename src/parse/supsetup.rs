@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDateTime;
 
-use super::{infer_severity, time, LineIter, ParseCtx};
+use super::{time, LineIter, ParseCtx};
 use crate::event::{Event, Format};
 
 /// True when the first line, or at least half of the lines, carry the rolesetup stamp.
@@ -40,12 +40,12 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
                 let msg = rest.trim();
                 ev.local_time = Some(local);
                 ev.message = Cow::Borrowed(msg);
-                ev.severity = infer_severity(msg);
+                super::set_word_severity(&mut ev, ctx, msg);
             }
             None if looks_like_text(t) => {
                 let msg = t.trim();
                 ev.message = Cow::Borrowed(msg);
-                ev.severity = infer_severity(msg);
+                super::set_word_severity(&mut ev, ctx, msg);
             }
             None => ev = super::unparsed(ctx, Format::Plain, line.no, t),
         }
@@ -107,10 +107,7 @@ mod tests {
     use crate::event::{LogKind, Severity};
 
     fn run(text: &str) -> Vec<Event<'_>> {
-        let ctx = ParseCtx {
-            file: 0,
-            kind: LogKind::SupSetup,
-        };
+        let ctx = ParseCtx::new(0, LogKind::SupSetup);
         let mut v = Vec::new();
         parse(text, 1, &ctx, &mut |e| v.push(e));
         v

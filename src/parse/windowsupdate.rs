@@ -221,10 +221,7 @@ mod tests {
     use crate::event::LogKind;
 
     fn run(text: &str) -> Vec<Event<'_>> {
-        let ctx = ParseCtx {
-            file: 0,
-            kind: LogKind::WindowsUpdate,
-        };
+        let ctx = ParseCtx::new(0, LogKind::WindowsUpdate);
         let mut v = Vec::new();
         parse(text, 1, &ctx, &mut |e| v.push(e));
         v

@@ -69,7 +69,7 @@ fn run_lines(set: &RuleSet, rule: &Rule, lines: &[String], per_event: bool) -> b
         kind,
         format,
     };
-    let ctx = ParseCtx { file: 0, kind };
+    let ctx = ParseCtx::new(0, kind);
     let mut m = set.stream();
     let mut fired = false;
     parse::parse_text(format, &text, 1, &ctx, &mut |ev: Event<'_>| {

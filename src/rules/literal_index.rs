@@ -96,19 +96,22 @@ impl LiteralIndex {
         self.packed.is_none() && self.keyed.is_none() && self.ac.is_none()
     }
 
-    /// Append to `out` the targets of every literal in `lower` (lower-cased text), possibly
-    /// with repeats.
-    pub fn candidates(&self, lower: &[u8], out: &mut Vec<u32>) {
+    /// Append to `out` (target, start) for every occurrence of every literal in `lower`
+    /// (lower-cased text), overlapping ones included, in no particular order.
+    pub fn scan(&self, lower: &[u8], out: &mut Vec<(u32, u32)>) {
+        let mut push = |ts: Option<&Vec<u32>>, start: usize| {
+            for &t in ts.into_iter().flatten() {
+                out.push((t, start as u32));
+            }
+        };
         if let Some(searcher) = &self.packed {
             let mut at = 0;
             while let Some(m) = searcher.find_in(lower, Span::from(at..lower.len())) {
-                if let Some(ts) = self.pattern_targets.get(m.pattern().as_usize()) {
-                    out.extend_from_slice(ts);
-                }
+                push(self.pattern_targets.get(m.pattern().as_usize()), m.start());
                 at = m.start() + 1;
             }
         } else if let Some(keyed) = &self.keyed {
-            keyed.candidates(lower, out);
+            keyed.scan(lower, out);
         } else if let Some(ac) = &self.ac {
             // Most texts hold no literal: `is_match` uses the automaton's prefilter and is
             // several times cheaper than an overlapping scan.
@@ -116,9 +119,7 @@ impl LiteralIndex {
                 return;
             }
             for m in ac.find_overlapping_iter(lower) {
-                if let Some(ts) = self.pattern_targets.get(m.pattern().as_usize()) {
-                    out.extend_from_slice(ts);
-                }
+                push(self.pattern_targets.get(m.pattern().as_usize()), m.start());
             }
         }
     }
@@ -172,8 +173,8 @@ impl Keyed {
         Some(Keyed { searcher, groups })
     }
 
-    /// Targets of every literal in `hay` (lower-cased).
-    fn candidates(&self, hay: &[u8], out: &mut Vec<u32>) {
+    /// (target, start) of every literal in `hay` (lower-cased).
+    fn scan(&self, hay: &[u8], out: &mut Vec<(u32, u32)>) {
         let mut at = 0;
         while let Some(m) = self.searcher.find_in(hay, Span::from(at..hay.len())) {
             let s = m.start();
@@ -184,7 +185,7 @@ impl Keyed {
                 .flatten()
             {
                 if let Some(ts) = hay.get(s..s + len).and_then(|w| set.get(w)) {
-                    out.extend_from_slice(ts);
+                    out.extend(ts.iter().map(|&t| (t, s as u32)));
                 }
             }
             at = s + 1;
@@ -200,10 +201,21 @@ mod tests {
     fn found(idx: &LiteralIndex, text: &str) -> Vec<u32> {
         let mut buf = LowerBuf::new();
         let mut out = Vec::new();
-        idx.candidates(buf.set(text.as_bytes()), &mut out);
+        idx.scan(buf.set(text.as_bytes()), &mut out);
+        let mut ts: Vec<u32> = out.iter().map(|h| h.0).collect();
+        ts.sort_unstable();
+        ts.dedup();
+        ts
+    }
+
+    #[test]
+    fn every_occurrence_is_reported_with_its_start() {
+        let idx = LiteralIndex::build([("fail", 1), ("failed to", 2), ("led t", 3), ("to", 4)]);
+        let mut buf = LowerBuf::new();
+        let mut out = Vec::new();
+        idx.scan(buf.set(b"Failed to... FAIL to"), &mut out);
         out.sort_unstable();
-        out.dedup();
-        out
+        assert_eq!(out, vec![(1, 0), (1, 13), (2, 0), (3, 3), (4, 7), (4, 18)]);
     }
 
     #[test]
@@ -288,8 +300,9 @@ mod tests {
                 text.push_str(words[(seed >> 33) as usize % words.len()]);
             }
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-            let mut got = Vec::new();
-            keyed.candidates(text.as_bytes(), &mut got);
+            let mut hits = Vec::new();
+            keyed.scan(text.as_bytes(), &mut hits);
+            let mut got: Vec<u32> = hits.iter().map(|h| h.0).collect();
             got.sort_unstable();
             got.dedup();
             let want: Vec<u32> = pats

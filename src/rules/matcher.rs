@@ -48,20 +48,59 @@ enum SeqPart {
 struct SeqIndex {
     /// Part → (rule index, part).
     parts: Vec<(u32, SeqPart)>,
-    /// Required literals of the parts' regexes → part indexes.
-    literals: LiteralIndex,
     /// Parts whose regex has no required literal: tried on every line of the kind.
     always: Vec<u32>,
+}
+
+/// A kind's literal index targets one of four spaces (the top two bits of a target): a line
+/// rule (its index), a sequence part, another consumer's literal (its tag), a severity word.
+const SPACE_MASK: u32 = 3 << 30;
+const RULE_SPACE: u32 = 0;
+const SEQ_SPACE: u32 = 1 << 30;
+const EXTRA_SPACE: u32 = 2 << 30;
+const WORD_SPACE: u32 = 3 << 30;
+const TARGET_VALUE: u32 = !SPACE_MASK;
+
+/// The tag of a [`RuleSet::scan`] hit of an [`ExtraLiterals::per_kind`] literal.
+pub fn extra_tag(target: u32) -> Option<u32> {
+    (target & SPACE_MASK == EXTRA_SPACE).then_some(target & TARGET_VALUE)
+}
+
+/// The index into [`ExtraLiterals::words`] of a [`RuleSet::scan`] hit of a word.
+pub fn word_index(target: u32) -> Option<u32> {
+    (target & SPACE_MASK == WORD_SPACE).then_some(target & TARGET_VALUE)
+}
+
+/// Literals of other consumers, searched in the same pass as the rules' literals: one SIMD
+/// search of the lower-cased message instead of one per consumer (the observer's and the
+/// severity words' own searches were a third of the prefilter time).
+#[derive(Clone, Copy)]
+pub struct ExtraLiterals {
+    /// Per kind: literals with their tags (see [`extra_tag`]).
+    pub per_kind: fn(LogKind) -> Vec<(&'static str, u32)>,
+    /// Searched only when asked (events whose severity is inferred from their words; see
+    /// [`word_index`]).
+    pub words: &'static [&'static str],
+}
+
+impl std::fmt::Debug for ExtraLiterals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtraLiterals")
+            .field("words", &self.words)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Compiled rules with their per-kind indexes.
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
-    /// Per kind slot, built on the first event of the kind (a run reads few kinds): line-rule
-    /// literals → rule indexes.
-    line: Vec<OnceLock<LiteralIndex>>,
+    /// Per kind slot and with/without the extra words, built on the first event that needs it
+    /// (a run reads few kinds): the literals of the line rules, of the sequence parts and of
+    /// the extra consumers → targets.
+    literals: Vec<OnceLock<LiteralIndex>>,
     seq: Vec<OnceLock<SeqIndex>>,
+    extras: Option<ExtraLiterals>,
     /// Rule index → position among sequence rules (for per-stream state).
     seq_slot: Vec<Option<usize>>,
     seq_count: usize,
@@ -83,8 +122,9 @@ impl RuleSet {
         }
         RuleSet {
             rules,
-            line: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
+            literals: (0..2 * KIND_SLOTS).map(|_| OnceLock::new()).collect(),
             seq: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
+            extras: None,
             seq_slot,
             seq_count,
             disabled_generated: disable
@@ -95,14 +135,32 @@ impl RuleSet {
         }
     }
 
-    fn line_index(&self, slot: usize) -> Option<&LiteralIndex> {
-        let cell = self.line.get(slot)?;
-        Some(cell.get_or_init(|| build_line_index(&self.rules, kind_of_slot(slot))))
+    /// Search these literals of other consumers in the rules' pass ([`Self::scan`]).
+    pub fn set_extra_literals(&mut self, extras: ExtraLiterals) {
+        self.extras = Some(extras);
+        self.literals = (0..2 * KIND_SLOTS).map(|_| OnceLock::new()).collect();
+    }
+
+    fn literal_index(&self, slot: usize, words: bool) -> Option<&LiteralIndex> {
+        let cell = self.literals.get(slot + usize::from(words) * KIND_SLOTS)?;
+        Some(cell.get_or_init(|| {
+            build_literal_index(&self.rules, kind_of_slot(slot), self.extras, words)
+        }))
     }
 
     fn seq_index(&self, slot: usize) -> Option<&SeqIndex> {
         let cell = self.seq.get(slot)?;
         Some(cell.get_or_init(|| build_seq_index(&self.rules, kind_of_slot(slot))))
+    }
+
+    /// (target, start) of every literal of `kind`'s rules and extra consumers in `lower` (a
+    /// message lower-cased by [`LowerBuf::set`]), with the extra words when `words`. Hits of
+    /// extra literals are told by [`extra_tag`] and [`word_index`]; hand the whole list to
+    /// [`StreamMatcher::feed_scanned`].
+    pub fn scan(&self, kind: LogKind, words: bool, lower: &[u8], out: &mut Vec<(u32, u32)>) {
+        if let Some(idx) = self.literal_index(slot(kind), words) {
+            idx.scan(lower, out);
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -116,11 +174,12 @@ impl RuleSet {
     pub fn stream(&self) -> StreamMatcher<'_> {
         StreamMatcher {
             set: self,
-            hits: BTreeMap::new(),
+            hits: (0..self.rules.len()).map(|_| None).collect(),
             unclassified: Default::default(),
             fallback: Default::default(),
             seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
             candidates: Vec::new(),
+            scanned: Vec::new(),
             lower: LowerBuf::new(),
             deferred: false,
         }
@@ -131,22 +190,9 @@ impl RuleSet {
     }
 }
 
-fn build_line_index(rules: &[Rule], kind: LogKind) -> LiteralIndex {
-    let mut lits: Vec<(&str, u32)> = Vec::new();
-    for (i, r) in rules.iter().enumerate() {
-        let Body::Line { literals, .. } = &r.body else {
-            continue;
-        };
-        if r.applies_to(kind) {
-            lits.extend(literals.iter().map(|l| (l.as_str(), i as u32)));
-        }
-    }
-    LiteralIndex::build(lits)
-}
-
-fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
-    let mut idx = SeqIndex::default();
-    let mut lits: Vec<(&str, u32)> = Vec::new();
+/// The sequence parts of the rules that apply to `kind`, in a fixed order (part indexes).
+fn seq_parts(rules: &[Rule], kind: LogKind) -> Vec<(u32, SeqPart, &LazyRegex)> {
+    let mut out = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let Body::Sequence {
             first, then, reset, ..
@@ -157,19 +203,60 @@ fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
         if !r.applies_to(kind) {
             continue;
         }
-        let parts = [(first, SeqPart::First), (then, SeqPart::Then)]
-            .into_iter()
-            .chain(reset.as_ref().map(|r| (r, SeqPart::Reset)));
-        for (re, part) in parts {
-            let pi = idx.parts.len() as u32;
-            idx.parts.push((i as u32, part));
-            match re.required_literals() {
-                Some(req) => lits.extend(req.iter().map(|l| (l.as_str(), pi))),
-                None => idx.always.push(pi),
-            }
+        out.push((i as u32, SeqPart::First, first));
+        out.push((i as u32, SeqPart::Then, then));
+        if let Some(reset) = reset {
+            out.push((i as u32, SeqPart::Reset, reset));
         }
     }
-    idx.literals = LiteralIndex::build(lits);
+    out
+}
+
+fn build_literal_index(
+    rules: &[Rule],
+    kind: LogKind,
+    extras: Option<ExtraLiterals>,
+    words: bool,
+) -> LiteralIndex {
+    let mut lits: Vec<(&str, u32)> = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let Body::Line { literals, .. } = &r.body else {
+            continue;
+        };
+        if r.applies_to(kind) {
+            lits.extend(literals.iter().map(|l| (l.as_str(), RULE_SPACE | i as u32)));
+        }
+    }
+    for (pi, (_, _, re)) in seq_parts(rules, kind).into_iter().enumerate() {
+        if let Some(req) = re.required_literals() {
+            lits.extend(req.iter().map(|l| (l.as_str(), SEQ_SPACE | pi as u32)));
+        }
+    }
+    let extra: Vec<(&'static str, u32)> = extras.map(|e| (e.per_kind)(kind)).unwrap_or_default();
+    lits.extend(
+        extra
+            .iter()
+            .map(|&(l, t)| (l, EXTRA_SPACE | (t & TARGET_VALUE))),
+    );
+    if words {
+        let ws = extras.map(|e| e.words).unwrap_or_default();
+        lits.extend(
+            ws.iter()
+                .enumerate()
+                .map(|(w, l)| (*l, WORD_SPACE | w as u32)),
+        );
+    }
+    LiteralIndex::build(lits)
+}
+
+fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
+    let mut idx = SeqIndex::default();
+    for (pi, (ri, part, re)) in seq_parts(rules, kind).into_iter().enumerate() {
+        idx.parts.push((ri, part));
+        if re.required_literals().is_none() {
+            idx.always.push(pi as u32);
+        }
+    }
     idx
 }
 
@@ -229,15 +316,18 @@ impl StreamHits {
 /// Matching state of one stream (or of a later part of it, see [`StreamMatcher::fork`]).
 pub struct StreamMatcher<'r> {
     set: &'r RuleSet,
-    hits: BTreeMap<u32, HitSet>,
+    /// Rule index → hits (a map lookup per hit was 3 % of a run where most lines hit a rule).
+    hits: Vec<Option<HitSet>>,
     /// [kind slot][0 = error, 1 = warning]
     unclassified: [[Option<HitSet>; 2]; KIND_SLOTS],
     /// Lines of `matched` sequence rules whose all-clear never came: unclassified, but added
     /// after the directly unclassified lines (they are known only when the scope closes).
     fallback: [[Option<HitSet>; 2]; KIND_SLOTS],
     seq: Vec<SeqState>,
-    /// Reused buffer of candidate rule indexes.
+    /// Reused buffer of candidate rule indexes or sequence parts.
     candidates: Vec<u32>,
+    /// Reused buffer of literal hits (for callers that do not scan themselves).
+    scanned: Vec<(u32, u32)>,
     /// Reused buffer: the text being matched, ASCII lower-cased (when the caller has no
     /// lower-cased copy to share).
     lower: LowerBuf,
@@ -358,31 +448,51 @@ impl<'r> StreamMatcher<'r> {
     /// [`Self::feed`]; a fork also returns the sequence-set hits to replay (empty otherwise).
     pub fn feed_split(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) -> (MatchedIds<'r>, SeqHits) {
         let mut buf = std::mem::take(&mut self.lower);
-        let out = self.feed_lowered(ev, buf.set(ev.message.as_bytes()), file);
+        let mut scanned = std::mem::take(&mut self.scanned);
+        scanned.clear();
+        self.set
+            .scan(ev.kind, false, buf.set(ev.message.as_bytes()), &mut scanned);
+        let out = self.feed_scanned(ev, &scanned, file);
         self.lower = buf;
+        self.scanned = scanned;
         out
     }
 
-    /// [`Self::feed_split`] with the message already lower-cased by [`LowerBuf::set`] (the
-    /// pipeline shares one copy between the prefilters).
-    pub fn feed_lowered(
+    /// [`Self::feed_split`] with the literal hits of the message from [`RuleSet::scan`] (the
+    /// pipeline scans once for every consumer).
+    pub fn feed_scanned(
         &mut self,
         ev: &Event<'_>,
-        lower: &[u8],
+        hits: &[(u32, u32)],
         file: &FileInfo<'_>,
     ) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = Vec::new();
         let msg: &str = &ev.message;
-        let mut classified = self.match_lines(msg, lower, ev, file, &mut matched);
+        self.candidates.clear();
+        self.candidates.extend(
+            hits.iter()
+                .filter(|h| h.0 & SPACE_MASK == RULE_SPACE)
+                .map(|h| h.0),
+        );
+        let mut classified = self.match_lines(msg, ev, file, &mut matched);
         if !ev.parsed && ev.raw != msg && matched.is_empty() {
             let mut buf = std::mem::take(&mut self.lower);
-            let raw_lower = buf.set(ev.raw.as_bytes());
-            classified |= self.match_lines(ev.raw, raw_lower, ev, file, &mut matched);
+            let mut raw_hits = Vec::new();
+            self.set
+                .scan(ev.kind, false, buf.set(ev.raw.as_bytes()), &mut raw_hits);
             self.lower = buf;
+            self.candidates.clear();
+            self.candidates.extend(
+                raw_hits
+                    .iter()
+                    .filter(|h| h.0 & SPACE_MASK == RULE_SPACE)
+                    .map(|h| h.0),
+            );
+            classified |= self.match_lines(ev.raw, ev, file, &mut matched);
         }
         let mut deferred = SeqHits::new();
         if let Some(idx) = self.set.seq_index(slot(ev.kind)) {
-            let pats = self.seq_hits(idx, msg, lower);
+            let pats = self.seq_hits(idx, msg, hits);
             if !pats.is_empty() {
                 classified |= pats.iter().any(|&pi| {
                     idx.parts
@@ -407,15 +517,19 @@ impl<'r> StreamMatcher<'r> {
         (matched, deferred)
     }
 
-    /// The sequence parts of `idx` whose regex matches `text` (`lower`: lower-cased), in part
-    /// order. Only parts whose required literal is in the text, or that have none, are tried.
-    fn seq_hits(&mut self, idx: &SeqIndex, text: &str, lower: &[u8]) -> SeqHits {
+    /// The sequence parts of `idx` whose regex matches `text`, in part order. Only parts whose
+    /// required literal is among the literal `hits`, or that have none, are tried.
+    fn seq_hits(&mut self, idx: &SeqIndex, text: &str, hits: &[(u32, u32)]) -> SeqHits {
         if idx.parts.is_empty() {
             return SeqHits::new();
         }
         self.candidates.clear();
         self.candidates.extend_from_slice(&idx.always);
-        idx.literals.candidates(lower, &mut self.candidates);
+        self.candidates.extend(
+            hits.iter()
+                .filter(|h| h.0 & SPACE_MASK == SEQ_SPACE)
+                .map(|h| h.0 & TARGET_VALUE),
+        );
         if self.candidates.is_empty() {
             return SeqHits::new();
         }
@@ -439,12 +553,11 @@ impl<'r> StreamMatcher<'r> {
     /// Take in what a fork saw (its part of the input comes after everything this matcher saw).
     /// Its sequence hits must then be replayed, in order, with [`Self::replay_seq`].
     pub fn absorb(&mut self, later: StreamMatcher<'r>) {
-        for (ri, hs) in later.hits {
-            match self.hits.get_mut(&ri) {
+        for (mine, theirs) in self.hits.iter_mut().zip(later.hits) {
+            let Some(hs) = theirs else { continue };
+            match mine {
                 Some(h) => h.merge(hs),
-                None => {
-                    self.hits.insert(ri, hs);
-                }
+                None => *mine = Some(hs),
             }
         }
         merge_slots(&mut self.unclassified, later.unclassified);
@@ -471,21 +584,16 @@ impl<'r> StreamMatcher<'r> {
         }
     }
 
-    /// Line rules; returns true when any regex matched (even if excluded by `not_regex`).
+    /// Line rules whose literal was found (rule indexes in `self.candidates`); returns true
+    /// when any regex matched (even if excluded by `not_regex`).
     fn match_lines(
         &mut self,
         text: &str,
-        lower: &[u8],
         ev: &Event<'_>,
         file: &FileInfo<'_>,
         matched: &mut MatchedIds<'r>,
     ) -> bool {
         let set = self.set;
-        let Some(idx) = set.line_index(slot(ev.kind)) else {
-            return false;
-        };
-        self.candidates.clear();
-        idx.candidates(lower, &mut self.candidates);
         if self.candidates.is_empty() {
             return false;
         }
@@ -522,8 +630,10 @@ impl<'r> StreamMatcher<'r> {
             {
                 continue;
             }
+            let Some(hs) = hit_set(&mut self.hits, ri) else {
+                continue;
+            };
             matched.push(rule.id.as_str());
-            let hs = self.hits.entry(ri).or_default();
             record(hs, ev.time_utc, file, ev.line, ev.raw);
             if let Some(caps) = caps {
                 let (codes, captures) = capture_data(regex, &caps, hs.captures.is_empty());
@@ -590,7 +700,9 @@ impl<'r> StreamMatcher<'r> {
                     Some(c) => capture_data(then, &c, true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
-                let hs = self.hits.entry(ri).or_default();
+                let Some(hs) = hit_set(&mut self.hits, ri) else {
+                    return;
+                };
                 add_pending(hs, &firsts);
                 if hs.evidence.len() < MAX_EVIDENCE {
                     hs.evidence.push(Evidence::new(ev.file, ev.line, ev.raw));
@@ -629,8 +741,9 @@ impl<'r> StreamMatcher<'r> {
         }
         match report {
             SeqReport::Unmatched => {
-                let hs = self.hits.entry(ri).or_default();
-                add_pending(hs, &firsts);
+                if let Some(hs) = hit_set(&mut self.hits, ri) {
+                    add_pending(hs, &firsts);
+                }
             }
             SeqReport::Matched => {
                 for p in firsts {
@@ -667,8 +780,8 @@ impl<'r> StreamMatcher<'r> {
         let fallback = std::mem::take(&mut self.fallback);
         merge_slots(&mut self.unclassified, fallback);
         let mut out = StreamHits::default();
-        for (ri, hs) in self.hits {
-            if let Some(r) = self.set.rules.get(ri as usize) {
+        for (r, hs) in self.set.rules.iter().zip(self.hits) {
+            if let Some(hs) = hs {
                 out.hits.insert(r.id.clone(), hs);
             }
         }
@@ -688,6 +801,12 @@ impl<'r> StreamMatcher<'r> {
         }
         out
     }
+}
+
+/// The hit set of rule `ri`, created on its first hit.
+fn hit_set(hits: &mut [Option<HitSet>], ri: u32) -> Option<&mut HitSet> {
+    hits.get_mut(ri as usize)
+        .map(|h| h.get_or_insert_with(HitSet::default))
 }
 
 /// One occurrence made of the A lines of a sequence scope.

@@ -319,7 +319,7 @@ pub(crate) mod testutil {
             kind,
             format: Format::Sms,
         };
-        let ctx = ParseCtx { file: 0, kind };
+        let ctx = ParseCtx::new(0, kind);
         parse::parse_text(Format::Sms, text, 1, &ctx, &mut |ev| {
             b.feed(&ev, &info, &[]);
         });
@@ -364,7 +364,7 @@ mod plain_tests {
             kind,
             format,
         };
-        let ctx = ParseCtx { file: 0, kind };
+        let ctx = ParseCtx::new(0, kind);
         let mut every = SyncBuilder::new();
         let mut coalesced = SyncBuilder::new();
         // Pending stretch: (kind, line, time, matched ids)

@@ -289,10 +289,7 @@ fn matched_rule_ids_attach_to_open_run() {
         format: Format::Sms,
     };
     let mut b = SyncBuilder::new();
-    let ctx = ParseCtx {
-        file: 0,
-        kind: LogKind::Wsyncmgr,
-    };
+    let ctx = ParseCtx::new(0, LogKind::Wsyncmgr);
     parse::parse_text(Format::Sms, &text, 1, &ctx, &mut |ev| {
         let ids: &[&str] = if ev.message.starts_with("Sync failed. Will retry") {
             &["wsyncmgr_sync_failed_will_retry"]
