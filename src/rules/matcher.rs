@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 
+use super::fast_match::FastMatch;
 use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_CODES, MAX_EVIDENCE};
 use super::lazy_regex::{Captures, LazyRegex};
 use super::literal_index::LiteralIndex;
@@ -100,6 +101,9 @@ pub struct RuleSet {
     /// the extra consumers → targets.
     literals: Vec<OnceLock<LiteralIndex>>,
     seq: Vec<OnceLock<SeqIndex>>,
+    /// Per rule: the sequence matcher of its regex, when it has that simple shape (built on
+    /// the rule's first candidate line).
+    fast: Vec<OnceLock<Option<FastMatch>>>,
     extras: Option<ExtraLiterals>,
     /// Rule index → position among sequence rules (for per-stream state).
     seq_slot: Vec<Option<usize>>,
@@ -120,10 +124,12 @@ impl RuleSet {
                 seq_count += 1;
             }
         }
+        let fast = (0..rules.len()).map(|_| OnceLock::new()).collect();
         RuleSet {
             rules,
             literals: (0..2 * KIND_SLOTS).map(|_| OnceLock::new()).collect(),
             seq: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
+            fast,
             extras: None,
             seq_slot,
             seq_count,
@@ -146,6 +152,23 @@ impl RuleSet {
         Some(cell.get_or_init(|| {
             build_literal_index(&self.rules, kind_of_slot(slot), self.extras, words)
         }))
+    }
+
+    /// The fast matcher of line rule `ri`'s regex, if its shape allows one.
+    fn fast_match(&self, ri: u32) -> Option<&FastMatch> {
+        let cell = self.fast.get(ri as usize)?;
+        cell.get_or_init(|| {
+            let rule = self.rules.get(ri as usize)?;
+            let Body::Line {
+                regex, literals, ..
+            } = &rule.body
+            else {
+                return None;
+            };
+            let lower: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+            FastMatch::build(regex.compiled_str(), &lower)
+        })
+        .as_ref()
     }
 
     fn seq_index(&self, slot: usize) -> Option<&SeqIndex> {
@@ -179,6 +202,7 @@ impl RuleSet {
             fallback: Default::default(),
             seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
             candidates: Vec::new(),
+            line_candidates: Vec::new(),
             scanned: Vec::new(),
             lower: LowerBuf::new(),
             deferred: false,
@@ -324,8 +348,10 @@ pub struct StreamMatcher<'r> {
     /// after the directly unclassified lines (they are known only when the scope closes).
     fallback: [[Option<HitSet>; 2]; KIND_SLOTS],
     seq: Vec<SeqState>,
-    /// Reused buffer of candidate rule indexes or sequence parts.
+    /// Reused buffer of candidate sequence parts.
     candidates: Vec<u32>,
+    /// Reused buffer of candidate line rules: (rule index, start of its literal).
+    line_candidates: Vec<(u32, u32)>,
     /// Reused buffer of literal hits (for callers that do not scan themselves).
     scanned: Vec<(u32, u32)>,
     /// Reused buffer: the text being matched, ASCII lower-cased (when the caller has no
@@ -468,12 +494,9 @@ impl<'r> StreamMatcher<'r> {
     ) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = Vec::new();
         let msg: &str = &ev.message;
-        self.candidates.clear();
-        self.candidates.extend(
-            hits.iter()
-                .filter(|h| h.0 & SPACE_MASK == RULE_SPACE)
-                .map(|h| h.0),
-        );
+        self.line_candidates.clear();
+        self.line_candidates
+            .extend(hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
         let mut classified = self.match_lines(msg, ev, file, &mut matched);
         if !ev.parsed && ev.raw != msg && matched.is_empty() {
             let mut buf = std::mem::take(&mut self.lower);
@@ -481,13 +504,9 @@ impl<'r> StreamMatcher<'r> {
             self.set
                 .scan(ev.kind, false, buf.set(ev.raw.as_bytes()), &mut raw_hits);
             self.lower = buf;
-            self.candidates.clear();
-            self.candidates.extend(
-                raw_hits
-                    .iter()
-                    .filter(|h| h.0 & SPACE_MASK == RULE_SPACE)
-                    .map(|h| h.0),
-            );
+            self.line_candidates.clear();
+            self.line_candidates
+                .extend(raw_hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
             classified |= self.match_lines(ev.raw, ev, file, &mut matched);
         }
         let mut deferred = SeqHits::new();
@@ -584,8 +603,8 @@ impl<'r> StreamMatcher<'r> {
         }
     }
 
-    /// Line rules whose literal was found (rule indexes in `self.candidates`); returns true
-    /// when any regex matched (even if excluded by `not_regex`).
+    /// Line rules whose literal was found (`self.line_candidates`: rule index, literal start);
+    /// returns true when any regex matched (even if excluded by `not_regex`).
     fn match_lines(
         &mut self,
         text: &str,
@@ -594,14 +613,19 @@ impl<'r> StreamMatcher<'r> {
         matched: &mut MatchedIds<'r>,
     ) -> bool {
         let set = self.set;
-        if self.candidates.is_empty() {
+        if self.line_candidates.is_empty() {
             return false;
         }
-        self.candidates.sort_unstable();
-        self.candidates.dedup();
+        self.line_candidates.sort_unstable();
+        self.line_candidates.dedup();
         let mut classified = false;
-        for ci in 0..self.candidates.len() {
-            let ri = self.candidates[ci];
+        let mut i = 0;
+        while i < self.line_candidates.len() {
+            let ri = self.line_candidates[i].0;
+            let from = i;
+            while i < self.line_candidates.len() && self.line_candidates[i].0 == ri {
+                i += 1;
+            }
             let Some(rule) = set.rules.get(ri as usize) else {
                 continue;
             };
@@ -612,9 +636,17 @@ impl<'r> StreamMatcher<'r> {
                 continue;
             };
             // A regex without groups needs no capture positions: `is_match` is far cheaper
-            // (per-update progress lines hit such a rule on every record of a big sync).
+            // (per-update progress lines hit such a rule on every record of a big sync), and
+            // the simplest shapes need no automaton at all: every match starts at one of the
+            // literal positions the prefilter found.
             let caps = if regex.captures_len() == 1 {
-                if !regex.is_match(text) {
+                let hit = match set.fast_match(ri) {
+                    Some(f) => self.line_candidates[from..i]
+                        .iter()
+                        .any(|&(_, at)| f.matches_at(text.as_bytes(), at as usize)),
+                    None => regex.is_match(text),
+                };
+                if !hit {
                     continue;
                 }
                 None

@@ -340,3 +340,87 @@ fn merge_keeps_input_order() {
         .unwrap_or_default();
     assert_eq!(files, vec!["a.log", "b.log"]);
 }
+
+/// Every text line under `samples/` (logs, pastes), plus the rules' example lines.
+fn corpus(set: &RuleSet) -> Vec<String> {
+    let mut out = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for e in walkdir::WalkDir::new(root).into_iter().flatten() {
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(e.path()) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        out.extend(text.lines().map(str::to_string));
+    }
+    for r in &set.rules {
+        for ex in &r.examples {
+            match &ex.input {
+                crate::rules::schema::ExampleInput::Line(l) => out.push(l.clone()),
+                crate::rules::schema::ExampleInput::Lines(ls) => out.extend(ls.iter().cloned()),
+                crate::rules::schema::ExampleInput::Facts(_) => {}
+            }
+        }
+    }
+    out
+}
+
+/// The sequence matcher answers exactly what the regex does, wherever the prefilter makes the
+/// rule a candidate: on every sample log line and rule example, and on variants of them that
+/// cut, repeat and change the case of the matching part.
+#[test]
+fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
+    let set = RuleSet::new(
+        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
+        &[],
+    );
+    let mut lines = corpus(&set);
+    let base = lines.clone();
+    for l in &base {
+        let n = l.len();
+        for cut in [n / 2, n.saturating_sub(3), n.saturating_sub(1)] {
+            if let Some(p) = l.get(..cut) {
+                lines.push(p.to_string());
+            }
+        }
+        lines.push(l.to_ascii_uppercase());
+        lines.push(format!("{l} {l}"));
+        lines.push(l.replace('-', ""));
+    }
+    let mut fast_rules = 0;
+    let mut checked = 0;
+    let mut buf = LowerBuf::new();
+    for (ri, rule) in set.rules.iter().enumerate() {
+        let Some(fast) = set.fast_match(ri as u32) else {
+            continue;
+        };
+        let Body::Line { regex, .. } = &rule.body else {
+            continue;
+        };
+        fast_rules += 1;
+        for l in &lines {
+            let mut hits = Vec::new();
+            set.scan(LogKind::Other, false, buf.set(l.as_bytes()), &mut hits);
+            let starts: Vec<u32> = hits
+                .iter()
+                .filter(|h| h.0 == ri as u32)
+                .map(|h| h.1)
+                .collect();
+            let want = regex.is_match(l);
+            if starts.is_empty() {
+                assert!(!want, "{}: regex matches without a literal: {l:?}", rule.id);
+                continue;
+            }
+            let got = starts
+                .iter()
+                .any(|&s| fast.matches_at(l.as_bytes(), s as usize));
+            assert_eq!(got, want, "{}: {l:?}", rule.id);
+            checked += 1;
+        }
+    }
+    eprintln!("rules on the fast path: {fast_rules}, candidate lines checked: {checked}");
+    assert!(fast_rules >= 3, "rules on the fast path: {fast_rules}");
+    assert!(checked > 100, "candidate lines checked: {checked}");
+}

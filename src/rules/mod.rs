@@ -2,6 +2,7 @@
 
 pub mod condition;
 pub mod engine;
+pub mod fast_match;
 pub mod finding;
 pub mod lazy_regex;
 pub mod lint;
