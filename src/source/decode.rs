@@ -113,11 +113,12 @@ const PARALLEL_VALIDATE_MIN: usize = 8 << 20;
 
 /// UTF-8 validity, in parallel chunks for big inputs. Each cut is at a byte that is not a
 /// continuation byte, i.e. at a character start if the text is valid; then the whole is valid
-/// exactly when every chunk is.
+/// exactly when every chunk is. `simdutf8` validates with AVX2/SSE4.2 (std's validator did
+/// ~3 GB/s: a tenth of a single-threaded run over a 1 GiB log).
 fn is_utf8(b: &[u8]) -> bool {
     let threads = rayon::current_num_threads();
     if b.len() < PARALLEL_VALIDATE_MIN || threads < 2 {
-        return std::str::from_utf8(b).is_ok();
+        return simdutf8::basic::from_utf8(b).is_ok();
     }
     let n = threads * 2;
     let mut cuts = vec![0usize];
@@ -131,7 +132,7 @@ fn is_utf8(b: &[u8]) -> bool {
     cuts.push(b.len());
     use rayon::prelude::*;
     cuts.par_windows(2)
-        .all(|w| std::str::from_utf8(&b[w[0]..w[1]]).is_ok())
+        .all(|w| simdutf8::basic::from_utf8(&b[w[0]..w[1]]).is_ok())
 }
 
 #[allow(unsafe_code)]
@@ -140,7 +141,9 @@ fn map(file: &File) -> std::io::Result<Mmap> {
     // the file while we read it, access past the new end raises SIGBUS; ConfigMgr only appends
     // to a log and renames it to .lo_ on rollover (rename does not truncate), and `view --follow`
     // re-reads instead of mapping. (The other unsafe site is `validated`.)
-    unsafe { Mmap::map(file) }
+    // `populate` asks the kernel to map every page up front (MAP_POPULATE on Linux): taking a
+    // page fault per 64 KiB while validating cost ~0.2 s per GiB.
+    unsafe { memmap2::MmapOptions::new().populate().map(file) }
 }
 
 fn decode_storage(storage: Storage, len: u64) -> Loaded {
