@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 
 use crate::cli::CommonArgs;
-use crate::event::{Event, LogKind, Severity};
+use crate::event::{Event, FileId, LogKind, Severity};
 use crate::facts::FactStore;
 use crate::lower::LowerBuf;
 use crate::observe::Observer;
@@ -36,12 +37,31 @@ struct OwnedLine {
     raw: String,
     time: Option<DateTime<Utc>>,
     line: u64,
-    file: String,
-    host: Option<String>,
+    file: Arc<str>,
+    host: Option<Arc<str>>,
+}
+
+/// The display name and host of the file a fork reads, shared by the lines it keeps (a copy
+/// of each per kept line was most of a fork's allocations).
+#[derive(Clone)]
+struct Names {
+    id: FileId,
+    file: Arc<str>,
+    host: Option<Arc<str>>,
+}
+
+impl Names {
+    fn of(file: &FileInfo<'_>) -> Names {
+        Names {
+            id: file.id,
+            file: Arc::from(file.input.display.as_str()),
+            host: file.input.host.as_deref().map(Arc::from),
+        }
+    }
 }
 
 impl OwnedLine {
-    fn of(ev: &Event<'_>, file: &FileInfo<'_>, keep_raw: bool) -> Self {
+    fn of(ev: &Event<'_>, names: &Names, keep_raw: bool) -> Self {
         OwnedLine {
             kind: ev.kind,
             severity: ev.severity,
@@ -53,8 +73,8 @@ impl OwnedLine {
             },
             time: ev.time_utc,
             line: ev.line,
-            file: file.input.display.clone(),
-            host: file.input.host.clone(),
+            file: names.file.clone(),
+            host: names.host.clone(),
         }
     }
 
@@ -92,7 +112,7 @@ enum Replay<'r> {
     /// one's position and time, the rule ids of all of them.
     Plain {
         kind: LogKind,
-        file: String,
+        file: Arc<str>,
         line: u64,
         time: Option<DateTime<Utc>>,
         matched: MatchedIds<'r>,
@@ -126,6 +146,8 @@ struct StreamVisitor<'r> {
     /// `Some` in a fork: the lines to replay on join.
     replay: Option<Vec<Replay<'r>>>,
     lower: LowerBuf,
+    /// In a fork: the names of the file being read, shared by the kept lines.
+    names: Option<Names>,
     /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words.
     scanned: Vec<(u32, u32)>,
     words: Vec<(u32, u32)>,
@@ -162,6 +184,7 @@ impl<'r> StreamVisitor<'r> {
             current: None,
             replay: None,
             lower: LowerBuf::new(),
+            names: None,
             scanned: Vec::new(),
             words: Vec::new(),
         }
@@ -207,14 +230,14 @@ impl<'r> StreamVisitor<'r> {
 fn defer<'r>(
     list: &mut Vec<Replay<'r>>,
     ev: &Event<'_>,
-    file: &FileInfo<'_>,
+    names: &Names,
     matched: MatchedIds<'r>,
     seq: SeqHits,
 ) {
     let sync = SyncBuilder::reads(ev.kind);
     if !seq.is_empty() || (sync && !SyncBuilder::is_plain(ev.kind, &ev.message)) {
         list.push(Replay::Line {
-            line: Box::new(OwnedLine::of(ev, file, !seq.is_empty())),
+            line: Box::new(OwnedLine::of(ev, names, !seq.is_empty())),
             matched,
             seq,
         });
@@ -232,8 +255,8 @@ fn defer<'r>(
     }) = list.last_mut()
     {
         if *kind == ev.kind {
-            if *f != file.input.display {
-                f.clone_from(&file.input.display);
+            if !Arc::ptr_eq(f, &names.file) {
+                f.clone_from(&names.file);
             }
             *line = ev.line;
             *time = ev.time_utc.or(*time);
@@ -247,7 +270,7 @@ fn defer<'r>(
     }
     list.push(Replay::Plain {
         kind: ev.kind,
-        file: file.input.display.clone(),
+        file: names.file.clone(),
         line: ev.line,
         time: ev.time_utc,
         matched,
@@ -290,7 +313,14 @@ impl Visitor for StreamVisitor<'_> {
         };
         match self.replay.as_mut() {
             None => self.builder.feed(ev, file, &matched),
-            Some(list) => defer(list, ev, file, matched, seq),
+            Some(list) => {
+                if self.names.as_ref().is_none_or(|n| n.id != file.id) {
+                    self.names = Some(Names::of(file));
+                }
+                if let Some(names) = &self.names {
+                    defer(list, ev, names, matched, seq);
+                }
+            }
         }
         if self
             .scanned
@@ -344,6 +374,7 @@ impl Visitor for StreamVisitor<'_> {
             current: None,
             replay: Some(Vec::new()),
             lower: LowerBuf::new(),
+            names: None,
             scanned: Vec::new(),
             words: Vec::new(),
         })

@@ -17,16 +17,39 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+/// A set of bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    #[inline]
+    fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] >> (b & 63) & 1 == 1
+    }
+
+    fn intersects(&self, o: &ByteSet) -> bool {
+        self.0.iter().zip(&o.0).any(|(a, b)| a & b != 0)
+    }
+
+    fn is_subset(&self, o: &ByteSet) -> bool {
+        self.0.iter().zip(&o.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
 /// One part of a sequence: a byte set matched `min..=max` times.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Step {
-    set: [bool; 256],
+    set: ByteSet,
     min: u32,
     max: u32,
 }
 
 impl Step {
-    fn one(set: [bool; 256]) -> Step {
+    fn one(set: ByteSet) -> Step {
         Step {
             set,
             min: 1,
@@ -35,8 +58,8 @@ impl Step {
     }
 
     fn byte(b: u8) -> Step {
-        let mut set = [false; 256];
-        set[usize::from(b)] = true;
+        let mut set = ByteSet::default();
+        set.insert(b);
         Step::one(set)
     }
 }
@@ -82,10 +105,17 @@ impl FastMatch {
 fn branch_matches(steps: &[Step], hay: &[u8], at: usize) -> bool {
     let mut pos = at;
     for s in steps {
+        if s.min == 1 && s.max == 1 {
+            match hay.get(pos) {
+                Some(&c) if s.set.contains(c) => pos += 1,
+                _ => return false,
+            }
+            continue;
+        }
         let mut n = 0;
         while n < s.max {
             match hay.get(pos) {
-                Some(&c) if s.set[usize::from(c)] => {
+                Some(&c) if s.set.contains(c) => {
                     pos += 1;
                     n += 1;
                 }
@@ -130,7 +160,7 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
                 for prefix in &out {
                     for a in &alts {
                         let mut b = prefix.clone();
-                        b.extend(a.iter().cloned());
+                        b.extend(a.iter().copied());
                         next.push(b);
                     }
                 }
@@ -154,29 +184,24 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
 
 /// The bytes of an ASCII class (a Unicode class with a non-ASCII member gives `None`: one
 /// byte no longer stands for one character).
-fn byte_set(c: &Class) -> Option<[bool; 256]> {
-    let mut set = [false; 256];
-    match c {
-        Class::Unicode(u) => {
-            for r in u.iter() {
-                let (s, e) = (u32::from(r.start()), u32::from(r.end()));
-                if e > 0x7F {
-                    return None;
-                }
-                for b in s..=e {
-                    set[b as usize] = true;
-                }
-            }
+fn byte_set(c: &Class) -> Option<ByteSet> {
+    let ranges: Vec<(u32, u32)> = match c {
+        Class::Unicode(u) => u
+            .iter()
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+        Class::Bytes(b) => b
+            .iter()
+            .map(|r| (u32::from(r.start()), u32::from(r.end())))
+            .collect(),
+    };
+    let mut set = ByteSet::default();
+    for (s, e) in ranges {
+        if e > 0x7F {
+            return None;
         }
-        Class::Bytes(b) => {
-            for r in b.iter() {
-                if r.end() > 0x7F {
-                    return None;
-                }
-                for x in r.start()..=r.end() {
-                    set[usize::from(x)] = true;
-                }
-            }
+        for b in s..=e {
+            set.insert(b as u8);
         }
     }
     Some(set)
@@ -190,7 +215,7 @@ fn deterministic(steps: &[Step]) -> bool {
             continue;
         }
         for t in &steps[i + 1..] {
-            if (0..256).any(|b| s.set[b] && t.set[b]) {
+            if s.set.intersects(&t.set) {
                 return false;
             }
             if t.min > 0 {
@@ -209,12 +234,10 @@ fn starts_with_literal(steps: &[Step], literals: &[String]) -> bool {
         !l.is_empty()
             && l.len() <= steps.len()
             && l.iter().zip(steps).all(|(&c, s)| {
-                s.min == 1
-                    && s.max == 1
-                    && (0..256u16).all(|b| {
-                        let b = b as u8;
-                        !s.set[usize::from(b)] || b.to_ascii_lowercase() == c
-                    })
+                let mut cases = ByteSet::default();
+                cases.insert(c);
+                cases.insert(c.to_ascii_uppercase());
+                s.min == 1 && s.max == 1 && s.set.is_subset(&cases)
             })
     })
 }

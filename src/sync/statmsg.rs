@@ -44,7 +44,12 @@ fn field<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 
 fn token_start(s: &str, key: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = s[from..].find(key) {
+    // memchr's search: `str::find` built a two-way searcher per call, seven calls per line, and
+    // replaying these lines is the sequential part of a parallel run.
+    while let Some(i) = s
+        .get(from..)
+        .and_then(|t| memchr::memmem::find(t.as_bytes(), key.as_bytes()))
+    {
         let at = from + i;
         if at == 0 || s[..at].ends_with(char::is_whitespace) {
             return Some(at);
@@ -79,6 +84,9 @@ fn gmt_field(s: &str) -> Option<&str> {
 /// Parse `Sat Nov 21 03:00:01.123 2026` (UTC). The weekday is not checked: it is redundant and
 /// a wrong one should not lose the time.
 pub fn parse_gmtdate(s: &str) -> Option<DateTime<Utc>> {
+    if let Some(t) = gmtdate_canonical(s) {
+        return t;
+    }
     let mut parts = s.split_whitespace();
     let _weekday = parts.next()?;
     let rest: Vec<&str> = parts.collect();
@@ -87,6 +95,46 @@ pub fn parse_gmtdate(s: &str) -> Option<DateTime<Utc>> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(&joined, f).ok())
         .map(|t| t.and_utc())
+}
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+/// The layout ConfigMgr writes, `Www Mmm DD HH:MM:SS.mmm YYYY`, read from fixed positions;
+/// `None` for anything else (then chrono's format parser decides). `Some(None)`: the layout,
+/// but not a valid time (chrono rejects those too).
+fn gmtdate_canonical(s: &str) -> Option<Option<DateTime<Utc>>> {
+    let b: &[u8; 28] = s.as_bytes().try_into().ok()?;
+    let d = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+    let shape = b[3] == b' '
+        && b[7] == b' '
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+        && b[23] == b' '
+        && b[..3].iter().all(u8::is_ascii_alphabetic);
+    if !shape {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| **m == b[4..7])? as u32 + 1;
+    let day = d(8)? * 10 + d(9)?;
+    let (h, m, sec) = (
+        d(11)? * 10 + d(12)?,
+        d(14)? * 10 + d(15)?,
+        d(17)? * 10 + d(18)?,
+    );
+    let ms = d(20)? * 100 + d(21)? * 10 + d(22)?;
+    let year = d(24)? * 1000 + d(25)? * 100 + d(26)? * 10 + d(27)?;
+    if sec > 59 {
+        return None;
+    }
+    Some(
+        chrono::NaiveDate::from_ymd_opt(year as i32, month, day)
+            .and_then(|date| date.and_hms_milli_opt(h, m, sec, ms))
+            .map(|t| t.and_utc()),
+    )
 }
 
 fn normalise_hex(s: &str) -> Option<String> {
@@ -103,6 +151,42 @@ fn normalise_hex(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixed-layout reader gives what chrono's format parser gives.
+    #[test]
+    fn canonical_gmtdate_agrees_with_chrono() {
+        let slow = |s: &str| {
+            let rest: Vec<&str> = s.split_whitespace().skip(1).collect();
+            ["%b %d %H:%M:%S%.f %Y", "%b %d %H:%M:%S %Y"]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(&rest.join(" "), f).ok())
+                .map(|t| t.and_utc())
+        };
+        let mut n = 0;
+        for (mi, mon) in MONTHS.iter().enumerate() {
+            for day in [0, 1, 9, 28, 29, 30, 31, 32] {
+                for (h, m, sec) in [(0, 0, 0), (23, 59, 59), (24, 0, 0), (12, 60, 1), (1, 2, 60)] {
+                    for year in [2016, 2024, 2026, 2100] {
+                        let s = format!(
+                            "Sat {} {day:02} {h:02}:{m:02}:{sec:02}.{:03} {year}",
+                            std::str::from_utf8(*mon).unwrap_or("Jan"),
+                            (mi * 37 + day) % 1000
+                        );
+                        assert_eq!(parse_gmtdate(&s), slow(&s), "{s}");
+                        n += usize::from(gmtdate_canonical(&s).is_some());
+                    }
+                }
+            }
+        }
+        assert!(n > 1000, "canonical layout taken {n} times");
+        for s in [
+            "Sat Nov 21 03:00:01 2026",
+            "Sat nov 21 03:00:01.123 2026",
+            "Sat Nov  1 03:00:01.123 2026",
+        ] {
+            assert_eq!(parse_gmtdate(s), slow(s), "{s}");
+        }
+    }
 
     #[test]
     fn parses_failure_statmsg() {
