@@ -8,35 +8,51 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use aho_corasick::packed;
-
 use crate::event::{Event, LogKind};
 use crate::facts::{FactStore, Provenance, Value};
 use crate::lower::LowerBuf;
 use crate::rules::finding::{truncate_text, MAX_CAPTURE_TEXT};
 use crate::rules::lazy_regex::{Captures, LazyRegex};
+use crate::rules::literal_index::LiteralIndex;
 use crate::scan::FileInfo;
 
-/// Literals that at least one extractor of a kind needs in the message (lower case), by the
-/// kinds the extractors read.
-const WCM_LITERALS: &[&str] = &[
-    "attempting connection to wsus server",
-    "upstream server is set to",
+/// The extractors, each named by a bit: a message reaches an extractor only when it holds one
+/// of the extractor's literals (every one of its patterns contains one), so a hit compiles and
+/// runs only the patterns that can match.
+const WCM_CONNECT: u32 = 0;
+const UPSTREAM: u32 = 1;
+const WSUS_PATH: u32 = 2;
+const WUA_SERVER: u32 = 3;
+const STARTING_SYNC: u32 = 4;
+const SYNC_NOTIFICATION: u32 = 5;
+const PARENT_SYNCED: u32 = 6;
+const SOURCE_SERVER: u32 = 7;
+const DB_PHASE: u32 = 8;
+const NOT_RESOLVED: u32 = 9;
+const ACTOR: u32 = 10;
+const PROXY: u32 = 11;
+
+/// Literals (lower case) with the extractor they lead to, by the kinds the extractors read.
+const WCM_LITERALS: &[(&str, u32)] = &[
+    ("attempting connection to wsus server", WCM_CONNECT),
+    ("upstream server is set to", UPSTREAM),
 ];
-const CLIENT_LITERALS: &[&str] = &["wsus path", "wua managed server"];
-const WSYNCMGR_LITERALS: &[&str] = &[
-    "sync notification",
-    "synced site with parent",
-    "synchronizing wsus server",
-    "starting sync",
-    "synchronizing sms database",
-    "starting sms database synchronization",
+const CLIENT_LITERALS: &[(&str, u32)] =
+    &[("wsus path", WSUS_PATH), ("wua managed server", WUA_SERVER)];
+const WSYNCMGR_LITERALS: &[(&str, u32)] = &[
+    ("starting sync", STARTING_SYNC),
+    ("sync notification", SYNC_NOTIFICATION),
+    ("synced site with parent", PARENT_SYNCED),
+    ("synchronizing wsus server", SOURCE_SERVER),
+    ("synchronizing sms database", DB_PHASE),
+    ("starting sms database synchronization", DB_PHASE),
 ];
-const ENDPOINT_LITERALS: &[&str] = &["could not be resolved", "actor"];
-const PROXY_LITERALS: &[&str] = &["proxy"];
+const ENDPOINT_LITERALS: &[(&str, u32)] =
+    &[("could not be resolved", NOT_RESOLVED), ("actor", ACTOR)];
+const PROXY_LITERALS: &[(&str, u32)] = &[("proxy", PROXY)];
 
 /// Prefilter groups: which literal lists apply to a kind.
-const GROUPS: [&[&[&str]]; 6] = [
+const GROUPS: [&[&[(&str, u32)]]; 6] = [
     &[WCM_LITERALS],
     &[CLIENT_LITERALS],
     &[WSYNCMGR_LITERALS, ENDPOINT_LITERALS],
@@ -64,23 +80,28 @@ fn group_of(kind: LogKind) -> Option<usize> {
     })
 }
 
-/// The literals (lower case) one of which every message an extractor of `kind` reads contains:
-/// the pipeline searches them in its one literal pass and calls [`Observer::feed_hit`] on a hit.
-pub fn literals(kind: LogKind) -> Vec<&'static str> {
+/// The literals (lower case) of the extractors of `kind`, each with its extractor's number:
+/// the pipeline searches them in its one literal pass and hands the set of extractors whose
+/// literals it found to [`Observer::feed_hit`] (bit `1 << n`).
+pub fn literals(kind: LogKind) -> Vec<(&'static str, u32)> {
     group_of(kind)
         .and_then(|g| GROUPS.get(g))
         .map(|lists| lists.iter().flat_map(|l| l.iter().copied()).collect())
         .unwrap_or_default()
 }
 
-/// SIMD searchers over each group's literals, run on the lower-cased message. Kinds no
-/// extractor reads are not searched at all.
-static PREFILTERS: LazyLock<Vec<Option<packed::Searcher>>> = LazyLock::new(|| {
+/// Literal index of each group (for [`Observer::feed`], which has no caller's scan to use).
+static PREFILTERS: LazyLock<Vec<LiteralIndex>> = LazyLock::new(|| {
     GROUPS
         .iter()
-        .map(|lists| packed::Searcher::new(lists.iter().flat_map(|l| l.iter())))
+        .map(|lists| LiteralIndex::build(lists.iter().flat_map(|l| l.iter().copied())))
         .collect()
 });
+
+/// Is extractor `n` in the set `mask`?
+fn has(mask: u32, n: u32) -> bool {
+    mask >> n & 1 == 1
+}
 
 /// A pattern compiled on first use, with the rules' ASCII rewrites (most runs need few of
 /// them; compiling all took a third of the time of a small run).
@@ -277,27 +298,32 @@ impl Observer {
 
     /// Look at one event. Cheap when the message contains none of the literals.
     pub fn feed(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        let Some(searcher) = group_of(ev.kind).and_then(|g| PREFILTERS.get(g)?.as_ref()) else {
+        let Some(index) = group_of(ev.kind).and_then(|g| PREFILTERS.get(g)) else {
             return;
         };
         let mut buf = std::mem::take(&mut self.lower);
-        let hit = searcher.find(buf.set(ev.message.as_bytes())).is_some();
+        let mut hits = Vec::new();
+        index.scan(buf.set(ev.message.as_bytes()), &mut hits);
         self.lower = buf;
-        if hit {
-            self.feed_hit(ev, file);
+        let mask = hits.iter().fold(0u32, |m, h| m | 1 << (h.0 & 31));
+        if mask != 0 {
+            self.feed_hit(ev, file, mask);
         }
     }
 
-    /// Look at an event whose message holds one of [`literals`] of its kind (the caller's own
-    /// prefilter said so).
-    pub fn feed_hit(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
+    /// Look at an event whose message holds literals of the extractors in `mask` (bit `1 << n`
+    /// for extractor `n` of [`literals`]; the caller's own scan found them).
+    pub fn feed_hit(&mut self, ev: &Event<'_>, file: &FileInfo<'_>, mask: u32) {
         let msg: &str = &ev.message;
         let kind = ev.kind;
         let any = kind == LogKind::Other;
         let line = ev.line;
         let p = &*P;
         if any || kind == LogKind::Wcm {
-            if let Some(c) = p.wcm_connect.captures(msg) {
+            if let Some(c) = has(mask, WCM_CONNECT)
+                .then(|| p.wcm_connect.captures(msg))
+                .flatten()
+            {
                 let server = c[1].trim_end_matches('.').to_ascii_lowercase();
                 self.put("observed.wcm.server", server, file, line);
                 if let Ok(port) = c[2].parse::<i64>() {
@@ -310,7 +336,10 @@ impl Observer {
                     line,
                 );
             }
-            if let Some(c) = p.upstream.captures(msg) {
+            if let Some(c) = has(mask, UPSTREAM)
+                .then(|| p.upstream.captures(msg))
+                .flatten()
+            {
                 let up = &c[1];
                 if up.eq_ignore_ascii_case("Microsoft Update") {
                     self.put("observed.wcm.upstream", "microsoft_update", file, line);
@@ -322,13 +351,14 @@ impl Observer {
             }
         }
         if any || matches!(kind, LogKind::LocationServices | LogKind::WuaHandler) {
-            let url = p
-                .wsus_path
-                .captures(msg)
+            let url = has(mask, WSUS_PATH)
+                .then(|| p.wsus_path.captures(msg))
+                .flatten()
                 .map(|c| c[1].to_string())
                 .or_else(|| {
-                    p.wua_server
-                        .captures(msg)
+                    has(mask, WUA_SERVER)
+                        .then(|| p.wua_server.captures(msg))
+                        .flatten()
                         .and_then(|c| c.get(1).or_else(|| c.get(2)).map(str::to_string))
                 });
             if let Some(url) = url {
@@ -340,13 +370,13 @@ impl Observer {
             }
         }
         if any || kind == LogKind::Wsyncmgr {
-            self.feed_wsyncmgr(msg, file, line);
+            self.feed_wsyncmgr(msg, file, line, mask);
         }
         if any || matches!(kind, LogKind::Wsyncmgr | LogKind::SoftwareDistribution) {
-            let host = p
-                .name_not_resolved
-                .captures(msg)
-                .or_else(|| p.actor.captures(msg))
+            let host = has(mask, NOT_RESOLVED)
+                .then(|| p.name_not_resolved.captures(msg))
+                .flatten()
+                .or_else(|| has(mask, ACTOR).then(|| p.actor.captures(msg)).flatten())
                 .map(|c| c[1].to_ascii_lowercase());
             if let Some(h) = host {
                 // Only the top-level site's SUP talks to Microsoft Update's sync endpoint; child
@@ -358,7 +388,7 @@ impl Observer {
             }
         }
         if any || kind == LogKind::PatchDownloader {
-            if let Some(c) = p.proxy.captures(msg) {
+            if let Some(c) = has(mask, PROXY).then(|| p.proxy.captures(msg)).flatten() {
                 self.put(
                     "observed.patchdownloader.proxy",
                     c[1].to_ascii_lowercase(),
@@ -369,26 +399,26 @@ impl Observer {
         }
     }
 
-    fn feed_wsyncmgr(&mut self, msg: &str, file: &FileInfo<'_>, line: u64) {
+    fn feed_wsyncmgr(&mut self, msg: &str, file: &FileInfo<'_>, line: u64, mask: u32) {
         let p = &*P;
-        let lower_has = |needle: &str| {
-            msg.as_bytes()
-                .windows(needle.len())
-                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-        };
-        if lower_has("starting sync") {
+        if has(mask, STARTING_SYNC) {
             self.expect_source = Some(true);
         }
-        let parent = p
-            .parent_syn
-            .captures(msg)
-            .or_else(|| p.parent_synced.captures(msg))
+        let notification = has(mask, SYNC_NOTIFICATION);
+        let parent = notification
+            .then(|| p.parent_syn.captures(msg))
+            .flatten()
+            .or_else(|| {
+                has(mask, PARENT_SYNCED)
+                    .then(|| p.parent_synced.captures(msg))
+                    .flatten()
+            })
             .map(|c| c[1].to_ascii_uppercase());
         if let Some(parent) = parent {
             self.put("observed.site.child_of", parent, file, line);
             self.put("observed.site.top_level", false, file, line);
         }
-        if let Some(c) = p.children.captures(msg) {
+        if let Some(c) = notification.then(|| p.children.captures(msg)).flatten() {
             let list: Vec<String> = c[1]
                 .split(',')
                 .map(|s| s.trim().to_ascii_uppercase())
@@ -398,7 +428,7 @@ impl Observer {
                 self.put("observed.site.children", Value::List(list), file, line);
             }
         }
-        if self.expect_source != Some(false) {
+        if self.expect_source != Some(false) && has(mask, SOURCE_SERVER) {
             if let Some(c) = p.source_server.captures(msg) {
                 let s = c[1].trim_end_matches('.').to_ascii_lowercase();
                 if self.expect_source == Some(true) {
@@ -410,7 +440,7 @@ impl Observer {
                 self.expect_source = Some(false);
             }
         }
-        if p.db_phase.is_match(msg) {
+        if has(mask, DB_PHASE) && p.db_phase.is_match(msg) {
             self.put("observed.site.top_level", true, file, line);
         }
     }

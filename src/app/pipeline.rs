@@ -153,19 +153,12 @@ struct StreamVisitor<'r> {
     words: Vec<(u32, u32)>,
 }
 
-/// Tag of the observer's literals in the one literal pass.
-const OBSERVER_TAG: u32 = 0;
-
 /// The literals the pipeline searches with the rules' in one pass per message: the observer's
-/// (all one tag) and the severity words of formats without a severity field.
+/// (tagged with their extractor's number) and the severity words of formats without a
+/// severity field.
 pub fn extra_literals() -> ExtraLiterals {
     ExtraLiterals {
-        per_kind: |kind| {
-            crate::observe::literals(kind)
-                .into_iter()
-                .map(|l| (l, OBSERVER_TAG))
-                .collect()
-        },
+        per_kind: crate::observe::literals,
         words: &crate::parse::SEVERITY_WORD_LIST,
     }
 }
@@ -322,12 +315,13 @@ impl Visitor for StreamVisitor<'_> {
                 }
             }
         }
-        if self
+        let extractors = self
             .scanned
             .iter()
-            .any(|h| extra_tag(h.0) == Some(OBSERVER_TAG))
-        {
-            self.observer.feed_hit(ev, file);
+            .filter_map(|h| extra_tag(h.0))
+            .fold(0u32, |m, t| m | 1 << (t & 31));
+        if extractors != 0 {
+            self.observer.feed_hit(ev, file, extractors);
         }
         self.presence.see(ev);
         if let Some(t) = ev.time_utc {

@@ -40,12 +40,21 @@ impl ByteSet {
     }
 }
 
-/// One part of a sequence: a byte set matched `min..=max` times.
+/// A zero-width part: an ASCII word boundary (`(?-u:\b)`) or its negation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Look {
+    None,
+    Boundary,
+    NotBoundary,
+}
+
+/// One part of a sequence: a byte set matched `min..=max` times, or a look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Step {
     set: ByteSet,
     min: u32,
     max: u32,
+    look: Look,
 }
 
 impl Step {
@@ -54,7 +63,21 @@ impl Step {
             set,
             min: 1,
             max: 1,
+            look: Look::None,
         }
+    }
+
+    fn look(look: Look) -> Step {
+        Step {
+            set: ByteSet::default(),
+            min: 0,
+            max: 0,
+            look,
+        }
+    }
+
+    fn consumes(&self) -> bool {
+        self.look == Look::None
     }
 
     fn byte(b: u8) -> Step {
@@ -102,9 +125,21 @@ impl FastMatch {
     }
 }
 
+fn is_word(b: Option<&u8>) -> bool {
+    b.is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
 fn branch_matches(steps: &[Step], hay: &[u8], at: usize) -> bool {
     let mut pos = at;
     for s in steps {
+        if s.look != Look::None {
+            let before = pos.checked_sub(1).and_then(|i| hay.get(i));
+            let boundary = is_word(before) != is_word(hay.get(pos));
+            if boundary != (s.look == Look::Boundary) {
+                return false;
+            }
+            continue;
+        }
         if s.min == 1 && s.max == 1 {
             match hay.get(pos) {
                 Some(&c) if s.set.contains(c) => pos += 1,
@@ -139,13 +174,14 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
             let sub = flatten(&r.sub)?;
             let [one] = sub.as_slice() else { return None };
             let [step] = one.as_slice() else { return None };
-            if step.min != 1 || step.max != 1 {
+            if step.min != 1 || step.max != 1 || !step.consumes() {
                 return None;
             }
             Some(vec![vec![Step {
                 set: step.set,
                 min: r.min,
                 max: r.max.unwrap_or(u32::MAX),
+                look: Look::None,
             }]])
         }
         HirKind::Capture(c) => flatten(&c.sub),
@@ -178,6 +214,12 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
             }
             Some(out)
         }
+        HirKind::Look(regex_syntax::hir::Look::WordAscii) => {
+            Some(vec![vec![Step::look(Look::Boundary)]])
+        }
+        HirKind::Look(regex_syntax::hir::Look::WordAsciiNegate) => {
+            Some(vec![vec![Step::look(Look::NotBoundary)]])
+        }
         HirKind::Look(_) => None,
     }
 }
@@ -208,13 +250,23 @@ fn byte_set(c: &Class) -> Option<ByteSet> {
 }
 
 /// Greedy matching is exact when no step that may take more or fewer bytes shares a byte with
-/// what may come right after it (the following optional steps and the next required one).
+/// what may come right after it (the following optional steps and the next required one;
+/// looks take no bytes), and every look follows a fixed-length step (so where it is checked
+/// does not depend on a choice).
 fn deterministic(steps: &[Step]) -> bool {
+    let mut last_fixed = true;
     for (i, s) in steps.iter().enumerate() {
-        if s.min == s.max {
+        if !s.consumes() {
+            if !last_fixed {
+                return false;
+            }
             continue;
         }
-        for t in &steps[i + 1..] {
+        last_fixed = s.min == s.max;
+        if last_fixed {
+            continue;
+        }
+        for t in steps[i + 1..].iter().filter(|t| t.consumes()) {
             if s.set.intersects(&t.set) {
                 return false;
             }
@@ -229,11 +281,12 @@ fn deterministic(steps: &[Step]) -> bool {
 /// Does every match of `steps` start with one of `literals` (lower-case ASCII), matched
 /// ASCII-case-insensitively? Then the prefilter reports a literal wherever a match starts.
 fn starts_with_literal(steps: &[Step], literals: &[String]) -> bool {
+    let steps: Vec<&Step> = steps.iter().skip_while(|s| !s.consumes()).collect();
     literals.iter().any(|l| {
         let l = l.as_bytes();
         !l.is_empty()
             && l.len() <= steps.len()
-            && l.iter().zip(steps).all(|(&c, s)| {
+            && l.iter().zip(steps.iter()).all(|(&c, s)| {
                 let mut cases = ByteSet::default();
                 cases.insert(c);
                 cases.insert(c.to_ascii_uppercase());
@@ -276,6 +329,7 @@ mod tests {
         // that does not start with a literal, a group repeated.
         for p in [
             r"abc\b",
+            r"abc[0-9]*(?-u:\b)",
             r"abc.",
             r"abc[a-z]+z",
             r"abc[0-9]*[0-9]",
@@ -287,7 +341,13 @@ mod tests {
             assert!(FastMatch::build(p, &l).is_none(), "{p}");
         }
         // Disjoint neighbours and optional parts are fine.
-        for p in [r"abc[0-9]+x", r"abc\{?(?-u:\d){2}\}?-", r"(?i)abc(?:d|e)f"] {
+        for p in [
+            r"abc[0-9]+x",
+            r"abc\{?(?-u:\d){2}\}?-",
+            r"(?i)abc(?:d|e)f",
+            r"(?-u:\b)abc(?-u:\b)",
+            r"abc[0-9]+x(?-u:\B)",
+        ] {
             assert!(FastMatch::build(p, &l).is_some(), "{p}");
         }
     }
@@ -298,6 +358,8 @@ mod tests {
             (r"(?i)abc\{?[0-9a-f]{2,3}\}?-x", "abc"),
             (r"(?i)Error (?:code|id)=[0-9]+ on", "error "),
             (r"ID=6702 SEV=[A-Z]", "id=6702"),
+            (r"(?-u:\b)ID=6702(?-u:\b)", "id=6702"),
+            (r"abc(?-u:\B)[0-9]{1,2}x(?-u:\b)", "abc"),
         ];
         let words = [
             "abc",
@@ -316,6 +378,9 @@ mod tests {
             "=",
             "12",
             " on",
+            "ID=6702",
+            "_",
+            "7",
             "ID=6702 SEV=",
             "I",
             "e",

@@ -51,6 +51,9 @@ struct SeqIndex {
     parts: Vec<(u32, SeqPart)>,
     /// Parts whose regex has no required literal: tried on every line of the kind.
     always: Vec<u32>,
+    /// Per part: the sequence matcher of its regex (built on first use), run where the
+    /// prefilter found one of the regex's required literals.
+    fast: Vec<OnceLock<Option<FastMatch>>>,
 }
 
 /// A kind's literal index targets one of four spaces (the top two bits of a target): a line
@@ -202,7 +205,6 @@ impl RuleSet {
             fallback: Default::default(),
             seq: (0..self.seq_count).map(|_| SeqState::default()).collect(),
             candidates: Vec::new(),
-            line_candidates: Vec::new(),
             scanned: Vec::new(),
             lower: LowerBuf::new(),
             deferred: false,
@@ -277,6 +279,7 @@ fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
     let mut idx = SeqIndex::default();
     for (pi, (ri, part, re)) in seq_parts(rules, kind).into_iter().enumerate() {
         idx.parts.push((ri, part));
+        idx.fast.push(OnceLock::new());
         if re.required_literals().is_none() {
             idx.always.push(pi as u32);
         }
@@ -348,10 +351,9 @@ pub struct StreamMatcher<'r> {
     /// after the directly unclassified lines (they are known only when the scope closes).
     fallback: [[Option<HitSet>; 2]; KIND_SLOTS],
     seq: Vec<SeqState>,
-    /// Reused buffer of candidate sequence parts.
-    candidates: Vec<u32>,
-    /// Reused buffer of candidate line rules: (rule index, start of its literal).
-    line_candidates: Vec<(u32, u32)>,
+    /// Reused buffer of candidate line rules or sequence parts: (rule index or part, start of
+    /// its literal).
+    candidates: Vec<(u32, u32)>,
     /// Reused buffer of literal hits (for callers that do not scan themselves).
     scanned: Vec<(u32, u32)>,
     /// Reused buffer: the text being matched, ASCII lower-cased (when the caller has no
@@ -494,8 +496,8 @@ impl<'r> StreamMatcher<'r> {
     ) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = Vec::new();
         let msg: &str = &ev.message;
-        self.line_candidates.clear();
-        self.line_candidates
+        self.candidates.clear();
+        self.candidates
             .extend(hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
         let mut classified = self.match_lines(msg, ev, file, &mut matched);
         if !ev.parsed && ev.raw != msg && matched.is_empty() {
@@ -504,8 +506,8 @@ impl<'r> StreamMatcher<'r> {
             self.set
                 .scan(ev.kind, false, buf.set(ev.raw.as_bytes()), &mut raw_hits);
             self.lower = buf;
-            self.line_candidates.clear();
-            self.line_candidates
+            self.candidates.clear();
+            self.candidates
                 .extend(raw_hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
             classified |= self.match_lines(ev.raw, ev, file, &mut matched);
         }
@@ -537,17 +539,20 @@ impl<'r> StreamMatcher<'r> {
     }
 
     /// The sequence parts of `idx` whose regex matches `text`, in part order. Only parts whose
-    /// required literal is among the literal `hits`, or that have none, are tried.
+    /// required literal is among the literal `hits`, or that have none, are tried; a part whose
+    /// regex is a plain sequence is matched at the literal positions without an automaton.
     fn seq_hits(&mut self, idx: &SeqIndex, text: &str, hits: &[(u32, u32)]) -> SeqHits {
         if idx.parts.is_empty() {
             return SeqHits::new();
         }
+        // (part, literal start); parts without literals carry no position.
         self.candidates.clear();
-        self.candidates.extend_from_slice(&idx.always);
+        self.candidates
+            .extend(idx.always.iter().map(|&pi| (pi, u32::MAX)));
         self.candidates.extend(
             hits.iter()
                 .filter(|h| h.0 & SPACE_MASK == SEQ_SPACE)
-                .map(|h| h.0 & TARGET_VALUE),
+                .map(|h| (h.0 & TARGET_VALUE, h.1)),
         );
         if self.candidates.is_empty() {
             return SeqHits::new();
@@ -555,18 +560,33 @@ impl<'r> StreamMatcher<'r> {
         self.candidates.sort_unstable();
         self.candidates.dedup();
         let rules = &self.set.rules;
-        self.candidates
-            .iter()
-            .copied()
-            .filter(|&pi| {
-                idx.parts.get(pi as usize).is_some_and(|&(ri, part)| {
-                    rules
-                        .get(ri as usize)
-                        .and_then(|r| seq_regex(r, part))
-                        .is_some_and(|re| re.is_match(text))
+        let mut out = SeqHits::new();
+        for group in self.candidates.chunk_by(|a, b| a.0 == b.0) {
+            let pi = group[0].0;
+            let Some(&(ri, part)) = idx.parts.get(pi as usize) else {
+                continue;
+            };
+            let Some(re) = rules.get(ri as usize).and_then(|r| seq_regex(r, part)) else {
+                continue;
+            };
+            let fast = idx.fast.get(pi as usize).and_then(|cell| {
+                cell.get_or_init(|| {
+                    re.required_literals()
+                        .and_then(|req| FastMatch::build(re.compiled_str(), req))
                 })
-            })
-            .collect()
+                .as_ref()
+            });
+            let hit = match fast {
+                Some(f) if group.iter().all(|&(_, at)| at != u32::MAX) => group
+                    .iter()
+                    .any(|&(_, at)| f.matches_at(text.as_bytes(), at as usize)),
+                _ => re.is_match(text),
+            };
+            if hit {
+                out.push(pi);
+            }
+        }
+        out
     }
 
     /// Take in what a fork saw (its part of the input comes after everything this matcher saw).
@@ -603,7 +623,7 @@ impl<'r> StreamMatcher<'r> {
         }
     }
 
-    /// Line rules whose literal was found (`self.line_candidates`: rule index, literal start);
+    /// Line rules whose literal was found (`self.candidates`: rule index, literal start);
     /// returns true when any regex matched (even if excluded by `not_regex`).
     fn match_lines(
         &mut self,
@@ -613,17 +633,17 @@ impl<'r> StreamMatcher<'r> {
         matched: &mut MatchedIds<'r>,
     ) -> bool {
         let set = self.set;
-        if self.line_candidates.is_empty() {
+        if self.candidates.is_empty() {
             return false;
         }
-        self.line_candidates.sort_unstable();
-        self.line_candidates.dedup();
+        self.candidates.sort_unstable();
+        self.candidates.dedup();
         let mut classified = false;
         let mut i = 0;
-        while i < self.line_candidates.len() {
-            let ri = self.line_candidates[i].0;
+        while i < self.candidates.len() {
+            let ri = self.candidates[i].0;
             let from = i;
-            while i < self.line_candidates.len() && self.line_candidates[i].0 == ri {
+            while i < self.candidates.len() && self.candidates[i].0 == ri {
                 i += 1;
             }
             let Some(rule) = set.rules.get(ri as usize) else {
@@ -641,7 +661,7 @@ impl<'r> StreamMatcher<'r> {
             // literal positions the prefilter found.
             let caps = if regex.captures_len() == 1 {
                 let hit = match set.fast_match(ri) {
-                    Some(f) => self.line_candidates[from..i]
+                    Some(f) => self.candidates[from..i]
                         .iter()
                         .any(|&(_, at)| f.matches_at(text.as_bytes(), at as usize)),
                     None => regex.is_match(text),

@@ -420,7 +420,35 @@ fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
             checked += 1;
         }
     }
-    eprintln!("rules on the fast path: {fast_rules}, candidate lines checked: {checked}");
+    // Sequence parts: matched at the positions of their regex's required literals.
+    let mut fast_parts = 0;
+    for (ri, part, re) in seq_parts(&set.rules, LogKind::Other) {
+        let Some(req) = re.required_literals() else {
+            continue;
+        };
+        let Some(fast) = FastMatch::build(re.compiled_str(), req) else {
+            continue;
+        };
+        fast_parts += 1;
+        let index = LiteralIndex::build(req.iter().map(|l| (l.as_str(), 0)));
+        for l in &lines {
+            let mut hits = Vec::new();
+            index.scan(buf.set(l.as_bytes()), &mut hits);
+            let want = re.is_match(l);
+            let got = hits
+                .iter()
+                .any(|&(_, s)| fast.matches_at(l.as_bytes(), s as usize));
+            assert_eq!(got, want, "rule {ri} {part:?}: {l:?}");
+            checked += usize::from(!hits.is_empty());
+        }
+    }
+    eprintln!(
+        "rules on the fast path: {fast_rules}, sequence parts: {fast_parts}, candidate lines checked: {checked}"
+    );
     assert!(fast_rules >= 3, "rules on the fast path: {fast_rules}");
+    assert!(
+        fast_parts >= 3,
+        "sequence parts on the fast path: {fast_parts}"
+    );
     assert!(checked > 100, "candidate lines checked: {checked}");
 }
