@@ -483,7 +483,7 @@ fn toml_nested_100k_deep_is_an_error_not_a_stack_overflow() {
     for text in [arrays, tables] {
         let e = import_on_small_stack("supdiag.toml", text).expect_err("too deep");
         assert!(e.starts_with("supdiag.toml:1: "), "{e}");
-        assert!(e.contains("recursion limit"), "{e}");
+        assert!(e.contains("recurs"), "{e}");
     }
 }
 

@@ -21,17 +21,43 @@ use regex_syntax::ast::{self, Ast};
 
 pub struct LazyRegex {
     src: String,
-    /// What is compiled: `src` with ASCII literals matched ASCII-case-insensitively
-    /// (see [`ascii_literals`]).
+    /// What the syntax tree says; read at load, or on first use for trusted patterns.
+    info: OnceLock<Info>,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+/// What is known of a pattern from its syntax tree.
+#[derive(Debug)]
+struct Info {
+    /// What is compiled: `src` with the ASCII rewrites (see [`ascii_rewrites`]).
     compiled_src: String,
     /// Names of the named groups, in order.
     names: Vec<String>,
     /// Number of groups including the implicit whole-match group 0.
     groups: usize,
-    compiled: OnceLock<Option<Regex>>,
     /// ASCII literals (lower case) one of which every match contains; `None` when the pattern
     /// has a branch without one (see [`required_literals`]).
     required: Option<Vec<String>>,
+}
+
+impl Info {
+    fn of(src: &str) -> Result<Info, String> {
+        let tree = ast::parse::ParserBuilder::new()
+            .build()
+            .parse(src)
+            .map_err(|e| e.to_string())?;
+        let mut names = Vec::new();
+        let mut groups = 1;
+        walk(&tree, &mut names, &mut groups);
+        let mut edits = Vec::new();
+        ascii_rewrites(&tree, &mut edits);
+        Ok(Info {
+            compiled_src: apply_edits(src, edits),
+            names,
+            groups,
+            required: required_literals(&tree),
+        })
+    }
 }
 
 impl fmt::Debug for LazyRegex {
@@ -273,22 +299,35 @@ impl LazyRegex {
     /// syntax tree is built here: the few errors found later, while translating (an unknown
     /// Unicode class name), surface when the regex is compiled: `rules check` compiles all.
     pub fn new(src: &str) -> Result<LazyRegex, String> {
-        let tree = ast::parse::ParserBuilder::new()
-            .build()
-            .parse(src)
-            .map_err(|e| e.to_string())?;
-        let mut names = Vec::new();
-        let mut groups = 1;
-        walk(&tree, &mut names, &mut groups);
-        let mut edits = Vec::new();
-        ascii_rewrites(&tree, &mut edits);
+        let info = OnceLock::new();
+        let _ = info.set(Info::of(src)?);
         Ok(LazyRegex {
             src: src.to_string(),
-            compiled_src: apply_edits(src, edits),
-            names,
-            groups,
+            info,
             compiled: OnceLock::new(),
-            required: required_literals(&tree),
+        })
+    }
+
+    /// A pattern known to be valid (the built-in rules, checked by `cargo test` and `rules
+    /// check`): even its syntax tree is read only when the pattern is first used, since a run
+    /// reaches few of them (reading all was a quarter of the start-up time). Should it not
+    /// parse after all, it matches nothing and says so once on stderr when compiled.
+    pub fn trusted(src: &str) -> LazyRegex {
+        LazyRegex {
+            src: src.to_string(),
+            info: OnceLock::new(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn info(&self) -> &Info {
+        self.info.get_or_init(|| {
+            Info::of(&self.src).unwrap_or_else(|_| Info {
+                compiled_src: self.src.clone(),
+                names: Vec::new(),
+                groups: 1,
+                required: None,
+            })
         })
     }
 
@@ -297,7 +336,7 @@ impl LazyRegex {
         if self.compiled.get().is_some_and(Option::is_some) {
             return Ok(());
         }
-        let r = build(&self.compiled_src)?;
+        let r = build(&self.info().compiled_src)?;
         let _ = self.compiled.set(Some(r));
         Ok(())
     }
@@ -306,7 +345,7 @@ impl LazyRegex {
     /// limits (reported once on stderr; the rule then never matches).
     fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| match build(&self.compiled_src) {
+            .get_or_init(|| match build(&self.info().compiled_src) {
                 Ok(r) => Some(r),
                 Err(e) => {
                     let msg = e.replace('\n', " ");
@@ -326,23 +365,23 @@ impl LazyRegex {
 
     /// The pattern as compiled (for regex sets built from several rules).
     pub fn compiled_str(&self) -> &str {
-        &self.compiled_src
+        &self.info().compiled_src
     }
 
     /// Lower-case ASCII literals one of which every match contains (for a prefilter), or
     /// `None` when the pattern gives no such set.
     pub fn required_literals(&self) -> Option<&[String]> {
-        self.required.as_deref()
+        self.info().required.as_deref()
     }
 
     /// Names of the named groups, in order.
     pub fn capture_names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
+        self.info().names.iter().map(String::as_str)
     }
 
     /// Groups including group 0 (as `Regex::captures_len`).
     pub fn captures_len(&self) -> usize {
-        self.groups
+        self.info().groups
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -362,7 +401,14 @@ impl LazyRegex {
 /// regex's own literal prefilter.
 fn build(src: &str) -> Result<Regex, String> {
     meta::Builder::new()
-        .configure(meta::Config::new().auto_prefilter(false))
+        // No full DFA and no one-pass DFA: a rule regex runs on few lines, so building them
+        // (a fifth of the compile time) does not pay; the lazy DFA and the backtracker remain.
+        .configure(
+            meta::Config::new()
+                .auto_prefilter(false)
+                .dfa(false)
+                .onepass(false),
+        )
         .build(src)
         .map_err(|e| match e.syntax_error() {
             Some(se) => se.to_string(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use super::schema::{parse_rule, Rule, RuleError};
+use super::schema::{parse_rule, parse_trusted_rule, Rule, RuleError};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -84,6 +84,12 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<Source>, LoadError> {
 
 /// Parse sources; returns the rules and every problem (including duplicate ids).
 pub fn parse_sources(sources: &[Source]) -> (Vec<Rule>, Vec<RuleError>) {
+    parse_sources_with(sources, parse_rule)
+}
+
+type Parser = fn(&str, Option<&str>, &str) -> Result<Rule, Vec<RuleError>>;
+
+fn parse_sources_with(sources: &[Source], parse: Parser) -> (Vec<Rule>, Vec<RuleError>) {
     let mut rules: Vec<Rule> = Vec::new();
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
@@ -93,7 +99,7 @@ pub fn parse_sources(sources: &[Source]) -> (Vec<Rule>, Vec<RuleError>) {
         use rayon::prelude::*;
         sources
             .par_iter()
-            .map(|s| parse_rule(&s.file, s.stem.as_deref(), &s.text))
+            .map(|s| parse(&s.file, s.stem.as_deref(), &s.text))
             .collect()
     };
     for (s, parsed) in sources.iter().zip(parsed) {
@@ -122,7 +128,9 @@ pub fn load_rules(
     extra_dirs: &[impl AsRef<Path>],
     disable: &[String],
 ) -> Result<Vec<Rule>, LoadError> {
-    let (builtin, errs) = parse_sources(&builtin_sources());
+    // The built-ins are checked in full by `rules check` and the tests; a run reads them
+    // trusted (regexes parsed on first use).
+    let (builtin, errs) = parse_sources_with(&builtin_sources(), parse_trusted_rule);
     if !errs.is_empty() {
         return Err(LoadError::Invalid(errs));
     }
@@ -186,6 +194,27 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ids, sorted);
+    }
+
+    /// A run reads the built-ins trusted; checked in full they have no problem at all (syntax,
+    /// capture names, placeholders, literals), and both ways give the same rules.
+    #[test]
+    fn builtins_pass_the_full_check_and_trusted_reading_agrees() {
+        let (strict, errs) = parse_sources(&builtin_sources());
+        assert!(errs.is_empty(), "{errs:?}");
+        let (trusted, errs) = parse_sources_with(&builtin_sources(), parse_trusted_rule);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(strict.len(), trusted.len());
+        for (a, b) in strict.iter().zip(&trusted) {
+            assert_eq!(a.id, b.id);
+            let (ra, rb) = (a.regexes(), b.regexes());
+            assert_eq!(ra.len(), rb.len(), "{}", a.id);
+            for (x, y) in ra.iter().zip(&rb) {
+                assert_eq!(x.compiled_str(), y.compiled_str(), "{}", a.id);
+                assert_eq!(x.required_literals(), y.required_literals(), "{}", a.id);
+                assert_eq!(x.captures_len(), y.captures_len(), "{}", a.id);
+            }
+        }
     }
 
     #[test]

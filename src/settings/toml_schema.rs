@@ -218,8 +218,9 @@ fn explain(file: &str, text: &str, e: &toml::de::Error) -> SettingsError {
     let offset = e.span().map(|s| s.start).unwrap_or(0);
     let line = line_of(text, offset);
     let mut msg = e.message().trim().to_string();
-    if msg.is_empty() {
-        // toml gives no message for some bad characters (a NUL in a comment, for one).
+    if msg.is_empty() || msg.contains("character") {
+        // A bad character (a NUL in a comment, for one): say which and where on the line (toml
+        // gave no message at all for some of them).
         let col = offset
             - text
                 .get(..offset)
@@ -231,7 +232,10 @@ fn explain(file: &str, text: &str, e: &toml::de::Error) -> SettingsError {
             .and_then(|t| t.chars().next())
             .map(|c| format!(" {c:?}"))
             .unwrap_or_default();
-        msg = format!("invalid character{found} at column {col}");
+        if msg.is_empty() {
+            msg = "invalid character".into();
+        }
+        msg = format!("{msg} ({found} at column {col})").replace("( ", "(");
     }
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("").to_string();
