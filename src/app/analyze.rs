@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::Result;
+use std::io::Write;
+
+use anyhow::{Context, Result};
 use chrono::Utc;
 
 use crate::cli::AnalyzeArgs;
@@ -11,7 +13,7 @@ use crate::facts::{FactStore, Provenance};
 use crate::report;
 
 use super::pipeline::{self, PipelineOptions};
-use super::{exit_code_for, use_color, write_stdout};
+use super::{exit_code_for, use_color};
 
 /// What the IIS/client correlation (`observed.iis.client_missing`) needs from one stream.
 #[derive(Default)]
@@ -99,8 +101,11 @@ pub fn run(a: AnalyzeArgs) -> Result<u8> {
     if a.max_age.is_none() {
         report.sync_summary = None;
     }
-    let out = report::render(&report, a.format, use_color(a.common.color))?;
-    write_stdout(&out)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    report::write_to(&report, a.format, use_color(a.common.color), &mut out)
+        .and_then(|()| Ok(out.flush()?))
+        .context("writing output")?;
     Ok(exit_code_for(
         report.findings.iter().map(|f| f.severity),
         a.common.fail_on,

@@ -106,6 +106,24 @@ impl Report {
     }
 }
 
+/// Write the report to `w` in `format`; JSON and NDJSON are streamed, the others are small.
+pub fn write_to(
+    report: &Report,
+    format: OutputFormat,
+    color: bool,
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
+    match format {
+        OutputFormat::Json => json::write(report, w),
+        OutputFormat::Ndjson => json::write_ndjson(report, w),
+        _ => {
+            let s = render(report, format, color)?;
+            w.write_all(s.as_bytes())?;
+            Ok(())
+        }
+    }
+}
+
 pub fn render(report: &Report, format: OutputFormat, color: bool) -> Result<String> {
     match format {
         OutputFormat::Terminal => Ok(terminal::render(report, color)),
