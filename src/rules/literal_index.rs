@@ -16,8 +16,9 @@ pub struct LiteralIndex {
     /// Searcher over the literals, longest first (leftmost-first then reports the longest
     /// literal at a position, and every literal found there is a prefix of it).
     packed: Option<packed::Searcher>,
-    /// More literals than one packed searcher takes: a packed searcher over their first
-    /// bytes, each hit verified with one hash lookup per literal length.
+    /// More literals than one packed searcher takes (64): a packed searcher over keys that
+    /// stand for several literals each ([`choose_keys`]), each hit verified with one hash
+    /// lookup per literal length.
     keyed: Option<Keyed>,
     /// When neither can be built: overlapping automaton over the literals.
     ac: Option<AhoCorasick>,
@@ -125,12 +126,68 @@ impl LiteralIndex {
     }
 }
 
-/// Bytes of a literal's key (its start) in [`Keyed`].
-const KEY_LEN: usize = 4;
+/// Most keys one [`Keyed`] searcher holds: aho-corasick's packed (Teddy) searcher takes at most
+/// 64 patterns (more would slow its verification down).
+const MAX_KEYS: usize = 64;
 
-/// Prefilter for many literals: keys are the literals' first [`KEY_LEN`] bytes.
+/// Shortest key: Teddy fingerprints the first min(4, shortest pattern) bytes of every pattern,
+/// so one short key would blunt the filter for all of them.
+const MIN_KEY: usize = 4;
+
+/// Each literal's key in [`Keyed`]: a prefix of it, as long as possible with at most
+/// [`MAX_KEYS`] distinct keys. Starting from the literals themselves (sorted), the two
+/// neighbouring groups with the longest common prefix are merged, keyed by that prefix, until
+/// few enough remain: literals that share a long start (generated rules, a family of
+/// messages) share a long key, and the others keep their whole literal. Keys are never
+/// shorter than [`MIN_KEY`] (`pats` are at least that long); `None` when they cannot get few
+/// enough.
+fn choose_keys(pats: &[String]) -> Option<Vec<Vec<u8>>> {
+    let mut order: Vec<usize> = (0..pats.len()).collect();
+    order.sort_by(|&a, &b| pats[a].cmp(&pats[b]));
+    order.dedup_by(|a, b| pats[*a] == pats[*b]);
+    let lit = |i: usize| pats[order[i]].as_bytes();
+    let lcp = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    // Groups of neighbouring literals: (first index into `order`, one past the last, key
+    // length). The key of a group is the common prefix of its literals.
+    let mut groups: Vec<(usize, usize, usize)> =
+        (0..order.len()).map(|i| (i, i + 1, lit(i).len())).collect();
+    // Key length a group would get merged with the next one.
+    let merged = |g: &[(usize, usize, usize)], i: usize| {
+        let (a, b) = (g[i], g[i + 1]);
+        a.2.min(b.2).min(lcp(lit(a.1 - 1), lit(b.0)))
+    };
+    while groups.len() > MAX_KEYS {
+        let (i, best) = (0..groups.len() - 1)
+            .map(|i| (i, merged(&groups, i)))
+            .max_by_key(|&(i, m)| (m, usize::MAX - i))?;
+        if best < MIN_KEY {
+            return None;
+        }
+        let (s, _, _) = groups[i];
+        let (_, e, _) = groups[i + 1];
+        groups[i] = (s, e, best);
+        groups.remove(i + 1);
+    }
+    let mut keys = vec![Vec::new(); pats.len()];
+    for &(s, e, len) in &groups {
+        let key = lit(s)[..len].to_vec();
+        for &p in &order[s..e] {
+            for (q, k) in pats.iter().zip(keys.iter_mut()) {
+                if *q == pats[p] {
+                    k.clone_from(&key);
+                }
+            }
+        }
+    }
+    Some(keys)
+}
+
+/// Prefilter for many literals: one packed searcher over the literals' keys
+/// ([`choose_keys`]), each hit verified with one hash lookup per literal length.
 #[derive(Debug)]
 struct Keyed {
+    /// Literals shorter than [`MIN_KEY`], searched on their own.
+    short: Option<(AhoCorasick, Vec<Vec<u32>>)>,
     searcher: packed::Searcher,
     /// Key id (searcher order, longest first) → for each literal length, the literals whose key
     /// is a prefix of this key → their targets.
@@ -141,9 +198,29 @@ struct Keyed {
 type LiteralSet = HashMap<Box<[u8]>, Vec<u32>>;
 
 impl Keyed {
-    fn build(pats: &[String], targets: &[Vec<u32>]) -> Option<Keyed> {
-        let key = |p: &str| -> Vec<u8> { p.as_bytes()[..p.len().min(KEY_LEN)].to_vec() };
-        let mut keys: Vec<Vec<u8>> = pats.iter().map(|p| key(p)).collect();
+    fn build(all: &[String], all_targets: &[Vec<u32>]) -> Option<Keyed> {
+        let (mut pats, mut targets) = (Vec::new(), Vec::new());
+        let (mut short, mut short_targets) = (Vec::new(), Vec::new());
+        for (p, t) in all.iter().zip(all_targets) {
+            if p.len() < MIN_KEY {
+                short.push(p.clone());
+                short_targets.push(t.clone());
+            } else {
+                pats.push(p.clone());
+                targets.push(t.clone());
+            }
+        }
+        let short = if short.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&short)
+                .ok()?;
+            Some((ac, short_targets))
+        };
+        let key_of = choose_keys(&pats)?;
+        let mut keys: Vec<Vec<u8>> = key_of.clone();
         keys.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         keys.dedup();
         let mut builder = packed::Config::new()
@@ -157,8 +234,8 @@ impl Keyed {
             .iter()
             .map(|k| {
                 let mut by_len: BTreeMap<usize, LiteralSet> = BTreeMap::new();
-                for (p, ts) in pats.iter().zip(targets) {
-                    if k.starts_with(&key(p)) {
+                for ((p, ts), pk) in pats.iter().zip(&targets).zip(&key_of) {
+                    if k.starts_with(pk) {
                         by_len
                             .entry(p.len())
                             .or_default()
@@ -170,11 +247,22 @@ impl Keyed {
                 by_len.into_iter().collect()
             })
             .collect();
-        Some(Keyed { searcher, groups })
+        Some(Keyed {
+            short,
+            searcher,
+            groups,
+        })
     }
 
     /// (target, start) of every literal in `hay` (lower-cased).
     fn scan(&self, hay: &[u8], out: &mut Vec<(u32, u32)>) {
+        if let Some((ac, targets)) = &self.short {
+            for m in ac.find_overlapping_iter(hay) {
+                if let Some(ts) = targets.get(m.pattern().as_usize()) {
+                    out.extend(ts.iter().map(|&t| (t, m.start() as u32)));
+                }
+            }
+        }
         let mut at = 0;
         while let Some(m) = self.searcher.find_in(hay, Span::from(at..hay.len())) {
             let s = m.start();
@@ -244,6 +332,42 @@ mod tests {
             vec![117, 499]
         );
         assert!(found(&keyed, "marker 17 x").is_empty());
+    }
+
+    #[test]
+    fn keys_stay_long_and_few() {
+        let mut pats: Vec<String> = (0..540)
+            .map(|i| format!("nonexistent marker {i} xq"))
+            .collect();
+        let own: Vec<String> = (0..40).map(|i| format!("rule literal {i:02}")).collect();
+        pats.extend(own.iter().cloned());
+        let keys = choose_keys(&pats).expect("keys");
+        let mut distinct = keys.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert!(distinct.len() <= MAX_KEYS, "{}", distinct.len());
+        // The generated family shares keys at least as long as its common start; the others
+        // keep enough to tell them apart from the family.
+        for (p, k) in pats.iter().zip(&keys) {
+            assert!(p.as_bytes().starts_with(k), "{p}");
+            assert!(k.len() >= "nonexistent marker ".len().min(p.len()) || k.len() >= MIN_KEY);
+        }
+        let lens: Vec<usize> = keys[540..].iter().map(Vec::len).collect();
+        assert!(lens.iter().all(|&l| l >= "rule literal ".len()), "{lens:?}");
+        // More distinct four-byte starts than keys: no keys, and the index falls back to the
+        // automaton, which still finds every literal.
+        let spread: Vec<String> = (0..200u32)
+            .map(|i| format!("{}{}zzzz", char::from(b'a' + (i % 26) as u8), i))
+            .collect();
+        assert!(choose_keys(&spread).is_none());
+        let idx = LiteralIndex::build(
+            spread
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.as_str(), i as u32)),
+        );
+        assert!(idx.ac.is_some());
+        assert_eq!(found(&idx, "xx B27ZZZZ yy"), vec![27]);
     }
 
     #[test]
