@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,13 +29,15 @@ use super::analyze::Presence;
 use super::{check_any_readable, discover_or_fail, scan_options};
 
 /// A line a forked visitor keeps, to be replayed in input order when it is joined: what the
-/// sequence rules and the sync/ADR run builders read depends on everything before it.
+/// sequence rules and the sync/ADR run builders read depends on everything before it. Its text
+/// is in the fork's arena (one string for all kept lines: a few allocations instead of two per
+/// line, which the joining thread then freed one by one).
 struct OwnedLine {
     kind: LogKind,
     severity: Severity,
-    msg: String,
+    msg: Range<usize>,
     /// Kept only for lines with sequence hits (evidence).
-    raw: String,
+    raw: Range<usize>,
     time: Option<DateTime<Utc>>,
     line: u64,
     file: Arc<str>,
@@ -60,17 +63,22 @@ impl Names {
     }
 }
 
+/// Append `text` to `arena`; its range there.
+fn keep(arena: &mut String, text: &str) -> Range<usize> {
+    let start = arena.len();
+    arena.push_str(text);
+    start..arena.len()
+}
+
 impl OwnedLine {
-    fn of(ev: &Event<'_>, names: &Names, keep_raw: bool) -> Self {
+    fn of(ev: &Event<'_>, names: &Names, keep_raw: bool, arena: &mut String) -> Self {
+        let msg = keep(arena, &ev.message);
+        let raw = if keep_raw { keep(arena, ev.raw) } else { 0..0 };
         OwnedLine {
             kind: ev.kind,
             severity: ev.severity,
-            msg: ev.message.to_string(),
-            raw: if keep_raw {
-                ev.raw.to_string()
-            } else {
-                String::new()
-            },
+            msg,
+            raw,
             time: ev.time_utc,
             line: ev.line,
             file: names.file.clone(),
@@ -78,10 +86,19 @@ impl OwnedLine {
         }
     }
 
-    fn seq_line(&self) -> SeqLine<'_> {
+    /// The same line with its text at `by` bytes further in an arena.
+    fn shifted(mut self, by: usize) -> Self {
+        self.msg = self.msg.start + by..self.msg.end + by;
+        if !self.raw.is_empty() {
+            self.raw = self.raw.start + by..self.raw.end + by;
+        }
+        self
+    }
+
+    fn seq_line<'a>(&'a self, arena: &'a str) -> SeqLine<'a> {
         SeqLine {
-            text: &self.msg,
-            raw: &self.raw,
+            text: arena.get(self.msg.clone()).unwrap_or(""),
+            raw: arena.get(self.raw.clone()).unwrap_or(""),
             time: self.time,
             line: self.line,
             severity: self.severity,
@@ -90,9 +107,9 @@ impl OwnedLine {
         }
     }
 
-    fn sync_line(&self) -> SyncLine<'_> {
+    fn sync_line<'a>(&'a self, arena: &'a str) -> SyncLine<'a> {
         SyncLine {
-            msg: &self.msg,
+            msg: arena.get(self.msg.clone()).unwrap_or(""),
             time: self.time,
             line: self.line,
             file: &self.file,
@@ -104,7 +121,7 @@ impl OwnedLine {
 enum Replay<'r> {
     /// A line with sequence-set hits, or one the run builders interpret.
     Line {
-        line: Box<OwnedLine>,
+        line: OwnedLine,
         matched: MatchedIds<'r>,
         seq: SeqHits,
     },
@@ -146,8 +163,10 @@ struct StreamVisitor<'r> {
     /// `Some` in a fork: the lines to replay on join.
     replay: Option<Vec<Replay<'r>>>,
     lower: LowerBuf,
-    /// In a fork: the names of the file being read, shared by the kept lines.
+    /// In a fork: the names of the file being read, shared by the kept lines, and the text of
+    /// the kept lines.
     names: Option<Names>,
+    arena: String,
     /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words.
     scanned: Vec<(u32, u32)>,
     words: Vec<(u32, u32)>,
@@ -178,6 +197,7 @@ impl<'r> StreamVisitor<'r> {
             replay: None,
             lower: LowerBuf::new(),
             names: None,
+            arena: String::new(),
             scanned: Vec::new(),
             words: Vec::new(),
         }
@@ -190,8 +210,8 @@ impl<'r> StreamVisitor<'r> {
         }
     }
 
-    /// Apply one replayed line (this visitor is not a fork).
-    fn apply(&mut self, r: Replay<'r>) {
+    /// Apply one replayed line (this visitor is not a fork); its text is in `arena`.
+    fn apply(&mut self, r: Replay<'r>, arena: &str) {
         match r {
             Replay::Line {
                 line,
@@ -200,12 +220,12 @@ impl<'r> StreamVisitor<'r> {
             } => {
                 if !seq.is_empty() {
                     if let Some(m) = self.matcher.as_mut() {
-                        m.replay_seq(&line.seq_line(), &seq, &mut matched);
+                        m.replay_seq(&line.seq_line(arena), &seq, &mut matched);
                     }
                 }
                 if SyncBuilder::reads(line.kind) {
                     self.builder
-                        .feed_line(line.kind, &line.sync_line(), &matched);
+                        .feed_line(line.kind, &line.sync_line(arena), &matched);
                 }
             }
             Replay::Plain {
@@ -222,6 +242,7 @@ impl<'r> StreamVisitor<'r> {
 /// Keep what a fork's event means to the order-dependent consumers.
 fn defer<'r>(
     list: &mut Vec<Replay<'r>>,
+    arena: &mut String,
     ev: &Event<'_>,
     names: &Names,
     matched: MatchedIds<'r>,
@@ -230,7 +251,7 @@ fn defer<'r>(
     let sync = SyncBuilder::reads(ev.kind);
     if !seq.is_empty() || (sync && !SyncBuilder::is_plain(ev.kind, &ev.message)) {
         list.push(Replay::Line {
-            line: Box::new(OwnedLine::of(ev, names, !seq.is_empty())),
+            line: OwnedLine::of(ev, names, !seq.is_empty(), arena),
             matched,
             seq,
         });
@@ -311,7 +332,7 @@ impl Visitor for StreamVisitor<'_> {
                     self.names = Some(Names::of(file));
                 }
                 if let Some(names) = &self.names {
-                    defer(list, ev, names, matched, seq);
+                    defer(list, &mut self.arena, ev, names, matched, seq);
                 }
             }
         }
@@ -369,6 +390,7 @@ impl Visitor for StreamVisitor<'_> {
             replay: Some(Vec::new()),
             lower: LowerBuf::new(),
             names: None,
+            arena: String::new(),
             scanned: Vec::new(),
             words: Vec::new(),
         })
@@ -388,10 +410,21 @@ impl Visitor for StreamVisitor<'_> {
         }
         let lines = later.replay.unwrap_or_default();
         match self.replay.as_mut() {
-            Some(list) => list.extend(lines),
+            Some(list) => {
+                let by = self.arena.len();
+                self.arena.push_str(&later.arena);
+                list.extend(lines.into_iter().map(|r| match r {
+                    Replay::Line { line, matched, seq } => Replay::Line {
+                        line: line.shifted(by),
+                        matched,
+                        seq,
+                    },
+                    plain => plain,
+                }));
+            }
             None => {
                 for r in lines {
-                    self.apply(r);
+                    self.apply(r, &later.arena);
                 }
             }
         }
