@@ -2,6 +2,10 @@
 //! each event to a per-stream visitor. Results come back in input order, so output does not
 //! depend on thread scheduling.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -145,21 +149,18 @@ pub fn scan_stream_progress<V: Visitor>(
             .map(|_| visitor.fork())
             .collect::<Option<Vec<V>>>()
         {
-            let done: Vec<(FileReport, V)> = stream
-                .files
-                .par_iter()
-                .enumerate()
-                .zip(forks)
-                .map(|((i, input), mut v)| {
+            let mut reports = Vec::with_capacity(stream.files.len());
+            in_order(
+                stream.files.iter().zip(forks).collect(),
+                |i, (input, mut v)| {
                     let r = scan_file(input, first_id + i as FileId, &mut v, opts, progress);
                     (r, v)
-                })
-                .collect();
-            let mut reports = Vec::with_capacity(done.len());
-            for (r, v) in done {
-                reports.push(r);
-                visitor.join(v);
-            }
+                },
+                |(r, v)| {
+                    reports.push(r);
+                    visitor.join(v);
+                },
+            );
             visitor.end_stream();
             return reports;
         }
@@ -377,7 +378,7 @@ fn scan_file<V: Visitor>(
     }
 }
 
-/// Cut `text` at record boundaries into about `4 × threads` chunks, parse them in parallel with
+/// Cut `text` at record boundaries into about `16 × threads` chunks, parse them in parallel with
 /// forked visitors and join the forks back in input order (deterministic).
 fn parse_parallel<V: Visitor>(
     text: &str,
@@ -386,7 +387,9 @@ fn parse_parallel<V: Visitor>(
     visitor: &mut V,
     progress: &Progress,
 ) -> Counts {
-    let n = (rayon::current_num_threads() * 4).max(2);
+    // Many chunks: workers take them in order, so the last one to finish idles the other worker
+    // for at most one chunk's time.
+    let n = (rayon::current_num_threads() * 16).max(2);
     let mut bounds = vec![0usize];
     for i in 1..n {
         let target = text.len() / n * i;
@@ -417,21 +420,83 @@ fn parse_parallel<V: Visitor>(
     else {
         return parse_piece(text, 1, ctx, info, visitor, progress);
     };
-    let done: Vec<(V, Counts)> = pieces
-        .into_par_iter()
-        .zip(first_lines)
-        .zip(forks)
-        .map(|((piece, first), mut v)| {
+    let mut total = Counts::default();
+    in_order(
+        pieces.into_iter().zip(first_lines).zip(forks).collect(),
+        |_, ((piece, first), mut v)| {
             let c = parse_piece(piece, first, ctx, info, &mut v, progress);
             (v, c)
-        })
-        .collect();
-    let mut total = Counts::default();
-    for (v, c) in done {
-        visitor.join(v);
-        total.add(c);
-    }
+        },
+        |(v, c)| {
+            visitor.join(v);
+            total.add(c);
+        },
+    );
     total
+}
+
+/// Lock a mutex whose holder may have panicked (the data is still consistent for us: results
+/// are inserted or removed whole).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Run `work` on every item in parallel and hand the results to `fold` in item order. Workers
+/// take the items in order as they become free, and whichever worker finds the next result
+/// ready folds it: the in-order part (joining forks, replaying their lines) runs alongside the
+/// parallel part instead of after it (on 2 cores that was a tenth of a run).
+fn in_order<I, T, W, F>(items: Vec<I>, work: W, fold: F)
+where
+    I: Send,
+    T: Send,
+    W: Fn(usize, I) -> T + Sync,
+    F: FnMut(T) + Send,
+{
+    let n = items.len();
+    let items: Vec<Mutex<Option<I>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    let next = AtomicUsize::new(0);
+    let ready: Mutex<BTreeMap<usize, T>> = Mutex::new(BTreeMap::new());
+    let folder: Mutex<(usize, F)> = Mutex::new((0, fold));
+    // Fold what is ready, in order. Without `wait`, give up when another worker is folding:
+    // it (or the final call) will take what this worker added.
+    let drain = |wait: bool| {
+        let guard = if wait {
+            Some(lock(&folder))
+        } else {
+            match folder.try_lock() {
+                Ok(g) => Some(g),
+                Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            }
+        };
+        let Some(mut g) = guard else { return };
+        loop {
+            let k = g.0;
+            let Some(t) = lock(&ready).remove(&k) else {
+                break;
+            };
+            (g.1)(t);
+            g.0 += 1;
+        }
+    };
+    let workers = rayon::current_num_threads().clamp(1, n.max(1));
+    rayon::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|_| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let Some(item) = lock(&items[i]).take() else {
+                    continue;
+                };
+                let t = work(i, item);
+                lock(&ready).insert(i, t);
+                drain(false);
+            });
+        }
+    });
+    drain(true);
 }
 
 /// The read path for large files: bounded memory whatever the file size.
