@@ -323,7 +323,7 @@ impl Visitor for StreamVisitor<'_> {
         };
         let (matched, seq) = match self.matcher.as_mut() {
             Some(m) => m.feed_scanned(ev, &self.scanned, file),
-            None => (Vec::new(), Vec::new()),
+            None => (MatchedIds::new(), Vec::new()),
         };
         match self.replay.as_mut() {
             None => self.builder.feed(ev, file, &matched),

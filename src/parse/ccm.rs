@@ -80,6 +80,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
     let mut pending: Vec<Line<'a>> = Vec::new();
     let mut pending_bytes = 0usize;
     let mut dates = DateCache::default();
+    let mut kinds = KindCache::default();
 
     let flush_unparsed = |pending: &mut Vec<Line<'a>>, out: &mut dyn FnMut(Event<'a>)| {
         for l in pending.drain(..) {
@@ -97,7 +98,14 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             pending_bytes += t.len();
             pending.push(line);
             if let Some(end) = cmtrace_close(t) {
-                emit_cmtrace(text, &pending, line.start + end, ctx, &mut dates, out);
+                emit_cmtrace(
+                    text,
+                    &pending,
+                    line.start + end,
+                    ctx,
+                    (&mut dates, &mut kinds),
+                    out,
+                );
                 pending.clear();
                 pending_bytes = 0;
                 open = Open::None;
@@ -119,7 +127,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
                     std::slice::from_ref(&line),
                     line.start + end,
                     ctx,
-                    &mut dates,
+                    (&mut dates, &mut kinds),
                     out,
                 );
                 open = Open::None;
@@ -158,7 +166,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             ev.message = Cow::Borrowed(message);
             ev.component = tr.component;
             if ctx.kind == LogKind::Other {
-                ev.kind = LogKind::from_component(tr.component).unwrap_or(LogKind::Other);
+                ev.kind = kinds.of(tr.component);
             }
             ev.thread = tr.thread;
             ev.local_time = tr.local;
@@ -183,6 +191,28 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
     flush_unparsed(&mut pending, out);
 }
 
+/// A record's kind from its component, remembering the last component (consecutive records
+/// mostly share it; comparing each with every known component was 3 % of a run over a file of
+/// several components).
+#[derive(Default)]
+struct KindCache {
+    last: Vec<u8>,
+    kind: Option<LogKind>,
+}
+
+impl KindCache {
+    fn of(&mut self, component: &str) -> LogKind {
+        if let Some(k) = self.kind.filter(|_| self.last == component.as_bytes()) {
+            return k;
+        }
+        let k = LogKind::from_component(component).unwrap_or(LogKind::Other);
+        self.last.clear();
+        self.last.extend_from_slice(component.as_bytes());
+        self.kind = Some(k);
+        k
+    }
+}
+
 /// Emit one CMTrace record made of `lines`; `end_abs` is the byte offset in `text` of the last
 /// `]LOG]!>` of the record (on its last line).
 fn emit_cmtrace<'a>(
@@ -190,7 +220,7 @@ fn emit_cmtrace<'a>(
     lines: &[Line<'a>],
     end_abs: usize,
     ctx: &ParseCtx,
-    dates: &mut DateCache,
+    (dates, kinds): (&mut DateCache, &mut KindCache),
     out: &mut dyn FnMut(Event<'a>),
 ) {
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
@@ -233,7 +263,7 @@ fn emit_cmtrace<'a>(
     }
     ev.component = h.component;
     if ctx.kind == LogKind::Other {
-        ev.kind = LogKind::from_component(h.component).unwrap_or(LogKind::Other);
+        ev.kind = kinds.of(h.component);
     }
     ev.thread = h.thread;
     ev.local_time = local;

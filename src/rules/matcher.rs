@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
+use smallvec::SmallVec;
 
 use super::fast_match::FastMatch;
 use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_CODES, MAX_EVIDENCE};
@@ -302,8 +303,9 @@ fn seq_regex(rule: &Rule, part: SeqPart) -> Option<&LazyRegex> {
     }
 }
 
-/// Rule ids matched by one event (no allocation when empty).
-pub type MatchedIds<'r> = Vec<&'r str>;
+/// Rule ids matched by one event (no allocation for up to two: most lines of a big sync match
+/// one progress rule, and allocating a vector per line for it showed in profiles).
+pub type MatchedIds<'r> = SmallVec<[&'r str; 2]>;
 
 /// A line remembered by a sequence rule until its scope closes.
 #[derive(Clone, Debug)]
@@ -494,7 +496,7 @@ impl<'r> StreamMatcher<'r> {
         hits: &[(u32, u32)],
         file: &FileInfo<'_>,
     ) -> (MatchedIds<'r>, SeqHits) {
-        let mut matched: MatchedIds<'r> = Vec::new();
+        let mut matched: MatchedIds<'r> = SmallVec::new();
         let msg: &str = &ev.message;
         self.candidates.clear();
         self.candidates

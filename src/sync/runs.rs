@@ -43,7 +43,7 @@ pub struct RunBuilder {
 
 impl RunBuilder {
     pub fn feed(&mut self, ev: &SyncLine<'_>, matched: &[&str]) {
-        let msg = ev.msg.trim();
+        let msg = crate::parse::trim_fast(ev.msg);
         // Most lines of a sync are per-update progress: one prefix automaton and one substring
         // search tell so, instead of the whole chain of checks below.
         if is_plain_trimmed(msg) {
@@ -484,7 +484,7 @@ const LINE_PREFIXES: &[&str] = &[
 /// True when `msg` can only have the [`RunBuilder::plain`] effect whatever the builder's state
 /// (most lines of a sync: per-update progress). Forked scans keep only the other lines, in order.
 pub fn is_plain(msg: &str) -> bool {
-    is_plain_trimmed(msg.trim())
+    is_plain_trimmed(crate::parse::trim_fast(msg))
 }
 
 fn is_plain_trimmed(m: &str) -> bool {
