@@ -352,7 +352,14 @@ fn scan_file<V: Visitor>(
         && rayon::current_num_threads() > 1
     {
         match visitor.fork() {
-            Some(_) => parse_parallel(text, &ctx, &info, visitor, progress),
+            Some(_) => parse_parallel(
+                text,
+                loaded.newlines.as_ref(),
+                &ctx,
+                &info,
+                visitor,
+                progress,
+            ),
             None => parse_piece(text, 1, &ctx, &info, visitor, progress),
         }
     } else {
@@ -382,6 +389,7 @@ fn scan_file<V: Visitor>(
 /// forked visitors and join the forks back in input order (deterministic).
 fn parse_parallel<V: Visitor>(
     text: &str,
+    newline_index: Option<&source::decode::NewlineIndex>,
     ctx: &ParseCtx,
     info: &FileInfo<'_>,
     visitor: &mut V,
@@ -402,17 +410,27 @@ fn parse_parallel<V: Visitor>(
     }
     bounds.push(text.len());
     let pieces: Vec<&str> = bounds.windows(2).map(|w| &text[w[0]..w[1]]).collect();
-    // Line number of each piece's first line.
-    let newlines: Vec<u64> = pieces
-        .par_iter()
-        .map(|p| memchr::memchr_iter(b'\n', p.as_bytes()).count() as u64)
-        .collect();
-    let mut first_lines = Vec::with_capacity(pieces.len());
-    let mut line = 1u64;
-    for nl in &newlines {
-        first_lines.push(line);
-        line += nl;
-    }
+    // Line number of each piece's first line: from the newlines counted while the text was
+    // validated, or counted now.
+    let first_lines: Vec<u64> = match newline_index {
+        Some(idx) => bounds[..pieces.len()]
+            .iter()
+            .map(|&b| 1 + idx.before(text, b))
+            .collect(),
+        None => {
+            let newlines: Vec<u64> = pieces
+                .par_iter()
+                .map(|p| memchr::memchr_iter(b'\n', p.as_bytes()).count() as u64)
+                .collect();
+            let mut first_lines = Vec::with_capacity(pieces.len());
+            let mut line = 1u64;
+            for nl in &newlines {
+                first_lines.push(line);
+                line += nl;
+            }
+            first_lines
+        }
+    };
     let Some(forks) = pieces
         .iter()
         .map(|_| visitor.fork())

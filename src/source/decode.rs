@@ -48,6 +48,34 @@ pub struct Loaded {
     pub bytes: u64,
     /// Number of U+FFFD replacements made while decoding (invalid bytes).
     pub replaced: usize,
+    /// Line terminators counted while validating a big text in parallel (see [`NewlineIndex`]).
+    pub newlines: Option<NewlineIndex>,
+}
+
+/// Newlines before block starts of a text, counted block by block right after validating each
+/// block (still in cache), so a parallel scan need not read the whole text once more to number
+/// the lines of its chunks.
+#[derive(Debug, Default)]
+pub struct NewlineIndex {
+    /// (block start, newlines before it), ascending.
+    blocks: Vec<(usize, u64)>,
+}
+
+impl NewlineIndex {
+    /// Newlines in `text[..at]` (`text`: the text the index was built over).
+    pub fn before(&self, text: &str, at: usize) -> u64 {
+        let i = self.blocks.partition_point(|&(start, _)| start <= at);
+        let (start, n) = i
+            .checked_sub(1)
+            .and_then(|i| self.blocks.get(i))
+            .copied()
+            .unwrap_or((0, 0));
+        let tail = text
+            .as_bytes()
+            .get(start..at.min(text.len()))
+            .unwrap_or(&[]);
+        n + memchr::memchr_iter(b'\n', tail).count() as u64
+    }
 }
 
 impl Loaded {
@@ -75,7 +103,7 @@ pub fn load(path: &Path, allow_mmap: bool) -> std::io::Result<Loaded> {
     }
     let len = meta.len();
     let raw = if allow_mmap && len >= MMAP_THRESHOLD {
-        match map(&file) {
+        match map(&file, len) {
             Ok(m) => Storage::Mapped(m),
             Err(_) => Storage::Bytes(read_all(file, len)?),
         }
@@ -111,39 +139,84 @@ fn validated(b: &[u8]) -> &str {
 /// Inputs at least this big are validated in parallel chunks.
 const PARALLEL_VALIDATE_MIN: usize = 8 << 20;
 
-/// UTF-8 validity, in parallel chunks for big inputs. Each cut is at a byte that is not a
-/// continuation byte, i.e. at a character start if the text is valid; then the whole is valid
-/// exactly when every chunk is. `simdutf8` validates with AVX2/SSE4.2 (std's validator did
-/// ~3 GB/s: a tenth of a single-threaded run over a 1 GiB log).
-fn is_utf8(b: &[u8]) -> bool {
-    let threads = rayon::current_num_threads();
-    if b.len() < PARALLEL_VALIDATE_MIN || threads < 2 {
-        return simdutf8::basic::from_utf8(b).is_ok();
-    }
-    let n = threads * 2;
+/// Block of the parallel validation (validated, then its newlines counted while it is in cache).
+const BLOCK: usize = 1 << 20;
+
+/// Is the text validated (and its pages populated) in parallel?
+fn parallel_load(len: usize) -> bool {
+    len >= PARALLEL_VALIDATE_MIN && rayon::current_num_threads() >= 2
+}
+
+/// Cut points of `b` near multiples of `step`, each at a byte that is not a UTF-8 continuation
+/// byte (a character start, if the text is valid).
+fn cuts(b: &[u8], step: usize) -> Vec<usize> {
     let mut cuts = vec![0usize];
-    for i in 1..n {
-        let mut c = (b.len() / n * i).max(*cuts.last().unwrap_or(&0));
+    let mut at = step;
+    while at < b.len() {
+        let mut c = at.max(*cuts.last().unwrap_or(&0));
         while c < b.len() && (b[c] & 0xC0) == 0x80 {
             c += 1;
         }
-        cuts.push(c);
+        if c < b.len() {
+            cuts.push(c);
+        }
+        at += step;
     }
     cuts.push(b.len());
+    cuts.dedup();
+    cuts
+}
+
+/// UTF-8 validity, in parallel blocks for big inputs (the whole is valid exactly when every
+/// block cut at a character start is). `simdutf8` validates with AVX2/SSE4.2 (std's validator
+/// did ~3 GB/s: a tenth of a single-threaded run over a 1 GiB log). In parallel, each block's
+/// pages are populated first (`populate`, from the worker: the kernel maps pages on both cores)
+/// and its newlines are counted after, for the [`NewlineIndex`].
+fn is_utf8(b: &[u8], populate: &(dyn Fn(usize, usize) + Sync)) -> (bool, Option<NewlineIndex>) {
+    if !parallel_load(b.len()) {
+        return (simdutf8::basic::from_utf8(b).is_ok(), None);
+    }
     use rayon::prelude::*;
-    cuts.par_windows(2)
-        .all(|w| simdutf8::basic::from_utf8(&b[w[0]..w[1]]).is_ok())
+    let cuts = cuts(b, BLOCK);
+    let per_block: Vec<Option<u64>> = cuts
+        .par_windows(2)
+        .map(|w| {
+            populate(w[0], w[1] - w[0]);
+            let block = &b[w[0]..w[1]];
+            simdutf8::basic::from_utf8(block)
+                .ok()
+                .map(|_| memchr::memchr_iter(b'\n', block).count() as u64)
+        })
+        .collect();
+    let mut blocks = Vec::with_capacity(per_block.len());
+    let mut total = 0u64;
+    for (w, n) in cuts.windows(2).zip(&per_block) {
+        let Some(n) = n else {
+            return (false, None);
+        };
+        blocks.push((w[0], total));
+        total += n;
+    }
+    (true, Some(NewlineIndex { blocks }))
 }
 
 #[allow(unsafe_code)]
-fn map(file: &File) -> std::io::Result<Mmap> {
+fn map(file: &File, len: u64) -> std::io::Result<Mmap> {
     // SAFETY: the map is read-only and private to this process. If another process truncates
     // the file while we read it, access past the new end raises SIGBUS; ConfigMgr only appends
     // to a log and renames it to .lo_ on rollover (rename does not truncate), and `view --follow`
     // re-reads instead of mapping. (The other unsafe site is `validated`.)
     // `populate` asks the kernel to map every page up front (MAP_POPULATE on Linux): taking a
-    // page fault per 64 KiB while validating cost ~0.2 s per GiB.
-    unsafe { memmap2::MmapOptions::new().populate().map(file) }
+    // page fault per 64 KiB while validating cost ~0.2 s per GiB. When the text is validated
+    // in parallel, each worker populates its own blocks instead (`is_utf8`).
+    let parallel = usize::try_from(len).is_ok_and(parallel_load);
+    unsafe {
+        if parallel {
+            Mmap::map(file)
+        } else {
+            memmap2::MmapOptions::new().populate().map(file)
+        }
+    }
 }
 
 fn decode_storage(storage: Storage, len: u64) -> Loaded {
@@ -172,16 +245,26 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
                 encoding,
                 bytes: len,
                 replaced,
+                newlines: None,
             }
         }
         Encoding::Utf8 | Encoding::Utf8Bom => {
-            if is_utf8(&bytes[bom..]) {
+            // Populating a block of a map from the worker that validates it; nothing to do for
+            // bytes already in memory. Failure (an old kernel) only costs the page faults.
+            let populate = |off: usize, n: usize| {
+                if let Storage::Mapped(m) = &storage {
+                    let _ = m.advise_range(memmap2::Advice::PopulateRead, bom + off, n);
+                }
+            };
+            let (valid, newlines) = is_utf8(&bytes[bom..], &populate);
+            if valid {
                 Loaded {
                     storage,
                     skip: bom,
                     encoding,
                     bytes: len,
                     replaced: 0,
+                    newlines,
                 }
             } else {
                 let text = String::from_utf8_lossy(&bytes[bom..]).into_owned();
@@ -192,6 +275,7 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
                     encoding,
                     bytes: len,
                     replaced,
+                    newlines: None,
                 }
             }
         }
@@ -236,6 +320,39 @@ pub fn sniff_encoding(b: &[u8]) -> (Encoding, usize) {
 mod tests {
     use super::*;
 
+    /// The newline index of a big text numbers lines as a plain count does, at block starts,
+    /// inside blocks and around multi-byte characters cut near block ends.
+    #[test]
+    fn newline_index_agrees_with_counting() {
+        let mut text = String::from("\u{feff}");
+        let mut i = 0u64;
+        while text.len() < PARALLEL_VALIDATE_MIN + 3 * BLOCK {
+            text.push_str(if i % 7 == 0 {
+                "é€𝄞 line\r\n"
+            } else {
+                "plain text\n"
+            });
+            i += 1;
+        }
+        let l = decode_bytes(text.into_bytes());
+        let t = l.text();
+        match &l.newlines {
+            Some(idx) => {
+                for at in (0..t.len())
+                    .step_by(BLOCK / 3)
+                    .chain([t.len(), BLOCK, BLOCK + 1])
+                {
+                    let at = (0..=at.min(t.len())).rev().find(|&a| t.is_char_boundary(a));
+                    let at = at.unwrap_or(0);
+                    let want = memchr::memchr_iter(b'\n', &t.as_bytes()[..at]).count() as u64;
+                    assert_eq!(idx.before(t, at), want, "at {at}");
+                }
+            }
+            // One core: validated in one piece, no index.
+            None => assert!(rayon::current_num_threads() < 2),
+        }
+    }
+
     fn utf16le(s: &str, bom: bool) -> Vec<u8> {
         let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
         for u in s.encode_utf16() {
@@ -277,17 +394,17 @@ mod tests {
     fn chunked_validation_agrees_with_std() {
         // Multi-byte characters straddling every possible cut, then one bad byte at the end.
         let mut v = "é€😀a".repeat(PARALLEL_VALIDATE_MIN / 5 + 7).into_bytes();
-        assert!(is_utf8(&v));
+        assert!(is_utf8(&v, &|_, _| {}).0);
         assert_eq!(decode_bytes(v.clone()).text().len(), v.len());
         v.push(0xff);
-        assert!(!is_utf8(&v));
+        assert!(!is_utf8(&v, &|_, _| {}).0);
         let l = decode_bytes(v);
         assert_eq!(l.replaced, 1);
         // A lone continuation byte in the middle.
         let mut w = "ab".repeat(PARALLEL_VALIDATE_MIN).into_bytes();
         let mid = w.len() / 2 + 1;
         w[mid] = 0x80;
-        assert!(!is_utf8(&w));
+        assert!(!is_utf8(&w, &|_, _| {}).0);
     }
 
     #[test]
