@@ -40,12 +40,14 @@ impl ByteSet {
     }
 }
 
-/// A zero-width part: an ASCII word boundary (`(?-u:\b)`) or its negation.
+/// A zero-width part: an ASCII word boundary (`(?-u:\b)`) or its negation, or the start
+/// (slot `2i`) or end (slot `2i + 1`) of capture group `i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Look {
     None,
     Boundary,
     NotBoundary,
+    Mark(u32),
 }
 
 /// One part of a sequence: a byte set matched `min..=max` times, or a look.
@@ -80,6 +82,10 @@ impl Step {
         self.look == Look::None
     }
 
+    fn is_mark(&self) -> bool {
+        matches!(self.look, Look::Mark(_))
+    }
+
     fn byte(b: u8) -> Step {
         let mut set = ByteSet::default();
         set.insert(b);
@@ -96,6 +102,10 @@ const MAX_STEPS: usize = 512;
 #[derive(Clone, Debug)]
 pub struct FastMatch {
     branches: Vec<Branch>,
+    /// Capture groups: (index, name) of the named ones.
+    names: Vec<(u32, String)>,
+    /// Capture slots (two per group, group 0 included).
+    slots: usize,
 }
 
 /// One alternative, compiled for matching: the byte sets it uses are numbered, and `table[b]`
@@ -105,6 +115,8 @@ pub struct FastMatch {
 struct Branch {
     table: Box<[u64; 256]>,
     ops: Vec<Op>,
+    /// Bytes a match has before the literal the prefilter finds (a fixed-length start).
+    lead: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -126,11 +138,13 @@ enum Op {
         max: u32,
     },
     Look(Look),
+    /// Record the position in capture slot `n`.
+    Mark(u32),
 }
 
 impl Branch {
     /// `None` when the branch uses more than 64 distinct sets.
-    fn compile(steps: &[Step]) -> Option<Branch> {
+    fn compile(steps: &[Step], lead: usize) -> Option<Branch> {
         let mut sets: Vec<ByteSet> = Vec::new();
         let mut number = |s: &ByteSet| -> Option<u8> {
             let j = match sets.iter().position(|x| x == s) {
@@ -150,9 +164,16 @@ impl Branch {
         }
         let mut items: Vec<Item> = Vec::new();
         for s in steps {
-            if s.look != Look::None {
-                items.push(Item::Other(Op::Look(s.look)));
-                continue;
+            match s.look {
+                Look::None => {}
+                Look::Mark(slot) => {
+                    items.push(Item::Other(Op::Mark(slot)));
+                    continue;
+                }
+                look => {
+                    items.push(Item::Other(Op::Look(look)));
+                    continue;
+                }
             }
             let j = number(&s.set)?;
             if s.min == s.max && (1..=64).contains(&s.min) {
@@ -209,7 +230,7 @@ impl Branch {
                 }
             }
         }
-        Some(Branch { table, ops })
+        Some(Branch { table, ops, lead })
     }
 
     #[inline]
@@ -217,7 +238,8 @@ impl Branch {
         self.table[usize::from(c)] >> set & 1 == 1
     }
 
-    fn matches_at(&self, hay: &[u8], at: usize) -> bool {
+    /// Does the branch match from `at`? Capture positions go to `slots` (ignored when short).
+    fn matches_at(&self, hay: &[u8], at: usize, slots: &mut [Option<usize>]) -> bool {
         let mut pos = at;
         for op in &self.ops {
             match op {
@@ -261,6 +283,11 @@ impl Branch {
                         return false;
                     }
                 }
+                Op::Mark(slot) => {
+                    if let Some(s) = slots.get_mut(*slot as usize) {
+                        *s = Some(pos);
+                    }
+                }
             }
         }
         true
@@ -276,25 +303,77 @@ impl FastMatch {
             .build()
             .parse(pattern)
             .ok()?;
-        let branches = flatten(&hir)?;
+        Self::from_hir(&hir, literals)
+    }
+
+    /// [`Self::build`] from the pattern's syntax tree (shared with the automaton's build).
+    pub fn from_hir(hir: &Hir, literals: &[String]) -> Option<FastMatch> {
+        let branches = flatten(hir)?;
         if branches.is_empty() || branches.iter().any(|b| b.is_empty()) {
             return None;
         }
+        let mut compiled = Vec::with_capacity(branches.len());
         for b in &branches {
-            if b.len() > MAX_STEPS || !deterministic(b) || !starts_with_literal(b, literals) {
+            if b.len() > MAX_STEPS || !deterministic(b) {
                 return None;
             }
+            compiled.push(Branch::compile(b, literal_lead(b, literals)?)?);
         }
-        let branches = branches
-            .iter()
-            .map(|b| Branch::compile(b))
-            .collect::<Option<Vec<Branch>>>()?;
-        Some(FastMatch { branches })
+        let mut names = Vec::new();
+        let mut groups = 0;
+        capture_groups(hir, &mut names, &mut groups);
+        Some(FastMatch {
+            branches: compiled,
+            names,
+            slots: 2 * (groups as usize + 1),
+        })
     }
 
-    /// Does some alternative match `hay` starting exactly at `at`?
+    /// Does some alternative match `hay` with its literal at `at` (where the prefilter found
+    /// one of the rule's literals)?
     pub fn matches_at(&self, hay: &[u8], at: usize) -> bool {
-        self.branches.iter().any(|b| b.matches_at(hay, at))
+        self.branches
+            .iter()
+            .any(|b| at >= b.lead && b.matches_at(hay, at - b.lead, &mut []))
+    }
+
+    /// The named groups of the leftmost-first match, given where the prefilter found the
+    /// rule's literals (every match has one at its branch's lead): candidate starts are tried
+    /// leftmost first, alternatives in pattern order at each, as the regex engine prefers.
+    pub fn captures<'t>(
+        &self,
+        text: &'t str,
+        literal_at: impl Iterator<Item = usize>,
+    ) -> Option<Vec<(&str, &'t str)>> {
+        let hay = text.as_bytes();
+        let mut tries: Vec<(usize, usize)> = literal_at
+            .flat_map(|at| {
+                self.branches
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, b)| at >= b.lead)
+                    .map(move |(i, b)| (at - b.lead, i))
+            })
+            .collect();
+        tries.sort_unstable();
+        tries.dedup();
+        let mut slots = vec![None; self.slots];
+        for (start, i) in tries {
+            slots.iter_mut().for_each(|s| *s = None);
+            if self.branches.get(i)?.matches_at(hay, start, &mut slots) {
+                return Some(
+                    self.names
+                        .iter()
+                        .filter_map(|(g, name)| {
+                            let (s, e) =
+                                (slots.get(2 * *g as usize)?, slots.get(2 * *g as usize + 1)?);
+                            Some((name.as_str(), text.get((*s)?..(*e)?)?))
+                        })
+                        .collect(),
+                );
+            }
+        }
+        None
     }
 }
 
@@ -352,7 +431,12 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
             let sub = flatten(&r.sub)?;
             let [one] = sub.as_slice() else { return None };
             let [step] = one.as_slice() else { return None };
-            if step.min != 1 || step.max != 1 || !step.consumes() {
+            // A lazy repeat of varying length would end a match (and a group) sooner.
+            if step.min != 1
+                || step.max != 1
+                || !step.consumes()
+                || !r.greedy && Some(r.min) != r.max
+            {
                 return None;
             }
             Some(vec![vec![Step {
@@ -362,7 +446,24 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
                 look: Look::None,
             }]])
         }
-        HirKind::Capture(c) => flatten(&c.sub),
+        HirKind::Capture(c) => {
+            let (open, close) = (
+                Step::look(Look::Mark(2 * c.index)),
+                Step::look(Look::Mark(2 * c.index + 1)),
+            );
+            Some(
+                flatten(&c.sub)?
+                    .into_iter()
+                    .map(|b| {
+                        let mut v = Vec::with_capacity(b.len() + 2);
+                        v.push(open);
+                        v.extend(b);
+                        v.push(close);
+                        v
+                    })
+                    .collect(),
+            )
+        }
         HirKind::Concat(parts) => {
             let mut out: Vec<Vec<Step>> = vec![Vec::new()];
             for p in parts {
@@ -402,6 +503,24 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
     }
 }
 
+/// Named capture groups of `h` (index, name) and the number of groups.
+fn capture_groups(h: &Hir, names: &mut Vec<(u32, String)>, groups: &mut u32) {
+    match h.kind() {
+        HirKind::Capture(c) => {
+            *groups = (*groups).max(c.index);
+            if let Some(n) = &c.name {
+                names.push((c.index, n.to_string()));
+            }
+            capture_groups(&c.sub, names, groups);
+        }
+        HirKind::Repetition(r) => capture_groups(&r.sub, names, groups),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => {
+            hs.iter().for_each(|x| capture_groups(x, names, groups))
+        }
+        _ => {}
+    }
+}
+
 /// The bytes of an ASCII class (a Unicode class with a non-ASCII member gives `None`: one
 /// byte no longer stands for one character).
 fn byte_set(c: &Class) -> Option<ByteSet> {
@@ -434,6 +553,10 @@ fn byte_set(c: &Class) -> Option<ByteSet> {
 fn deterministic(steps: &[Step]) -> bool {
     let mut last_fixed = true;
     for (i, s) in steps.iter().enumerate() {
+        if s.is_mark() {
+            // Recording a position: where it is follows from the steps before.
+            continue;
+        }
         if !s.consumes() {
             if !last_fixed {
                 return false;
@@ -456,21 +579,45 @@ fn deterministic(steps: &[Step]) -> bool {
     true
 }
 
-/// Does every match of `steps` start with one of `literals` (lower-case ASCII), matched
-/// ASCII-case-insensitively? Then the prefilter reports a literal wherever a match starts.
-fn starts_with_literal(steps: &[Step], literals: &[String]) -> bool {
-    let steps: Vec<&Step> = steps.iter().skip_while(|s| !s.consumes()).collect();
-    literals.iter().any(|l| {
-        let l = l.as_bytes();
-        !l.is_empty()
-            && l.len() <= steps.len()
-            && l.iter().zip(steps.iter()).all(|(&c, s)| {
-                let mut cases = ByteSet::default();
-                cases.insert(c);
-                cases.insert(c.to_ascii_uppercase());
-                s.min == 1 && s.max == 1 && s.set.is_subset(&cases)
-            })
-    })
+/// Where in every match of `steps` one of `literals` (lower-case ASCII, matched
+/// ASCII-case-insensitively) stands: the number of bytes before it, when every part before it
+/// has a fixed length. Then the prefilter reports that literal at every match, that many bytes
+/// after its start. `None` when no literal stands at a fixed place.
+fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
+    let mut lead = 0usize;
+    for (i, s) in steps.iter().enumerate() {
+        let rest = &steps[i..];
+        let hit = literals.iter().any(|l| {
+            let l = l.as_bytes();
+            let consuming: Vec<&Step> = rest.iter().filter(|s| s.consumes()).collect();
+            !l.is_empty()
+                && l.len() <= consuming.len()
+                && l.iter().zip(consuming.iter()).all(|(&c, s)| {
+                    let mut cases = ByteSet::default();
+                    cases.insert(c);
+                    cases.insert(c.to_ascii_uppercase());
+                    s.min == 1 && s.max == 1 && s.set.is_subset(&cases)
+                })
+                // No look between the literal's bytes (the prefilter would not see it).
+                && rest
+                    .iter()
+                    .take_while(|s| s.consumes() || s.is_mark())
+                    .filter(|s| s.consumes())
+                    .count()
+                    >= l.len()
+        });
+        if s.consumes() && hit {
+            return Some(lead);
+        }
+        if !s.consumes() {
+            continue;
+        }
+        if s.min != s.max {
+            return None;
+        }
+        lead = lead.checked_add(usize::try_from(s.min).ok()?)?;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -504,7 +651,7 @@ mod tests {
     fn other_shapes_keep_the_automaton() {
         let l = lits(&["abc"]);
         // A look-around, a non-ASCII class, a repeat that could take what follows, a branch
-        // that does not start with a literal, a group repeated.
+        // without a literal at a fixed place, a group repeated.
         for p in [
             r"abc\b",
             r"abc[0-9]*(?-u:\b)",
@@ -515,6 +662,7 @@ mod tests {
             r"abc|x",
             r"(?:abc)+",
             r"x?abc",
+            r"x+abc",
         ] {
             assert!(FastMatch::build(p, &l).is_none(), "{p}");
         }
@@ -525,8 +673,62 @@ mod tests {
             r"(?i)abc(?:d|e)f",
             r"(?-u:\b)abc(?-u:\b)",
             r"abc[0-9]+x(?-u:\B)",
+            r"xy[0-9]{2}abc",
+            r"(?:xy|zw)abc",
         ] {
             assert!(FastMatch::build(p, &l).is_some(), "{p}");
+        }
+    }
+
+    /// Named groups of the leftmost-first match, against the regex crate, with the literal
+    /// positions a prefilter would report.
+    #[test]
+    fn captures_agree_with_the_regex() {
+        let cases = [
+            (
+                r"(?i)err(?P<sep>=|: )(?P<code>[0-9]{1,4})(?P<tail>x?)",
+                "err",
+            ),
+            (r"(?i)(?:(?P<a>ab)|(?P<b>abc))[0-9]", "ab"),
+            (r"(?i)id (?P<n>[0-9]+)(?:-(?P<m>[0-9]+))?", "id "),
+            (r"(?i)(?P<pre>[a-c]{2})abc(?P<d>[0-9])", "abc"),
+        ];
+        let words = [
+            "err", "ERR", "=", ": ", "12", "3", "x", "ab", "abc", "c", "id ", "-", "b",
+        ];
+        for (p, lit) in cases {
+            let Some(f) = FastMatch::build(p, &lits(&[lit])) else {
+                // Some shapes are refused; they keep the regex.
+                assert!(p.contains("(?:-"), "{p} should take the fast path");
+                continue;
+            };
+            let re = regex::Regex::new(p).expect("regex");
+            let mut seed = 9u64;
+            for _ in 0..5000 {
+                let mut s = String::new();
+                for _ in 0..(seed % 7) {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    s.push_str(words[(seed >> 33) as usize % words.len()]);
+                }
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(11);
+                let low = s.to_ascii_lowercase();
+                let at: Vec<usize> = (0..low.len())
+                    .filter(|&i| low[i..].starts_with(lit))
+                    .collect();
+                let mut got = f.captures(&s, at.into_iter());
+                let mut want = re.captures(&s).map(|c| {
+                    re.capture_names()
+                        .flatten()
+                        .filter_map(|n| c.name(n).map(|m| (n, m.as_str())))
+                        .collect::<Vec<_>>()
+                });
+                for c in [&mut got, &mut want].into_iter().flatten() {
+                    c.sort_unstable();
+                }
+                assert_eq!(got, want, "{p} on {s:?}");
+            }
         }
     }
 
@@ -542,6 +744,7 @@ mod tests {
                 r"(?i)(?-u:Synchronizing update )[0-9a-f]{2}(?-u: - Done)",
                 "synchronizing update ",
             ),
+            (r"(?i)(?:xy|z)[0-9]{2}abc", "abc"),
         ];
         let words = [
             "abc",
@@ -564,6 +767,8 @@ mod tests {
             "_",
             "7",
             "ID=6702 SEV=",
+            "xy",
+            "z",
             "Synchronizing update ",
             "SYNCHRONIZING UPDATE ",
             "Synchronizing_update ",
@@ -587,11 +792,13 @@ mod tests {
                     s.push_str(words[(seed >> 33) as usize % words.len()]);
                 }
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(5);
-                assert_eq!(
-                    f.matches_at(s.as_bytes(), 0),
-                    anchored.is_match(&s),
-                    "{p} on {s:?}"
-                );
+                // Each alternative from the start of `s`, and through `matches_at` with the
+                // literal where the prefilter reports it.
+                let b = s.as_bytes();
+                let from_start = f.branches.iter().any(|br| br.matches_at(b, 0, &mut []));
+                assert_eq!(from_start, anchored.is_match(&s), "{p} on {s:?}");
+                let via_literal = f.branches.iter().any(|br| f.matches_at(b, br.lead));
+                assert!(via_literal || !from_start, "{p} on {s:?}");
             }
         }
     }

@@ -18,11 +18,14 @@ use std::sync::OnceLock;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures as Slots;
 use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::Hir;
 
 pub struct LazyRegex {
     src: String,
     /// What the syntax tree says; read at load, or on first use for trusted patterns.
     info: OnceLock<Info>,
+    /// The translated pattern, shared by the fast matcher's attempt and the automaton.
+    hir: OnceLock<Option<Hir>>,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -143,6 +146,29 @@ fn class_item_edits(item: &ast::ClassSetItem, out: &mut Vec<Edit>) {
     }
 }
 
+/// Is the bracketed class made of ASCII members only, with no negation anywhere in it?
+fn ascii_only(b: &ast::ClassBracketed) -> bool {
+    fn set(s: &ast::ClassSet) -> bool {
+        match s {
+            ast::ClassSet::Item(i) => item(i),
+            ast::ClassSet::BinaryOp(op) => set(&op.lhs) && set(&op.rhs),
+        }
+    }
+    fn item(i: &ast::ClassSetItem) -> bool {
+        match i {
+            ast::ClassSetItem::Empty(_) => true,
+            ast::ClassSetItem::Literal(l) => l.c.is_ascii(),
+            ast::ClassSetItem::Range(r) => r.start.c.is_ascii() && r.end.c.is_ascii(),
+            ast::ClassSetItem::Ascii(a) => !a.negated,
+            ast::ClassSetItem::Perl(p) => !p.negated,
+            ast::ClassSetItem::Unicode(_) => false,
+            ast::ClassSetItem::Bracketed(b) => !b.negated && set(&b.kind),
+            ast::ClassSetItem::Union(u) => u.items.iter().all(item),
+        }
+    }
+    !b.negated && set(&b.kind)
+}
+
 /// Wrap source bytes `s..e` in `(?-u:…)`.
 fn wrap_run((s, e): (usize, usize), out: &mut Vec<Edit>) {
     out.push(Edit {
@@ -202,7 +228,14 @@ fn ascii_rewrites(a: &Ast, out: &mut Vec<Edit>) {
             end: p.span.end.offset,
             text: perl_outside(p).to_string(),
         }),
-        Ast::ClassBracketed(b) => class_set_edits(&b.kind, out),
+        Ast::ClassBracketed(b) => {
+            // A class of ASCII members only, nowhere negated: ASCII case folding too (`(?i)[a-z]`
+            // would also take the Kelvin sign and the long s).
+            if ascii_only(b) {
+                wrap_run((b.span.start.offset, b.span.end.offset), out);
+            }
+            class_set_edits(&b.kind, out)
+        }
         Ast::Assertion(x) => {
             let text = match x.kind {
                 ast::AssertionKind::WordBoundary => r"(?-u:\b)",
@@ -304,6 +337,7 @@ impl LazyRegex {
         Ok(LazyRegex {
             src: src.to_string(),
             info,
+            hir: OnceLock::new(),
             compiled: OnceLock::new(),
         })
     }
@@ -316,6 +350,7 @@ impl LazyRegex {
         LazyRegex {
             src: src.to_string(),
             info: OnceLock::new(),
+            hir: OnceLock::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -336,7 +371,7 @@ impl LazyRegex {
         if self.compiled.get().is_some_and(Option::is_some) {
             return Ok(());
         }
-        let r = build(&self.info().compiled_src)?;
+        let r = self.build()?;
         let _ = self.compiled.set(Some(r));
         Ok(())
     }
@@ -345,7 +380,7 @@ impl LazyRegex {
     /// limits (reported once on stderr; the rule then never matches).
     fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| match build(&self.info().compiled_src) {
+            .get_or_init(|| match self.build() {
                 Ok(r) => Some(r),
                 Err(e) => {
                     let msg = e.replace('\n', " ");
@@ -397,23 +432,49 @@ impl LazyRegex {
     }
 }
 
-/// Compile a (rewritten) pattern: leftmost-first, UTF-8 text, as `regex::Regex`, without the
-/// regex's own literal prefilter.
+impl LazyRegex {
+    /// The pattern as compiled, translated (`None` when it does not translate; compiling then
+    /// reports why).
+    pub fn hir(&self) -> Option<&Hir> {
+        self.hir
+            .get_or_init(|| {
+                regex_syntax::ParserBuilder::new()
+                    .build()
+                    .parse(&self.info().compiled_src)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    fn build(&self) -> Result<Regex, String> {
+        match self.hir() {
+            Some(hir) => builder().build_from_hir(hir).map_err(|e| e.to_string()),
+            None => build(&self.info().compiled_src),
+        }
+    }
+}
+
+/// The automaton's configuration: leftmost-first, UTF-8 text, as `regex::Regex`.
+fn builder() -> meta::Builder {
+    let mut b = meta::Builder::new();
+    // No literal prefilter (the matcher's runs first), no full DFA and no one-pass DFA: a rule
+    // regex runs on few lines, so building them (half of the compile time) does not pay; the
+    // lazy DFA and the backtracker remain.
+    b.configure(
+        meta::Config::new()
+            .auto_prefilter(false)
+            .dfa(false)
+            .onepass(false),
+    );
+    b
+}
+
+/// Compile a (rewritten) pattern from its text (reports syntax errors with their position).
 fn build(src: &str) -> Result<Regex, String> {
-    meta::Builder::new()
-        // No full DFA and no one-pass DFA: a rule regex runs on few lines, so building them
-        // (a fifth of the compile time) does not pay; the lazy DFA and the backtracker remain.
-        .configure(
-            meta::Config::new()
-                .auto_prefilter(false)
-                .dfa(false)
-                .onepass(false),
-        )
-        .build(src)
-        .map_err(|e| match e.syntax_error() {
-            Some(se) => se.to_string(),
-            None => e.to_string(),
-        })
+    builder().build(src).map_err(|e| match e.syntax_error() {
+        Some(se) => se.to_string(),
+        None => e.to_string(),
+    })
 }
 
 /// The groups of one match.
@@ -525,6 +586,8 @@ mod tests {
             (r"\D\W\d", "a-1", "ab1"),
             (r"\bID=6703\b", "STATMSG: ID=6703 SEV=E", "ID=67031"),
             (r"(?x) a \s b [\S] ", "a bc", "a b c"),
+            (r"(?i)x[a-z]+y", "XKY", "x\u{212a}y"),
+            (r"[^a-z]q", "\u{e9}q", "aq"),
         ] {
             let lazy = LazyRegex::new(p).expect("valid");
             assert!(lazy.compile().is_ok(), "{}", lazy.compiled_str());

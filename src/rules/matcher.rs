@@ -170,7 +170,7 @@ impl RuleSet {
                 return None;
             };
             let lower: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
-            FastMatch::build(regex.compiled_str(), &lower)
+            FastMatch::from_hir(regex.hir()?, &lower)
         })
         .as_ref()
     }
@@ -574,7 +574,7 @@ impl<'r> StreamMatcher<'r> {
             let fast = idx.fast.get(pi as usize).and_then(|cell| {
                 cell.get_or_init(|| {
                     re.required_literals()
-                        .and_then(|req| FastMatch::build(re.compiled_str(), req))
+                        .and_then(|req| FastMatch::from_hir(re.hir()?, req))
                 })
                 .as_ref()
             });
@@ -673,7 +673,14 @@ impl<'r> StreamMatcher<'r> {
                 }
                 None
             } else {
-                match regex.captures(text) {
+                let found = match set.fast_match(ri) {
+                    Some(f) => f.captures(
+                        text,
+                        self.candidates[from..i].iter().map(|&(_, at)| at as usize),
+                    ),
+                    None => regex.captures(text).map(|c| named(regex, &c)),
+                };
+                match found {
                     Some(c) => Some(c),
                     None => continue,
                 }
@@ -690,7 +697,7 @@ impl<'r> StreamMatcher<'r> {
             matched.push(rule.id.as_str());
             record(hs, ev.time_utc, file, ev.line, ev.raw);
             if let Some(caps) = caps {
-                let (codes, captures) = capture_data(regex, &caps, hs.captures.is_empty());
+                let (codes, captures) = capture_data(&caps, hs.captures.is_empty());
                 add_codes(hs, codes);
                 for (k, v) in captures {
                     hs.captures.entry(k).or_insert(v);
@@ -728,7 +735,7 @@ impl<'r> StreamMatcher<'r> {
             SeqPart::Reset => self.close_scope(ri),
             SeqPart::First => {
                 let (codes, captures) = match first.captures(text) {
-                    Some(c) => capture_data(first, &c, true),
+                    Some(c) => capture_data(&named(first, &c), true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 if let Some(st) = self.seq.get_mut(si) {
@@ -751,7 +758,7 @@ impl<'r> StreamMatcher<'r> {
                     return;
                 }
                 let (codes, captures) = match then.captures(text) {
-                    Some(c) => capture_data(then, &c, true),
+                    Some(c) => capture_data(&named(then, &c), true),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 let Some(hs) = hit_set(&mut self.hits, ri) else {
@@ -881,16 +888,18 @@ fn add_pending(hs: &mut HitSet, firsts: &[Pending]) {
     }
 }
 
+/// The named groups of `re` that took part in the match `caps`: (name, text).
+fn named<'a, 't>(re: &'a LazyRegex, caps: &Captures<'t>) -> Vec<(&'a str, &'t str)> {
+    re.capture_names()
+        .filter_map(|n| caps.name(n).map(|v| (n, v)))
+        .collect()
+}
+
 /// Codes from the `code`/`status`/`hresult` captures; all named captures when `want_all`.
-fn capture_data(
-    re: &LazyRegex,
-    caps: &Captures<'_>,
-    want_all: bool,
-) -> (Vec<String>, BTreeMap<String, String>) {
+fn capture_data(caps: &[(&str, &str)], want_all: bool) -> (Vec<String>, BTreeMap<String, String>) {
     let mut codes = Vec::new();
     let mut captures = BTreeMap::new();
-    for name in re.capture_names() {
-        let Some(m) = caps.name(name) else { continue };
+    for &(name, m) in caps {
         if matches!(name, "code" | "status" | "hresult") {
             codes_from_capture(name, m, &mut codes);
         }

@@ -394,6 +394,7 @@ fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
     }
     let mut fast_rules = 0;
     let mut checked = 0;
+    let mut with_groups = 0;
     let mut buf = LowerBuf::new();
     for (ri, rule) in set.rules.iter().enumerate() {
         let Some(fast) = set.fast_match(ri as u32) else {
@@ -420,9 +421,21 @@ fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
                 .iter()
                 .any(|&s| fast.matches_at(l.as_bytes(), s as usize));
             assert_eq!(got, want, "{}: {l:?}", rule.id);
+            // The named groups of the leftmost-first match, as the regex gives them.
+            let mut fast_caps = fast.captures(l, starts.iter().map(|&s| s as usize));
+            let mut regex_caps = regex.captures(l).map(|c| named(regex, &c));
+            for c in [&mut fast_caps, &mut regex_caps].into_iter().flatten() {
+                c.sort_unstable();
+            }
+            assert_eq!(fast_caps, regex_caps, "{}: {l:?}", rule.id);
+            with_groups += usize::from(regex_caps.is_some_and(|c| !c.is_empty()));
             checked += 1;
         }
     }
+    assert!(
+        with_groups > 10,
+        "lines with named groups checked: {with_groups}"
+    );
     // Sequence parts: matched at the positions of their regex's required literals.
     let mut fast_parts = 0;
     for (ri, part, re) in seq_parts(&set.rules, LogKind::Other) {
@@ -446,7 +459,7 @@ fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
         }
     }
     eprintln!(
-        "rules on the fast path: {fast_rules}, sequence parts: {fast_parts}, candidate lines checked: {checked}"
+        "rules on the fast path: {fast_rules}, sequence parts: {fast_parts}, candidate lines checked: {checked}, with named groups: {with_groups}"
     );
     assert!(fast_rules >= 3, "rules on the fast path: {fast_rules}");
     assert!(
