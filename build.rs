@@ -1,4 +1,5 @@
-//! Embeds the built-in rules: lists `rules/*.toml` and writes an `include_str!` table to OUT_DIR.
+//! Embeds the built-in rules: lists `rules/*.toml` and writes `include_str!` tables to OUT_DIR
+//! (the files as they are, and without their examples for runs).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -31,6 +32,32 @@ fn main() {
     }
     out.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    // The same rules without their `[[example]]` tables (always last in a rule file): what a
+    // run reads. Examples are for `rules check` and `rules show`, and were a quarter of the
+    // text parsed at every start.
+    out.push_str("/// The built-in rule files without their examples: (file name, contents).\n");
+    out.push_str("pub static BUILTIN_RULES_LEAN: &[(&str, &str)] = &[\n");
+    for f in &files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let lean = match text.find("\n[[example]]") {
+            Some(i) => &text[..i + 1],
+            None => &text[..],
+        };
+        let lean_path = out_dir.join(format!("lean-{name}"));
+        if let Err(e) = std::fs::write(&lean_path, lean) {
+            panic!("cannot write {}: {e}", lean_path.display());
+        }
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            lean_path.display().to_string()
+        );
+    }
+    out.push_str("];\n");
     if let Err(e) = std::fs::write(out_dir.join("builtin_rules.rs"), out) {
         panic!("cannot write builtin_rules.rs: {e}");
     }

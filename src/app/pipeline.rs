@@ -20,7 +20,7 @@ use crate::observe::Observer;
 use crate::report::health::FileSpan;
 use crate::report::{HostSummary, Report};
 use crate::rules::matcher::{extra_tag, word_index, ExtraLiterals, MatchedIds, SeqHits, SeqLine};
-use crate::rules::{load_rule_set, RuleSet, StreamHits, StreamMatcher};
+use crate::rules::{load_rule_set_for_scan, RuleSet, StreamHits, StreamMatcher};
 use crate::scan::{self, FileInfo, Visitor};
 use crate::source::{self, Stream};
 use crate::sync::{self, FindingOptions, SyncBuilder, SyncData, SyncLine};
@@ -483,7 +483,7 @@ fn host_of_stream(s: &Stream) -> Option<String> {
 /// Run the pipeline over `paths`.
 pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let common = opts.common;
-    let mut set: RuleSet = load_rule_set(&common.rules, &common.disable)?;
+    let mut set: RuleSet = load_rule_set_for_scan(&common.rules, &common.disable)?;
     set.set_extra_literals(extra_literals());
     let d = discover_or_fail(paths, common.quiet)?;
 

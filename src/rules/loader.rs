@@ -45,7 +45,11 @@ pub struct Source {
 
 /// The built-in rule files as sources (shown as `rules/<name>`).
 pub fn builtin_sources() -> Vec<Source> {
-    BUILTIN_RULES
+    sources_of(BUILTIN_RULES)
+}
+
+fn sources_of(table: &[(&str, &str)]) -> Vec<Source> {
+    table
         .iter()
         .map(|(name, text)| Source {
             file: format!("rules/{name}"),
@@ -128,9 +132,31 @@ pub fn load_rules(
     extra_dirs: &[impl AsRef<Path>],
     disable: &[String],
 ) -> Result<Vec<Rule>, LoadError> {
+    load_rules_with(extra_dirs, disable, true)
+}
+
+/// [`load_rules`] for a scan: the built-in rules without their examples (a run does not need
+/// them; `rules show` and `rules check` do).
+pub fn load_rules_for_scan(
+    extra_dirs: &[impl AsRef<Path>],
+    disable: &[String],
+) -> Result<Vec<Rule>, LoadError> {
+    load_rules_with(extra_dirs, disable, false)
+}
+
+fn load_rules_with(
+    extra_dirs: &[impl AsRef<Path>],
+    disable: &[String],
+    examples: bool,
+) -> Result<Vec<Rule>, LoadError> {
     // The built-ins are checked in full by `rules check` and the tests; a run reads them
     // trusted (regexes parsed on first use).
-    let (builtin, errs) = parse_sources_with(&builtin_sources(), parse_trusted_rule);
+    let table = if examples {
+        BUILTIN_RULES
+    } else {
+        BUILTIN_RULES_LEAN
+    };
+    let (builtin, errs) = parse_sources_with(&sources_of(table), parse_trusted_rule);
     if !errs.is_empty() {
         return Err(LoadError::Invalid(errs));
     }
@@ -204,9 +230,16 @@ mod tests {
         assert!(errs.is_empty(), "{errs:?}");
         let (trusted, errs) = parse_sources_with(&builtin_sources(), parse_trusted_rule);
         assert!(errs.is_empty(), "{errs:?}");
+        let (lean, errs) = parse_sources_with(&sources_of(BUILTIN_RULES_LEAN), parse_trusted_rule);
+        assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(strict.len(), trusted.len());
-        for (a, b) in strict.iter().zip(&trusted) {
+        assert_eq!(strict.len(), lean.len());
+        for ((a, b), c) in strict.iter().zip(&trusted).zip(&lean) {
             assert_eq!(a.id, b.id);
+            assert_eq!(a.id, c.id);
+            assert!(c.examples.is_empty() && !a.examples.is_empty(), "{}", a.id);
+            assert_eq!((&a.title, &a.cause, &a.fix), (&c.title, &c.cause, &c.fix));
+            assert_eq!(a.regexes().len(), c.regexes().len());
             let (ra, rb) = (a.regexes(), b.regexes());
             assert_eq!(ra.len(), rb.len(), "{}", a.id);
             for (x, y) in ra.iter().zip(&rb) {

@@ -24,6 +24,18 @@ pub fn load_rule_set(
     Ok(RuleSet::new(load_rules(extra_dirs, disable)?, disable))
 }
 
+/// [`load_rule_set`] for a scan (`analyze`, `sync`, `report`): built-in rules without their
+/// examples.
+pub fn load_rule_set_for_scan(
+    extra_dirs: &[std::path::PathBuf],
+    disable: &[String],
+) -> Result<RuleSet, LoadError> {
+    Ok(RuleSet::new(
+        loader::load_rules_for_scan(extra_dirs, disable)?,
+        disable,
+    ))
+}
+
 /// Ids of the correlation fact rules (settings × logs × probes; issue "settings and
 /// correlation"). A public contract like every rule id.
 pub const CORRELATION_IDS: &[&str] = &[
