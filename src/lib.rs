@@ -20,3 +20,5 @@ pub mod scan;
 pub mod settings;
 pub mod source;
 pub mod sync;
+#[cfg(test)]
+mod testutil;

@@ -8,22 +8,7 @@ use crate::event::{Event, LogKind};
 
 type Parser = for<'a> fn(&'a str, u64, &ParseCtx, &mut dyn FnMut(Event<'a>));
 
-/// Knuth's MMIX LCG: deterministic, no dependency, good enough to pick fragments.
-pub(super) struct Lcg(pub(super) u64);
-
-impl Lcg {
-    pub(super) fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    pub(super) fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+pub(super) use crate::testutil::Lcg;
 
 const FRAGMENTS: &[&str] = &[
     "<02/09/14 22:53:28> ",

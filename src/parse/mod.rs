@@ -513,16 +513,7 @@ mod tests {
             "notfound",
             "without ",
         ];
-        let mut seed = 11u64;
-        for _ in 0..20_000 {
-            let mut m = String::new();
-            for _ in 0..(seed % 7) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                m.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(7);
+        for m in crate::testutil::word_soup(&pieces, 11, 20_000, 7) {
             let mut hits = all_occurrences(&m);
             assert_eq!(
                 severity_from_hits(&m, &mut hits),

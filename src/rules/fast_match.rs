@@ -703,16 +703,7 @@ mod tests {
                 continue;
             };
             let re = regex::Regex::new(p).expect("regex");
-            let mut seed = 9u64;
-            for _ in 0..5000 {
-                let mut s = String::new();
-                for _ in 0..(seed % 7) {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    s.push_str(words[(seed >> 33) as usize % words.len()]);
-                }
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(11);
+            for s in crate::testutil::word_soup(&words, 9, 5000, 7) {
                 let low = s.to_ascii_lowercase();
                 let at: Vec<usize> = (0..low.len())
                     .filter(|&i| low[i..].starts_with(lit))
@@ -782,16 +773,7 @@ mod tests {
         for (p, lit) in cases {
             let f = FastMatch::build(p, &lits(&[lit])).expect(p);
             let anchored = regex::Regex::new(&format!("^(?:{p})")).expect("regex");
-            let mut seed = 3u64;
-            for _ in 0..5000 {
-                let mut s = String::new();
-                for _ in 0..(seed % 8) {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    s.push_str(words[(seed >> 33) as usize % words.len()]);
-                }
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(5);
+            for s in crate::testutil::word_soup(&words, 3, 5000, 8) {
                 // Each alternative from the start of `s`, and through `matches_at` with the
                 // literal where the prefilter reports it.
                 let b = s.as_bytes();

@@ -401,7 +401,6 @@ mod tests {
         );
         let pattern_rules: Vec<Vec<u32>> = (0..pats.len() as u32).map(|i| vec![i]).collect();
         let keyed = Keyed::build(&pats, &pattern_rules).expect("keyed index");
-        let mut seed = 7u64;
         let words = [
             "sync ",
             "succeeded ",
@@ -415,15 +414,7 @@ mod tests {
             "e",
             "d",
         ];
-        for _ in 0..2000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 9) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(words[(seed >> 33) as usize % words.len()]);
-            }
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        for text in crate::testutil::word_soup(&words, 7, 2000, 9) {
             let mut hits = Vec::new();
             keyed.scan(text.as_bytes(), &mut hits);
             let mut got: Vec<u32> = hits.iter().map(|h| h.0).collect();

@@ -1,0 +1,29 @@
+//! Helpers shared by the unit tests.
+
+/// Knuth's MMIX LCG: deterministic, no dependency, good enough to pick fragments.
+pub(crate) struct Lcg(pub(crate) u64);
+
+impl Lcg {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// `count` texts of 0 to `max_words - 1` words picked from `words`, deterministic in `seed`.
+pub(crate) fn word_soup(words: &[&str], seed: u64, count: usize, max_words: usize) -> Vec<String> {
+    let mut rng = Lcg(seed);
+    (0..count)
+        .map(|_| {
+            let n = rng.below(max_words);
+            (0..n).map(|_| words[rng.below(words.len())]).collect()
+        })
+        .collect()
+}
