@@ -103,6 +103,16 @@ fn has(mask: u32, n: u32) -> bool {
     mask >> n & 1 == 1
 }
 
+/// The captures of extractor `n`'s pattern `re` in `msg`, tried only when the literal search
+/// put `n` in `mask`.
+fn captured<'m>(mask: u32, n: u32, re: &Re, msg: &'m str) -> Option<Captures<'m>> {
+    if has(mask, n) {
+        re.captures(msg)
+    } else {
+        None
+    }
+}
+
 /// A pattern compiled on first use, with the rules' ASCII rewrites (most runs need few of
 /// them; compiling all took a third of the time of a small run).
 struct Re(Option<LazyRegex>);
@@ -320,10 +330,7 @@ impl Observer {
         let line = ev.line;
         let p = &*P;
         if any || kind == LogKind::Wcm {
-            if let Some(c) = has(mask, WCM_CONNECT)
-                .then(|| p.wcm_connect.captures(msg))
-                .flatten()
-            {
+            if let Some(c) = captured(mask, WCM_CONNECT, &p.wcm_connect, msg) {
                 let server = c[1].trim_end_matches('.').to_ascii_lowercase();
                 self.put("observed.wcm.server", server, file, line);
                 if let Ok(port) = c[2].parse::<i64>() {
@@ -336,10 +343,7 @@ impl Observer {
                     line,
                 );
             }
-            if let Some(c) = has(mask, UPSTREAM)
-                .then(|| p.upstream.captures(msg))
-                .flatten()
-            {
+            if let Some(c) = captured(mask, UPSTREAM, &p.upstream, msg) {
                 let up = &c[1];
                 if up.eq_ignore_ascii_case("Microsoft Update") {
                     self.put("observed.wcm.upstream", "microsoft_update", file, line);
@@ -351,14 +355,10 @@ impl Observer {
             }
         }
         if any || matches!(kind, LogKind::LocationServices | LogKind::WuaHandler) {
-            let url = has(mask, WSUS_PATH)
-                .then(|| p.wsus_path.captures(msg))
-                .flatten()
+            let url = captured(mask, WSUS_PATH, &p.wsus_path, msg)
                 .map(|c| c[1].to_string())
                 .or_else(|| {
-                    has(mask, WUA_SERVER)
-                        .then(|| p.wua_server.captures(msg))
-                        .flatten()
+                    captured(mask, WUA_SERVER, &p.wua_server, msg)
                         .and_then(|c| c.get(1).or_else(|| c.get(2)).map(str::to_string))
                 });
             if let Some(url) = url {
@@ -373,10 +373,8 @@ impl Observer {
             self.feed_wsyncmgr(msg, file, line, mask);
         }
         if any || matches!(kind, LogKind::Wsyncmgr | LogKind::SoftwareDistribution) {
-            let host = has(mask, NOT_RESOLVED)
-                .then(|| p.name_not_resolved.captures(msg))
-                .flatten()
-                .or_else(|| has(mask, ACTOR).then(|| p.actor.captures(msg)).flatten())
+            let host = captured(mask, NOT_RESOLVED, &p.name_not_resolved, msg)
+                .or_else(|| captured(mask, ACTOR, &p.actor, msg))
                 .map(|c| c[1].to_ascii_lowercase());
             if let Some(h) = host {
                 // Only the top-level site's SUP talks to Microsoft Update's sync endpoint; child
@@ -388,7 +386,7 @@ impl Observer {
             }
         }
         if any || kind == LogKind::PatchDownloader {
-            if let Some(c) = has(mask, PROXY).then(|| p.proxy.captures(msg)).flatten() {
+            if let Some(c) = captured(mask, PROXY, &p.proxy, msg) {
                 self.put(
                     "observed.patchdownloader.proxy",
                     c[1].to_ascii_lowercase(),
@@ -408,11 +406,7 @@ impl Observer {
         let parent = notification
             .then(|| p.parent_syn.captures(msg))
             .flatten()
-            .or_else(|| {
-                has(mask, PARENT_SYNCED)
-                    .then(|| p.parent_synced.captures(msg))
-                    .flatten()
-            })
+            .or_else(|| captured(mask, PARENT_SYNCED, &p.parent_synced, msg))
             .map(|c| c[1].to_ascii_uppercase());
         if let Some(parent) = parent {
             self.put("observed.site.child_of", parent, file, line);

@@ -3,7 +3,6 @@
 //! depend on thread scheduling.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use rayon::prelude::*;
@@ -345,23 +344,20 @@ fn scan_file<V: Visitor>(
         kind,
         format,
     };
-    let mut ctx = ParseCtx::new(id, kind);
-    ctx.defer_severity = visitor.defers_severity();
+    let ctx = parse_ctx(id, kind, visitor);
     let c = if text.len() >= parallel_min()
         && parse::is_splittable(format)
         && rayon::current_num_threads() > 1
     {
-        match visitor.fork() {
-            Some(_) => parse_parallel(
-                text,
-                loaded.newlines.as_ref(),
-                &ctx,
-                &info,
-                visitor,
-                progress,
-            ),
-            None => parse_piece(text, 1, &ctx, &info, visitor, progress),
-        }
+        // Falls back to one piece when the visitor cannot fork.
+        parse_parallel(
+            text,
+            loaded.newlines.as_ref(),
+            &ctx,
+            &info,
+            visitor,
+            progress,
+        )
     } else {
         parse_piece(text, 1, &ctx, &info, visitor, progress)
     };
@@ -382,6 +378,14 @@ fn scan_file<V: Visitor>(
         host: input.host.clone(),
         note: plain_note(format, text.is_empty()),
         error: None,
+    }
+}
+
+/// The parse context of file `id` for `visitor`.
+fn parse_ctx<V: Visitor>(id: FileId, kind: LogKind, visitor: &V) -> ParseCtx {
+    ParseCtx {
+        defer_severity: visitor.defers_severity(),
+        ..ParseCtx::new(id, kind)
     }
 }
 
@@ -410,27 +414,6 @@ fn parse_parallel<V: Visitor>(
     }
     bounds.push(text.len());
     let pieces: Vec<&str> = bounds.windows(2).map(|w| &text[w[0]..w[1]]).collect();
-    // Line number of each piece's first line: from the newlines counted while the text was
-    // validated, or counted now.
-    let first_lines: Vec<u64> = match newline_index {
-        Some(idx) => bounds[..pieces.len()]
-            .iter()
-            .map(|&b| 1 + idx.before(text, b))
-            .collect(),
-        None => {
-            let newlines: Vec<u64> = pieces
-                .par_iter()
-                .map(|p| memchr::memchr_iter(b'\n', p.as_bytes()).count() as u64)
-                .collect();
-            let mut first_lines = Vec::with_capacity(pieces.len());
-            let mut line = 1u64;
-            for nl in &newlines {
-                first_lines.push(line);
-                line += nl;
-            }
-            first_lines
-        }
-    };
     let Some(forks) = pieces
         .iter()
         .map(|_| visitor.fork())
@@ -438,6 +421,20 @@ fn parse_parallel<V: Visitor>(
     else {
         return parse_piece(text, 1, ctx, info, visitor, progress);
     };
+    // Line number of each piece's first line: from the newlines counted while the text was
+    // validated, or counted now.
+    let counted;
+    let index = match newline_index {
+        Some(idx) => idx,
+        None => {
+            counted = source::decode::NewlineIndex::at_cuts(text, &bounds);
+            &counted
+        }
+    };
+    let first_lines: Vec<u64> = bounds[..pieces.len()]
+        .iter()
+        .map(|&b| 1 + index.before(text, b))
+        .collect();
     let mut total = Counts::default();
     in_order(
         pieces.into_iter().zip(first_lines).zip(forks).collect(),
@@ -471,8 +468,7 @@ where
     F: FnMut(T) + Send,
 {
     let n = items.len();
-    let items: Vec<Mutex<Option<I>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
-    let next = AtomicUsize::new(0);
+    let queue = Mutex::new(items.into_iter().enumerate());
     let ready: Mutex<BTreeMap<usize, T>> = Mutex::new(BTreeMap::new());
     let folder: Mutex<(usize, F)> = Mutex::new((0, fold));
     // Fold what is ready, in order. Without `wait`, give up when another worker is folding:
@@ -501,13 +497,9 @@ where
     rayon::scope(|s| {
         for _ in 0..workers {
             s.spawn(|_| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                let Some(item) = lock(&items[i]).take() else {
-                    continue;
-                };
+                // Bind first: the queue's lock is released before the work starts.
+                let next = lock(&queue).next();
+                let Some((i, item)) = next else { break };
                 let t = work(i, item);
                 lock(&ready).insert(i, t);
                 drain(false);
@@ -561,8 +553,7 @@ fn scan_file_streaming<V: Visitor>(
             kind,
             format,
         };
-        let mut ctx = ParseCtx::new(id, kind);
-        ctx.defer_severity = visitor.defers_severity();
+        let ctx = parse_ctx(id, kind, visitor);
         let piece = &carry[..cut];
         if !piece.is_empty() {
             let c = parse_piece(piece, line, &ctx, &info, visitor, progress);

@@ -184,17 +184,28 @@ pub fn extra_literals() -> ExtraLiterals {
 
 impl<'r> StreamVisitor<'r> {
     fn new(set: &'r RuleSet) -> Self {
+        Self::with(set, Some(set.stream()), Observer::new(), None)
+    }
+
+    /// A visitor with empty per-file state around the given matcher and observer; `new` and
+    /// `fork` differ only in these and in whether hits are kept for replay.
+    fn with(
+        set: &'r RuleSet,
+        matcher: Option<StreamMatcher<'r>>,
+        observer: Observer,
+        replay: Option<Vec<Replay<'r>>>,
+    ) -> Self {
         StreamVisitor {
             set,
-            matcher: Some(set.stream()),
+            matcher,
             hits: StreamHits::default(),
-            observer: Observer::new(),
+            observer,
             presence: Presence::default(),
             builder: SyncBuilder::new(),
             data: SyncData::default(),
             spans: BTreeMap::new(),
             current: None,
-            replay: None,
+            replay,
             lower: LowerBuf::new(),
             names: None,
             arena: String::new(),
@@ -377,23 +388,13 @@ impl Visitor for StreamVisitor<'_> {
     }
 
     fn fork(&self) -> Option<Self> {
-        Some(StreamVisitor {
-            set: self.set,
-            matcher: self.matcher.as_ref().map(StreamMatcher::fork),
-            hits: StreamHits::default(),
-            observer: self.observer.fork(),
-            presence: Presence::default(),
-            builder: SyncBuilder::new(),
-            data: SyncData::default(),
-            spans: BTreeMap::new(),
-            current: None,
-            replay: Some(Vec::new()),
-            lower: LowerBuf::new(),
-            names: None,
-            arena: String::new(),
-            scanned: Vec::new(),
-            words: Vec::new(),
-        })
+        let matcher = self.matcher.as_ref().map(StreamMatcher::fork);
+        Some(Self::with(
+            self.set,
+            matcher,
+            self.observer.fork(),
+            Some(Vec::new()),
+        ))
     }
 
     fn join(&mut self, mut later: Self) {

@@ -3,7 +3,7 @@
 //!
 //! One SIMD (Teddy) search per text over all literals of a log kind: an order of magnitude
 //! faster than a case-insensitive automaton, which had no prefilter and walked every byte.
-//! Beyond what one packed searcher takes (~128 literals) a keyed index keeps the cost flat in
+//! Beyond what one packed searcher takes (64 literals) a keyed index keeps the cost flat in
 //! the number of rules; an automaton is the last resort.
 
 use std::collections::{BTreeMap, HashMap};
@@ -32,18 +32,16 @@ impl LiteralIndex {
     pub fn build<'a>(literals: impl IntoIterator<Item = (&'a str, u32)>) -> LiteralIndex {
         let mut pats: Vec<String> = Vec::new();
         let mut targets: Vec<Vec<u32>> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for (l, t) in literals {
             let low = l.to_ascii_lowercase();
-            match pats.iter().position(|p| *p == low) {
-                Some(p) => {
-                    if !targets[p].contains(&t) {
-                        targets[p].push(t);
-                    }
-                }
-                None => {
-                    pats.push(low);
-                    targets.push(vec![t]);
-                }
+            let p = *seen.entry(low).or_insert_with_key(|low| {
+                pats.push(low.clone());
+                targets.push(Vec::new());
+                pats.len() - 1
+            });
+            if !targets[p].contains(&t) {
+                targets[p].push(t);
             }
         }
         if pats.is_empty() {
@@ -135,16 +133,15 @@ const MAX_KEYS: usize = 64;
 const MIN_KEY: usize = 4;
 
 /// Each literal's key in [`Keyed`]: a prefix of it, as long as possible with at most
-/// [`MAX_KEYS`] distinct keys. Starting from the literals themselves (sorted), the two
-/// neighbouring groups with the longest common prefix are merged, keyed by that prefix, until
-/// few enough remain: literals that share a long start (generated rules, a family of
+/// [`MAX_KEYS`] distinct keys. Starting from the literals themselves (distinct, sorted), the
+/// two neighbouring groups with the longest common prefix are merged, keyed by that prefix,
+/// until few enough remain: literals that share a long start (generated rules, a family of
 /// messages) share a long key, and the others keep their whole literal. Keys are never
 /// shorter than [`MIN_KEY`] (`pats` are at least that long); `None` when they cannot get few
 /// enough.
 fn choose_keys(pats: &[String]) -> Option<Vec<Vec<u8>>> {
     let mut order: Vec<usize> = (0..pats.len()).collect();
     order.sort_by(|&a, &b| pats[a].cmp(&pats[b]));
-    order.dedup_by(|a, b| pats[*a] == pats[*b]);
     let lit = |i: usize| pats[order[i]].as_bytes();
     let lcp = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
     // Groups of neighbouring literals: (first index into `order`, one past the last, key
@@ -172,11 +169,7 @@ fn choose_keys(pats: &[String]) -> Option<Vec<Vec<u8>>> {
     for &(s, e, len) in &groups {
         let key = lit(s)[..len].to_vec();
         for &p in &order[s..e] {
-            for (q, k) in pats.iter().zip(keys.iter_mut()) {
-                if *q == pats[p] {
-                    k.clone_from(&key);
-                }
-            }
+            keys[p].clone_from(&key);
         }
     }
     Some(keys)

@@ -498,20 +498,14 @@ impl<'r> StreamMatcher<'r> {
     ) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = SmallVec::new();
         let msg: &str = &ev.message;
-        self.candidates.clear();
-        self.candidates
-            .extend(hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
-        let mut classified = self.match_lines(msg, ev, file, &mut matched);
+        let mut classified = self.match_lines(msg, hits, ev, file, &mut matched);
         if !ev.parsed && ev.raw != msg && matched.is_empty() {
             let mut buf = std::mem::take(&mut self.lower);
             let mut raw_hits = Vec::new();
             self.set
                 .scan(ev.kind, false, buf.set(ev.raw.as_bytes()), &mut raw_hits);
             self.lower = buf;
-            self.candidates.clear();
-            self.candidates
-                .extend(raw_hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
-            classified |= self.match_lines(ev.raw, ev, file, &mut matched);
+            classified |= self.match_lines(ev.raw, &raw_hits, ev, file, &mut matched);
         }
         let mut deferred = SeqHits::new();
         if let Some(idx) = self.set.seq_index(slot(ev.kind)) {
@@ -625,16 +619,20 @@ impl<'r> StreamMatcher<'r> {
         }
     }
 
-    /// Line rules whose literal was found (`self.candidates`: rule index, literal start);
-    /// returns true when any regex matched (even if excluded by `not_regex`).
+    /// Line rules whose literal is among the literal `hits` of `text` (rule index, literal
+    /// start); returns true when any regex matched (even if excluded by `not_regex`).
     fn match_lines(
         &mut self,
         text: &str,
+        hits: &[(u32, u32)],
         ev: &Event<'_>,
         file: &FileInfo<'_>,
         matched: &mut MatchedIds<'r>,
     ) -> bool {
         let set = self.set;
+        self.candidates.clear();
+        self.candidates
+            .extend(hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
         if self.candidates.is_empty() {
             return false;
         }

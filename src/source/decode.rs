@@ -62,6 +62,33 @@ pub struct NewlineIndex {
 }
 
 impl NewlineIndex {
+    /// The index of `text` with blocks at `cuts` (ascending, from 0 to `text.len()`), counted
+    /// in parallel: for texts that were not validated block by block (decoded, small).
+    pub fn at_cuts(text: &str, cuts: &[usize]) -> NewlineIndex {
+        use rayon::prelude::*;
+        let b = text.as_bytes();
+        let counts: Vec<u64> = cuts
+            .par_windows(2)
+            .map(|w| count_newlines(b.get(w[0]..w[1]).unwrap_or(&[])))
+            .collect();
+        NewlineIndex::from_counts(cuts, &counts)
+    }
+
+    /// From the newlines of each block between neighbouring `cuts`.
+    fn from_counts(cuts: &[usize], counts: &[u64]) -> NewlineIndex {
+        let mut total = 0u64;
+        let blocks = cuts
+            .iter()
+            .zip(counts)
+            .map(|(&start, &n)| {
+                let before = total;
+                total += n;
+                (start, before)
+            })
+            .collect();
+        NewlineIndex { blocks }
+    }
+
     /// Newlines in `text[..at]` (`text`: the text the index was built over).
     pub fn before(&self, text: &str, at: usize) -> u64 {
         let i = self.blocks.partition_point(|&(start, _)| start <= at);
@@ -74,8 +101,12 @@ impl NewlineIndex {
             .as_bytes()
             .get(start..at.min(text.len()))
             .unwrap_or(&[]);
-        n + memchr::memchr_iter(b'\n', tail).count() as u64
+        n + count_newlines(tail)
     }
+}
+
+fn count_newlines(b: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 impl Loaded {
@@ -185,19 +216,13 @@ fn is_utf8(b: &[u8], populate: &(dyn Fn(usize, usize) + Sync)) -> (bool, Option<
             let block = &b[w[0]..w[1]];
             simdutf8::basic::from_utf8(block)
                 .ok()
-                .map(|_| memchr::memchr_iter(b'\n', block).count() as u64)
+                .map(|_| count_newlines(block))
         })
         .collect();
-    let mut blocks = Vec::with_capacity(per_block.len());
-    let mut total = 0u64;
-    for (w, n) in cuts.windows(2).zip(&per_block) {
-        let Some(n) = n else {
-            return (false, None);
-        };
-        blocks.push((w[0], total));
-        total += n;
+    match per_block.into_iter().collect::<Option<Vec<u64>>>() {
+        Some(counts) => (true, Some(NewlineIndex::from_counts(&cuts, &counts))),
+        None => (false, None),
     }
-    (true, Some(NewlineIndex { blocks }))
 }
 
 #[allow(unsafe_code)]
