@@ -9,11 +9,15 @@
 //!
 //! A regex gets this matcher only when, after translation by `regex-syntax` (so the meaning is
 //! the regex crate's), it is an alternation of such sequences (alternations inside a
-//! concatenation are multiplied out), has no look-arounds and every byte class is ASCII — and
-//! every alternative starts with one of the rule's prefilter literals, so every match starts
-//! where the prefilter reported a literal. Anything else keeps the automaton. Only `is_match`
-//! is answered (no capture positions). `matcher_tests` compares both on every rule example and
-//! on the sample logs.
+//! concatenation are multiplied out) and has no look-arounds but ASCII word boundaries. Byte
+//! classes are ASCII, or take every non-ASCII character (`[^"]`, `\S`, `.`) and are repeated
+//! without an upper bound: a run of such a class takes whole characters, because what may
+//! follow it is ASCII and cannot start inside one. Every alternative must have a fixed start
+//! before a literal: one of the rule's prefilter literals, so that every match starts where
+//! the prefilter reported it, or else a literal of its own (`STATMSG:` before `\s*ID=6702`),
+//! which is then looked for in the few messages the prefilter let through. Anything else keeps
+//! the automaton. `matcher_tests` compares both on every rule example and on the sample logs
+//! (and variants of them with non-ASCII text).
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -24,11 +28,6 @@ struct ByteSet([u64; 4]);
 impl ByteSet {
     fn insert(&mut self, b: u8) {
         self.0[usize::from(b >> 6)] |= 1 << (b & 63);
-    }
-
-    #[inline]
-    fn contains(&self, b: u8) -> bool {
-        self.0[usize::from(b >> 6)] >> (b & 63) & 1 == 1
     }
 
     fn intersects(&self, o: &ByteSet) -> bool {
@@ -50,13 +49,15 @@ enum Look {
     Mark(u32),
 }
 
-/// One part of a sequence: a byte set matched `min..=max` times, or a look.
+/// One part of a sequence: a byte set matched `min..=max` times, or a look. `wide`: the set
+/// stands for a class with every non-ASCII character (all bytes from 0x80 in the set).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Step {
     set: ByteSet,
     min: u32,
     max: u32,
     look: Look,
+    wide: bool,
 }
 
 impl Step {
@@ -66,6 +67,7 @@ impl Step {
             min: 1,
             max: 1,
             look: Look::None,
+            wide: false,
         }
     }
 
@@ -75,6 +77,7 @@ impl Step {
             min: 0,
             max: 0,
             look,
+            wide: false,
         }
     }
 
@@ -84,6 +87,13 @@ impl Step {
 
     fn is_mark(&self) -> bool {
         matches!(self.look, Look::Mark(_))
+    }
+
+    /// A wide step matches whole characters byte by byte only as a run without an upper bound
+    /// (one byte is not one character, but a run ends where an ASCII byte or the text does) and
+    /// when what follows cannot take a byte of it (`deterministic`: so never a non-ASCII one).
+    fn whole_chars(&self) -> bool {
+        !self.wide || (self.min <= 1 && self.max == u32::MAX)
     }
 
     fn byte(b: u8) -> Step {
@@ -115,8 +125,68 @@ pub struct FastMatch {
 struct Branch {
     table: Box<[u64; 256]>,
     ops: Vec<Op>,
-    /// Bytes a match has before the literal the prefilter finds (a fixed-length start).
-    lead: usize,
+    start: Start,
+}
+
+/// Where the matches of a branch start.
+#[derive(Clone, Debug)]
+enum Start {
+    /// This many bytes before a literal the prefilter reports (a fixed-length start).
+    Lead(usize),
+    /// `lead` bytes before each place of the branch's own literal (`want` in lower case, `fold`
+    /// 0x20 where either case goes), which is searched for.
+    Anchor {
+        want: Vec<u8>,
+        fold: Vec<u8>,
+        lead: usize,
+    },
+}
+
+/// An own literal shorter than this is not worth a search (the automaton is kept).
+const MIN_ANCHOR: usize = 3;
+
+impl Start {
+    /// Where a match may start, given the places of the prefilter's literals.
+    fn starts<'a>(
+        &'a self,
+        hay: &'a [u8],
+        literal_at: impl Iterator<Item = usize> + 'a,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let (lead, anchored) = match self {
+            Start::Lead(lead) => (*lead, None),
+            Start::Anchor { want, fold, lead } => (*lead, Some((want, fold))),
+        };
+        let from_literals = literal_at.filter(move |_| anchored.is_none());
+        let from_anchor = anchored
+            .into_iter()
+            .flat_map(move |(want, fold)| anchor_places(hay, want, fold));
+        from_literals
+            .chain(from_anchor)
+            .filter_map(move |at| at.checked_sub(lead))
+    }
+}
+
+/// Every place (overlapping ones too) where `hay` holds `want` up to `fold`.
+fn anchor_places<'a>(
+    hay: &'a [u8],
+    want: &'a [u8],
+    fold: &'a [u8],
+) -> impl Iterator<Item = usize> + 'a {
+    let (first, other) = match (want.first(), fold.first()) {
+        (Some(&w), Some(&f)) => (w, w & !f),
+        _ => (0, 0),
+    };
+    memchr::memchr2_iter(first, other, hay).filter(move |&at| {
+        !want.is_empty() && {
+            let end = at + want.len();
+            hay.get(at..end).is_some_and(|b| {
+                b.iter()
+                    .zip(want)
+                    .zip(fold)
+                    .all(|((&c, &w), &f)| c | f == w)
+            })
+        }
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -144,7 +214,7 @@ enum Op {
 
 impl Branch {
     /// `None` when the branch uses more than 64 distinct sets.
-    fn compile(steps: &[Step], lead: usize) -> Option<Branch> {
+    fn compile(steps: &[Step], start: Start) -> Option<Branch> {
         let mut sets: Vec<ByteSet> = Vec::new();
         let mut number = |s: &ByteSet| -> Option<u8> {
             let j = match sets.iter().position(|x| x == s) {
@@ -224,13 +294,15 @@ impl Branch {
         }
         let mut table = Box::new([0u64; 256]);
         for (j, set) in sets.iter().enumerate() {
-            for b in 0..=255u8 {
-                if set.contains(b) {
-                    table[usize::from(b)] |= 1 << j;
+            for (w, &word) in set.0.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    table[w * 64 + bits.trailing_zeros() as usize] |= 1 << j;
+                    bits &= bits - 1;
                 }
             }
         }
-        Some(Branch { table, ops, lead })
+        Some(Branch { table, ops, start })
     }
 
     #[inline]
@@ -314,10 +386,14 @@ impl FastMatch {
         }
         let mut compiled = Vec::with_capacity(branches.len());
         for b in &branches {
-            if b.len() > MAX_STEPS || !deterministic(b) {
+            if b.len() > MAX_STEPS || !deterministic(b) || !b.iter().all(Step::whole_chars) {
                 return None;
             }
-            compiled.push(Branch::compile(b, literal_lead(b, literals)?)?);
+            let start = match literal_lead(b, literals) {
+                Some(lead) => Start::Lead(lead),
+                None => own_anchor(b)?,
+            };
+            compiled.push(Branch::compile(b, start)?);
         }
         let mut names = Vec::new();
         let mut groups = 0;
@@ -329,30 +405,33 @@ impl FastMatch {
         })
     }
 
-    /// Does some alternative match `hay` with its literal at `at` (where the prefilter found
-    /// one of the rule's literals)?
-    pub fn matches_at(&self, hay: &[u8], at: usize) -> bool {
-        self.branches
-            .iter()
-            .any(|b| at >= b.lead && b.matches_at(hay, at - b.lead, &mut []))
+    /// Does some alternative match `hay`, given where the prefilter found the rule's literals
+    /// (`literal_at`: every match of a branch with a [`Start::Lead`] has one at its lead)?
+    pub fn is_match(&self, hay: &[u8], literal_at: impl Iterator<Item = usize> + Clone) -> bool {
+        self.branches.iter().any(|b| {
+            b.start
+                .starts(hay, literal_at.clone())
+                .any(|at| b.matches_at(hay, at, &mut []))
+        })
     }
 
     /// The named groups of the leftmost-first match, given where the prefilter found the
-    /// rule's literals (every match has one at its branch's lead): candidate starts are tried
-    /// leftmost first, alternatives in pattern order at each, as the regex engine prefers.
+    /// rule's literals: candidate starts are tried leftmost first, alternatives in pattern
+    /// order at each, as the regex engine prefers.
     pub fn captures<'t>(
         &self,
         text: &'t str,
-        literal_at: impl Iterator<Item = usize>,
+        literal_at: impl Iterator<Item = usize> + Clone,
     ) -> Option<Vec<(&str, &'t str)>> {
         let hay = text.as_bytes();
-        let mut tries: Vec<(usize, usize)> = literal_at
-            .flat_map(|at| {
-                self.branches
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, b)| at >= b.lead)
-                    .map(move |(i, b)| (at - b.lead, i))
+        let mut tries: Vec<(usize, usize)> = self
+            .branches
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                b.start
+                    .starts(hay, literal_at.clone())
+                    .map(move |at| (at, i))
             })
             .collect();
         tries.sort_unstable();
@@ -380,10 +459,24 @@ impl FastMatch {
 /// The byte a set stands for as a literal: itself, or (lower case, 0x20) for an ASCII letter
 /// in either case.
 fn literal_byte(set: &ByteSet) -> Option<(u8, u8)> {
-    let members: Vec<u8> = (0..=255u8).filter(|&b| set.contains(b)).collect();
-    match members.as_slice() {
-        [b] => Some((*b, 0)),
-        [u, l] if u.is_ascii_uppercase() && *l == u.to_ascii_lowercase() => Some((*l, 0x20)),
+    // Called for every step of every pattern tried: count the bits, do not walk 256 bytes.
+    let n: u32 = set.0.iter().map(|w| w.count_ones()).sum();
+    let mut members = set
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w != 0)
+        .flat_map(|(i, &w)| {
+            let low = w.trailing_zeros();
+            let high = 63 - w.leading_zeros();
+            [i as u32 * 64 + low, i as u32 * 64 + high]
+        })
+        .map(|b| b as u8);
+    match (n, members.next(), members.next()) {
+        (1, Some(b), _) => Some((b, 0)),
+        (2, Some(u), Some(l)) if u.is_ascii_uppercase() && l == u.to_ascii_lowercase() => {
+            Some((l, 0x20))
+        }
         _ => None,
     }
 }
@@ -426,7 +519,13 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
     match h.kind() {
         HirKind::Empty => Some(vec![Vec::new()]),
         HirKind::Literal(lit) => Some(vec![lit.0.iter().map(|&b| Step::byte(b)).collect()]),
-        HirKind::Class(c) => Some(vec![vec![Step::one(byte_set(c)?)]]),
+        HirKind::Class(c) => {
+            let (set, wide) = byte_set(c)?;
+            Some(vec![vec![Step {
+                wide,
+                ..Step::one(set)
+            }]])
+        }
         HirKind::Repetition(r) => {
             let sub = flatten(&r.sub)?;
             let [one] = sub.as_slice() else { return None };
@@ -440,10 +539,9 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
                 return None;
             }
             Some(vec![vec![Step {
-                set: step.set,
                 min: r.min,
                 max: r.max.unwrap_or(u32::MAX),
-                look: Look::None,
+                ..*step
             }]])
         }
         HirKind::Capture(c) => {
@@ -467,7 +565,13 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
         HirKind::Concat(parts) => {
             let mut out: Vec<Vec<Step>> = vec![Vec::new()];
             for p in parts {
-                let alts = flatten(p)?;
+                let mut alts = flatten(p)?;
+                if alts.len() == 1 {
+                    // The common case (a run of letters under `(?i)`): append, do not copy.
+                    let one = alts.pop().unwrap_or_default();
+                    out.iter_mut().for_each(|b| b.extend_from_slice(&one));
+                    continue;
+                }
                 if out.len() * alts.len() > MAX_BRANCHES {
                     return None;
                 }
@@ -521,29 +625,42 @@ fn capture_groups(h: &Hir, names: &mut Vec<(u32, String)>, groups: &mut u32) {
     }
 }
 
-/// The bytes of an ASCII class (a Unicode class with a non-ASCII member gives `None`: one
-/// byte no longer stands for one character).
-fn byte_set(c: &Class) -> Option<ByteSet> {
-    let ranges: Vec<(u32, u32)> = match c {
-        Class::Unicode(u) => u
-            .iter()
-            .map(|r| (u32::from(r.start()), u32::from(r.end())))
-            .collect(),
-        Class::Bytes(b) => b
-            .iter()
-            .map(|r| (u32::from(r.start()), u32::from(r.end())))
-            .collect(),
+/// The bytes of a class, and whether it is wide: a Unicode class with every non-ASCII
+/// character gets all bytes from 0x80 (see [`Step::whole_chars`] for where that is exact); one
+/// with some non-ASCII characters only gives `None`, as does a byte class beyond ASCII.
+fn byte_set(c: &Class) -> Option<(ByteSet, bool)> {
+    let (ranges, unicode): (Vec<(u32, u32)>, bool) = match c {
+        Class::Unicode(u) => (
+            u.iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                .collect(),
+            true,
+        ),
+        Class::Bytes(b) => (
+            b.iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                .collect(),
+            false,
+        ),
     };
     let mut set = ByteSet::default();
+    let mut wide = false;
     for (s, e) in ranges {
         if e > 0x7F {
-            return None;
+            // Ranges are sorted and merged (U+D7FF and U+E000 count as neighbours), so every
+            // non-ASCII character is in the class exactly when this last range takes them all.
+            if !unicode || s > 0x80 || e != u32::from(char::MAX) {
+                return None;
+            }
+            wide = true;
+            set.0[2] = u64::MAX;
+            set.0[3] = u64::MAX;
         }
-        for b in s..=e {
+        for b in s..=e.min(0x7F) {
             set.insert(b as u8);
         }
     }
-    Some(set)
+    Some((set, wide))
 }
 
 /// Greedy matching is exact when no step that may take more or fewer bytes shares a byte with
@@ -586,27 +703,22 @@ fn deterministic(steps: &[Step]) -> bool {
 fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
     let mut lead = 0usize;
     for (i, s) in steps.iter().enumerate() {
-        let rest = &steps[i..];
-        let hit = literals.iter().any(|l| {
-            let l = l.as_bytes();
-            let consuming: Vec<&Step> = rest.iter().filter(|s| s.consumes()).collect();
-            !l.is_empty()
-                && l.len() <= consuming.len()
-                && l.iter().zip(consuming.iter()).all(|(&c, s)| {
-                    let mut cases = ByteSet::default();
-                    cases.insert(c);
-                    cases.insert(c.to_ascii_uppercase());
-                    s.min == 1 && s.max == 1 && s.set.is_subset(&cases)
-                })
-                // No look between the literal's bytes (the prefilter would not see it).
-                && rest
-                    .iter()
-                    .take_while(|s| s.consumes() || s.is_mark())
-                    .filter(|s| s.consumes())
-                    .count()
-                    >= l.len()
-        });
-        if s.consumes() && hit {
+        // The literal's bytes in the next steps that are not marks, each a single byte of
+        // either case (a look between them: the prefilter would not see it).
+        let hit = s.consumes()
+            && literals.iter().any(|l| {
+                let mut next = steps[i..].iter().filter(|t| !t.is_mark());
+                !l.is_empty()
+                    && l.bytes().all(|c| {
+                        let mut cases = ByteSet::default();
+                        cases.insert(c);
+                        cases.insert(c.to_ascii_uppercase());
+                        next.next().is_some_and(|t| {
+                            t.consumes() && t.min == 1 && t.max == 1 && t.set.is_subset(&cases)
+                        })
+                    })
+            });
+        if hit {
             return Some(lead);
         }
         if !s.consumes() {
@@ -620,6 +732,40 @@ fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
     None
 }
 
+/// A literal of the branch itself at a fixed place, for a branch without one of the
+/// prefilter's there: the longest run of literal bytes (no look inside) before the first part
+/// of varying length, as a [`Start::Anchor`].
+fn own_anchor(steps: &[Step]) -> Option<Start> {
+    let mut best: Option<Start> = None;
+    let mut best_len = MIN_ANCHOR - 1;
+    let mut lead = 0usize;
+    let mut i = 0;
+    while i < steps.len() {
+        let s = &steps[i];
+        if !s.consumes() {
+            i += 1;
+            continue;
+        }
+        if s.min != s.max {
+            break;
+        }
+        let run: Vec<(u8, u8)> = steps[i..]
+            .iter()
+            .take_while(|t| t.is_mark() || (t.consumes() && t.min == 1 && t.max == 1))
+            .filter(|t| t.consumes())
+            .map_while(|t| literal_byte(&t.set))
+            .collect();
+        if run.len() > best_len {
+            best_len = run.len();
+            let (want, fold) = run.into_iter().unzip();
+            best = Some(Start::Anchor { want, fold, lead });
+        }
+        lead = lead.checked_add(usize::try_from(s.min).ok()?)?;
+        i += 1;
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,38 +774,53 @@ mod tests {
         ls.iter().map(|l| l.to_ascii_lowercase()).collect()
     }
 
+    impl FastMatch {
+        /// With one literal reported at `at`.
+        fn is_match_at(&self, hay: &[u8], at: usize) -> bool {
+            self.is_match(hay, std::iter::once(at))
+        }
+    }
+
     #[test]
     fn the_update_progress_pattern_takes_the_fast_path() {
         let p = r"(?i)(?:(?-u:Synchronizing)|(?-u:Skipped))(?-u: update \{?)[0-9a-f]{8}(?-u:-)[0-9a-f]{4}(?-u:-)[0-9a-f]{4}(?-u:-)[0-9a-f]{4}(?-u:-)[0-9a-f]{12}(?-u:\}? - )";
         let f = FastMatch::build(p, &lits(&["Synchronizing update", "Skipped update"]))
             .expect("fast path");
         let yes = b"xx Synchronizing update 3b8f3a6c-2f4e-4c1e-9d43-0c8a1f2e3d4c - Update";
-        assert!(f.matches_at(yes, 3));
-        assert!(!f.matches_at(yes, 0));
-        assert!(f.matches_at(
+        assert!(f.is_match_at(yes, 3));
+        assert!(!f.is_match_at(yes, 0));
+        assert!(f.is_match_at(
             b"SKIPPED UPDATE {3B8F3A6C-2F4E-4C1E-9D43-0C8A1F2E3D4C} - ",
             0
         ));
-        assert!(!f.matches_at(
+        assert!(!f.is_match_at(
             b"Synchronizing update 3b8f3a6c-2f4e-4c1e-9d43-0c8a1f2e3d4 - ",
             0
         ));
-        assert!(!f.matches_at(b"Synchronizing update 3b8f3a6c", 0));
+        assert!(!f.is_match_at(b"Synchronizing update 3b8f3a6c", 0));
     }
 
     #[test]
     fn other_shapes_keep_the_automaton() {
         let l = lits(&["abc"]);
-        // A look-around, a non-ASCII class, a repeat that could take what follows, a branch
-        // without a literal at a fixed place, a group repeated.
+        // A look-around, a non-ASCII class once or counted or with only some non-ASCII
+        // characters (Unicode `\S` leaves out U+00A0 and others; the rules' `\S` is ASCII), a repeat that could take what follows, a branch without a literal at a
+        // fixed place (of its own, none long enough), a group repeated.
         for p in [
             r"abc\b",
             r"abc[0-9]*(?-u:\b)",
             r"abc.",
+            r"abc[^x]{2,}y",
+            r"abc[^x]{0,5}x",
+            r"abc[a-zé]+x",
+            r"abc.*é",
+            r"abc\S+ x",
             r"abc[a-z]+z",
             r"abc[0-9]*[0-9]",
             r"abc\d",
             r"abc|x",
+            r"abc|xy",
+            r"x?abcd",
             r"(?:abc)+",
             r"x?abc",
             r"x+abc",
@@ -675,6 +836,12 @@ mod tests {
             r"abc[0-9]+x(?-u:\B)",
             r"xy[0-9]{2}abc",
             r"(?:xy|zw)abc",
+            r#"abc[^"]*""#,
+            r"abc[^\t\n\x0B\x0C\r\x20]+ x",
+            r"abc.*",
+            r"abc|xyz",
+            r"wxyz?abc",
+            r"(?i)(?-u:statmsg:)(?-u:\s)*(?-u:id=6702)",
         ] {
             assert!(FastMatch::build(p, &l).is_some(), "{p}");
         }
@@ -692,9 +859,19 @@ mod tests {
             (r"(?i)(?:(?P<a>ab)|(?P<b>abc))[0-9]", "ab"),
             (r"(?i)id (?P<n>[0-9]+)(?:-(?P<m>[0-9]+))?", "id "),
             (r"(?i)(?P<pre>[a-c]{2})abc(?P<d>[0-9])", "abc"),
+            (r#"(?i)err="(?P<msg>[^"]*)"(?P<code>[0-9]*)"#, "err"),
+            (
+                r"(?i)err(?P<w>[^\t\n\x0B\x0C\r\x20]+) (?P<code>[0-9]+)",
+                "err",
+            ),
+            (
+                r"(?i)idx(?-u:\s)*(?P<n>[0-9]+)(?-u:\s)*err(?P<rest>.*)",
+                "err",
+            ),
         ];
         let words = [
-            "err", "ERR", "=", ": ", "12", "3", "x", "ab", "abc", "c", "id ", "-", "b",
+            "err", "ERR", "=", ": ", "12", "3", "x", "ab", "abc", "c", "id ", "idx", "-", "b",
+            "\"", "é", "😀", " ", "\t",
         ];
         for (p, lit) in cases {
             let Some(f) = FastMatch::build(p, &lits(&[lit])) else {
@@ -706,7 +883,7 @@ mod tests {
             for s in crate::testutil::word_soup(&words, 9, 5000, 7) {
                 let low = s.to_ascii_lowercase();
                 let at: Vec<usize> = (0..low.len())
-                    .filter(|&i| low[i..].starts_with(lit))
+                    .filter(|&i| low.as_bytes()[i..].starts_with(lit.as_bytes()))
                     .collect();
                 let mut got = f.captures(&s, at.into_iter());
                 let mut want = re.captures(&s).map(|c| {
@@ -736,6 +913,10 @@ mod tests {
                 "synchronizing update ",
             ),
             (r"(?i)(?:xy|z)[0-9]{2}abc", "abc"),
+            (r#"(?i)abc="[^"]*"x"#, "abc"),
+            (r"(?i)abc[^\t\n\x0B\x0C\r\x20]+ on", "abc"),
+            (r"(?i)(?:xyz|zzz)(?-u:\s)*abc", "abc"),
+            (r"(?i)Error[0-9]{2}(?-u:\s)*(?:code|id)abc", "abc"),
         ];
         let words = [
             "abc",
@@ -760,6 +941,9 @@ mod tests {
             "ID=6702 SEV=",
             "xy",
             "z",
+            "xyz",
+            "zzz",
+            "Error12",
             "Synchronizing update ",
             "SYNCHRONIZING UPDATE ",
             "Synchronizing_update ",
@@ -769,6 +953,11 @@ mod tests {
             "I",
             "e",
             " ",
+            "\"",
+            "é",
+            "ü€",
+            "😀",
+            "\n",
         ];
         for (p, lit) in cases {
             let f = FastMatch::build(p, &lits(&[lit])).expect(p);
@@ -779,8 +968,19 @@ mod tests {
                 let b = s.as_bytes();
                 let from_start = f.branches.iter().any(|br| br.matches_at(b, 0, &mut []));
                 assert_eq!(from_start, anchored.is_match(&s), "{p} on {s:?}");
-                let via_literal = f.branches.iter().any(|br| f.matches_at(b, br.lead));
-                assert!(via_literal || !from_start, "{p} on {s:?}");
+                // Where the prefilter would report `lit` (anchored branches search their own).
+                let low = s.to_ascii_lowercase();
+                let at: Vec<usize> = (0..low.len())
+                    .filter(|&i| low.as_bytes()[i..].starts_with(lit.as_bytes()))
+                    .collect();
+                let unanchored = regex::Regex::new(p).expect("regex");
+                if !at.is_empty() {
+                    assert_eq!(
+                        f.is_match(b, at.iter().copied()),
+                        unanchored.is_match(&s),
+                        "{p} on {s:?}"
+                    );
+                }
             }
         }
     }

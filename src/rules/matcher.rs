@@ -573,9 +573,9 @@ impl<'r> StreamMatcher<'r> {
                 .as_ref()
             });
             let hit = match fast {
-                Some(f) if group.iter().all(|&(_, at)| at != u32::MAX) => group
-                    .iter()
-                    .any(|&(_, at)| f.matches_at(text.as_bytes(), at as usize)),
+                Some(f) if group.iter().all(|&(_, at)| at != u32::MAX) => {
+                    f.is_match(text.as_bytes(), group.iter().map(|&(_, at)| at as usize))
+                }
                 _ => re.is_match(text),
             };
             if hit {
@@ -661,9 +661,10 @@ impl<'r> StreamMatcher<'r> {
             // literal positions the prefilter found.
             let caps = if regex.captures_len() == 1 {
                 let hit = match set.fast_match(ri) {
-                    Some(f) => self.candidates[from..i]
-                        .iter()
-                        .any(|&(_, at)| f.matches_at(text.as_bytes(), at as usize)),
+                    Some(f) => f.is_match(
+                        text.as_bytes(),
+                        self.candidates[from..i].iter().map(|&(_, at)| at as usize),
+                    ),
                     None => regex.is_match(text),
                 };
                 if !hit {
