@@ -312,24 +312,25 @@ impl Branch {
 
     /// Does the branch match from `at`? Capture positions go to `slots` (ignored when short).
     fn matches_at(&self, hay: &[u8], at: usize, slots: &mut [Option<usize>]) -> bool {
+        self.match_end(hay, at, slots).is_some()
+    }
+
+    /// Where the branch's match from `at` ends.
+    fn match_end(&self, hay: &[u8], at: usize, slots: &mut [Option<usize>]) -> Option<usize> {
         let mut pos = at;
         for op in &self.ops {
             match op {
                 Op::Lit { want, fold, words } => {
-                    let Some(bytes) = hay.get(pos..pos + want.len()) else {
-                        return false;
-                    };
+                    let bytes = hay.get(pos..pos + want.len())?;
                     if !lit_eq(bytes, want, fold, words) {
-                        return false;
+                        return None;
                     }
                     pos += want.len();
                 }
                 Op::Run(run) => {
-                    let Some(bytes) = hay.get(pos..pos + run.len()) else {
-                        return false;
-                    };
+                    let bytes = hay.get(pos..pos + run.len())?;
                     if !bytes.iter().zip(run).all(|(&c, &j)| self.has(c, j)) {
-                        return false;
+                        return None;
                     }
                     pos += run.len();
                 }
@@ -345,14 +346,14 @@ impl Branch {
                         }
                     }
                     if n < *min {
-                        return false;
+                        return None;
                     }
                 }
                 Op::Look(look) => {
                     let before = pos.checked_sub(1).and_then(|i| hay.get(i));
                     let boundary = is_word(before) != is_word(hay.get(pos));
                     if boundary != (*look == Look::Boundary) {
-                        return false;
+                        return None;
                     }
                 }
                 Op::Mark(slot) => {
@@ -362,7 +363,7 @@ impl Branch {
                 }
             }
         }
-        true
+        Some(pos)
     }
 }
 
@@ -416,13 +417,32 @@ impl FastMatch {
     }
 
     /// The named groups of the leftmost-first match, given where the prefilter found the
-    /// rule's literals: candidate starts are tried leftmost first, alternatives in pattern
-    /// order at each, as the regex engine prefers.
+    /// rule's literals.
     pub fn captures<'t>(
         &self,
         text: &'t str,
         literal_at: impl Iterator<Item = usize> + Clone,
     ) -> Option<Vec<(&str, &'t str)>> {
+        let slots = self.slots(text, literal_at)?;
+        Some(
+            self.names
+                .iter()
+                .filter_map(|(g, name)| {
+                    let (s, e) = (slots.get(2 * *g as usize)?, slots.get(2 * *g as usize + 1)?);
+                    Some((name.as_str(), text.get((*s)?..(*e)?)?))
+                })
+                .collect(),
+        )
+    }
+
+    /// The capture slots of the leftmost-first match (two per group, group 0 first): candidate
+    /// starts are tried leftmost first, alternatives in pattern order at each, as the regex
+    /// engine prefers.
+    pub fn slots(
+        &self,
+        text: &str,
+        literal_at: impl Iterator<Item = usize> + Clone,
+    ) -> Option<Vec<Option<usize>>> {
         let hay = text.as_bytes();
         let mut tries: Vec<(usize, usize)> = self
             .branches
@@ -439,44 +459,43 @@ impl FastMatch {
         let mut slots = vec![None; self.slots];
         for (start, i) in tries {
             slots.iter_mut().for_each(|s| *s = None);
-            if self.branches.get(i)?.matches_at(hay, start, &mut slots) {
-                return Some(
-                    self.names
-                        .iter()
-                        .filter_map(|(g, name)| {
-                            let (s, e) =
-                                (slots.get(2 * *g as usize)?, slots.get(2 * *g as usize + 1)?);
-                            Some((name.as_str(), text.get((*s)?..(*e)?)?))
-                        })
-                        .collect(),
-                );
+            if let Some(end) = self.branches.get(i)?.match_end(hay, start, &mut slots) {
+                // Group 0: the whole match.
+                if let [s0, s1, ..] = slots.as_mut_slice() {
+                    (*s0, *s1) = (Some(start), Some(end));
+                }
+                return Some(slots);
             }
         }
         None
+    }
+
+    /// The named groups: (index, name).
+    pub fn group_names(&self) -> &[(u32, String)] {
+        &self.names
     }
 }
 
 /// The byte a set stands for as a literal: itself, or (lower case, 0x20) for an ASCII letter
 /// in either case.
 fn literal_byte(set: &ByteSet) -> Option<(u8, u8)> {
-    // Called for every step of every pattern tried: count the bits, do not walk 256 bytes.
-    let n: u32 = set.0.iter().map(|w| w.count_ones()).sum();
-    let mut members = set
-        .0
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| **w != 0)
-        .flat_map(|(i, &w)| {
-            let low = w.trailing_zeros();
-            let high = 63 - w.leading_zeros();
-            [i as u32 * 64 + low, i as u32 * 64 + high]
-        })
-        .map(|b| b as u8);
-    match (n, members.next(), members.next()) {
-        (1, Some(b), _) => Some((b, 0)),
-        (2, Some(u), Some(l)) if u.is_ascii_uppercase() && l == u.to_ascii_lowercase() => {
-            Some((l, 0x20))
+    // Called for every step of every pattern tried: look at the bits, not at 256 bytes.
+    let mut members = [0u8; 2];
+    let mut n = 0;
+    for (i, &w) in set.0.iter().enumerate() {
+        let mut bits = w;
+        while bits != 0 {
+            if n == 2 {
+                return None;
+            }
+            members[n] = (i * 64) as u8 + bits.trailing_zeros() as u8;
+            n += 1;
+            bits &= bits - 1;
         }
+    }
+    match (n, members) {
+        (1, [b, _]) => Some((b, 0)),
+        (2, [u, l]) if u.is_ascii_uppercase() && l == u.to_ascii_lowercase() => Some((l, 0x20)),
         _ => None,
     }
 }
@@ -736,34 +755,45 @@ fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
 /// prefilter's there: the longest run of literal bytes (no look inside) before the first part
 /// of varying length, as a [`Start::Anchor`].
 fn own_anchor(steps: &[Step]) -> Option<Start> {
-    let mut best: Option<Start> = None;
-    let mut best_len = MIN_ANCHOR - 1;
+    // One pass: the runs of literal bytes (marks inside a run are passed over), and the
+    // longest of them.
+    let mut best: Option<(Vec<(u8, u8)>, usize)> = None;
+    let mut run: Vec<(u8, u8)> = Vec::new();
+    let mut run_lead = 0usize;
     let mut lead = 0usize;
-    let mut i = 0;
-    while i < steps.len() {
-        let s = &steps[i];
-        if !s.consumes() {
-            i += 1;
+    let mut keep = |run: &mut Vec<(u8, u8)>, at: usize| {
+        if run.len() >= MIN_ANCHOR && best.as_ref().is_none_or(|(b, _)| run.len() > b.len()) {
+            best = Some((std::mem::take(run), at));
+        }
+        run.clear();
+    };
+    for s in steps {
+        if s.is_mark() {
             continue;
         }
-        if s.min != s.max {
-            break;
+        let byte = (s.consumes() && s.min == 1 && s.max == 1)
+            .then(|| literal_byte(&s.set))
+            .flatten();
+        match byte {
+            Some(b) => {
+                if run.is_empty() {
+                    run_lead = lead;
+                }
+                run.push(b);
+            }
+            None => keep(&mut run, run_lead),
         }
-        let run: Vec<(u8, u8)> = steps[i..]
-            .iter()
-            .take_while(|t| t.is_mark() || (t.consumes() && t.min == 1 && t.max == 1))
-            .filter(|t| t.consumes())
-            .map_while(|t| literal_byte(&t.set))
-            .collect();
-        if run.len() > best_len {
-            best_len = run.len();
-            let (want, fold) = run.into_iter().unzip();
-            best = Some(Start::Anchor { want, fold, lead });
+        if s.consumes() {
+            if s.min != s.max {
+                break;
+            }
+            lead = lead.checked_add(usize::try_from(s.min).ok()?)?;
         }
-        lead = lead.checked_add(usize::try_from(s.min).ok()?)?;
-        i += 1;
     }
-    best
+    keep(&mut run, run_lead);
+    let (run, lead) = best?;
+    let (want, fold) = run.into_iter().unzip();
+    Some(Start::Anchor { want, fold, lead })
 }
 
 #[cfg(test)]

@@ -20,12 +20,17 @@ use regex_automata::util::captures::Captures as Slots;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::Hir;
 
+use super::fast_match::FastMatch;
+
 pub struct LazyRegex {
     src: String,
     /// What the syntax tree says; read at load, or on first use for trusted patterns.
     info: OnceLock<Info>,
     /// The translated pattern, shared by the fast matcher's attempt and the automaton.
     hir: OnceLock<Option<Hir>>,
+    /// The matcher without an automaton, when every alternative has a literal of its own at a
+    /// fixed place ([`FastMatch`]): such a pattern is never compiled.
+    fast: OnceLock<Option<Box<FastMatch>>>,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -338,6 +343,7 @@ impl LazyRegex {
             src: src.to_string(),
             info,
             hir: OnceLock::new(),
+            fast: OnceLock::new(),
             compiled: OnceLock::new(),
         })
     }
@@ -351,6 +357,7 @@ impl LazyRegex {
             src: src.to_string(),
             info: OnceLock::new(),
             hir: OnceLock::new(),
+            fast: OnceLock::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -420,15 +427,37 @@ impl LazyRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.get().is_some_and(|r| r.is_match(text))
+        match self.fast() {
+            Some(f) => f.is_match(text.as_bytes(), std::iter::empty()),
+            None => self.get().is_some_and(|r| r.is_match(text)),
+        }
     }
 
     /// The groups of the leftmost-first match.
     pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
+        if let Some(f) = self.fast() {
+            let slots = f.slots(text, std::iter::empty())?;
+            return Some(Captures {
+                text,
+                spans: Spans::Fast {
+                    slots,
+                    names: f.group_names().to_vec(),
+                },
+            });
+        }
         let re = self.get()?;
         let mut slots = re.create_captures();
         re.captures(text, &mut slots);
-        slots.is_match().then_some(Captures { text, slots })
+        slots.is_match().then_some(Captures {
+            text,
+            spans: Spans::Automaton(slots),
+        })
+    }
+
+    fn fast(&self) -> Option<&FastMatch> {
+        self.fast
+            .get_or_init(|| FastMatch::from_hir(self.hir()?, &[]).map(Box::new))
+            .as_deref()
     }
 }
 
@@ -480,20 +509,40 @@ fn build(src: &str) -> Result<Regex, String> {
 /// The groups of one match.
 pub struct Captures<'t> {
     text: &'t str,
-    slots: Slots,
+    spans: Spans,
+}
+
+/// Where the groups of a match are: the automaton's slots, or the fast matcher's (two per
+/// group, group 0 first) with the named groups' indices.
+enum Spans {
+    Automaton(Slots),
+    Fast {
+        slots: Vec<Option<usize>>,
+        names: Vec<(u32, String)>,
+    },
 }
 
 impl<'t> Captures<'t> {
     /// Text of the named group, when it took part in the match.
     pub fn name(&self, name: &str) -> Option<&'t str> {
-        let span = self.slots.get_group_by_name(name)?;
-        self.text.get(span.range())
+        match &self.spans {
+            Spans::Automaton(slots) => self.text.get(slots.get_group_by_name(name)?.range()),
+            Spans::Fast { names, .. } => {
+                let (i, _) = names.iter().find(|(_, n)| n == name)?;
+                self.get(*i as usize)
+            }
+        }
     }
 
     /// Text of group `i` (0: the whole match).
     pub fn get(&self, i: usize) -> Option<&'t str> {
-        let span = self.slots.get_group(i)?;
-        self.text.get(span.range())
+        match &self.spans {
+            Spans::Automaton(slots) => self.text.get(slots.get_group(i)?.range()),
+            Spans::Fast { slots, .. } => {
+                let (s, e) = (*slots.get(2 * i)?, *slots.get(2 * i + 1)?);
+                self.text.get(s?..e?)
+            }
+        }
     }
 }
 

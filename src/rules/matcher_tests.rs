@@ -370,16 +370,10 @@ fn corpus(set: &RuleSet) -> Vec<String> {
     out
 }
 
-/// The sequence matcher answers exactly what the regex does, wherever the prefilter makes the
-/// rule a candidate: on every sample log line and rule example, and on variants of them that
-/// cut, repeat and change the case of the matching part.
-#[test]
-fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
-    let set = RuleSet::new(
-        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
-        &[],
-    );
-    let mut lines = corpus(&set);
+/// [`corpus`] and variants of each line that cut, repeat and change the case of it, and put
+/// non-ASCII text into it.
+fn corpus_with_variants(set: &RuleSet) -> Vec<String> {
+    let mut lines = corpus(set);
     let base = lines.clone();
     for l in &base {
         let n = l.len();
@@ -401,6 +395,69 @@ fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
                 .replace('\\', "\\😀"),
         );
     }
+    lines
+}
+
+/// Every rule regex (line rules, their exclusions, sequence parts) answers `is_match` and
+/// `captures` as the regex crate does on its compiled pattern: those with a literal of their
+/// own at a fixed place in each alternative take the fast matcher inside `LazyRegex`, the
+/// others the automaton.
+#[test]
+fn rule_regexes_agree_with_the_regex_crate() {
+    let set = RuleSet::new(
+        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
+        &[],
+    );
+    let lines = corpus_with_variants(&set);
+    let mut regexes: Vec<&LazyRegex> = Vec::new();
+    for r in &set.rules {
+        if let Body::Line {
+            regex, not_regex, ..
+        } = &r.body
+        {
+            regexes.push(regex);
+            regexes.extend(not_regex.iter());
+        }
+    }
+    regexes.extend(
+        seq_parts(&set.rules, LogKind::Other)
+            .into_iter()
+            .map(|p| p.2),
+    );
+    let mut matched = 0;
+    for re in regexes {
+        let want = regex::Regex::new(re.compiled_str()).expect("compiles");
+        for l in &lines {
+            assert_eq!(re.is_match(l), want.is_match(l), "{}: {l:?}", re.as_str());
+            let got = re.captures(l);
+            let exp = want.captures(l);
+            assert_eq!(got.is_some(), exp.is_some(), "{}: {l:?}", re.as_str());
+            if let (Some(g), Some(e)) = (got, exp) {
+                matched += 1;
+                for i in 0..e.len() {
+                    let e_i = e.get(i).map(|m| m.as_str());
+                    assert_eq!(g.get(i), e_i, "{} group {i}: {l:?}", re.as_str());
+                }
+                for n in want.capture_names().flatten() {
+                    let e_n = e.name(n).map(|m| m.as_str());
+                    assert_eq!(g.name(n), e_n, "{} group {n}: {l:?}", re.as_str());
+                }
+            }
+        }
+    }
+    assert!(matched > 500, "matching lines checked: {matched}");
+}
+
+/// The sequence matcher answers exactly what the regex does, wherever the prefilter makes the
+/// rule a candidate: on every sample log line and rule example, and on variants of them that
+/// cut, repeat and change the case of the matching part.
+#[test]
+fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
+    let set = RuleSet::new(
+        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
+        &[],
+    );
+    let lines = corpus_with_variants(&set);
     let mut fast_rules = 0;
     let mut checked = 0;
     let mut with_groups = 0;
