@@ -370,6 +370,13 @@ fn corpus(set: &RuleSet) -> Vec<String> {
     out
 }
 
+fn builtin_set() -> RuleSet {
+    RuleSet::new(
+        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
+        &[],
+    )
+}
+
 /// [`corpus`] and variants of each line that cut, repeat and change the case of it, and put
 /// non-ASCII text into it.
 fn corpus_with_variants(set: &RuleSet) -> Vec<String> {
@@ -404,10 +411,7 @@ fn corpus_with_variants(set: &RuleSet) -> Vec<String> {
 /// others the automaton.
 #[test]
 fn rule_regexes_agree_with_the_regex_crate() {
-    let set = RuleSet::new(
-        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
-        &[],
-    );
+    let set = builtin_set();
     let lines = corpus_with_variants(&set);
     let mut regexes: Vec<&LazyRegex> = Vec::new();
     for r in &set.rules {
@@ -453,10 +457,7 @@ fn rule_regexes_agree_with_the_regex_crate() {
 /// cut, repeat and change the case of the matching part.
 #[test]
 fn fast_path_agrees_with_the_regex_on_samples_and_examples() {
-    let set = RuleSet::new(
-        crate::rules::load_rules(&[] as &[PathBuf], &[]).expect("built-in rules"),
-        &[],
-    );
+    let set = builtin_set();
     let lines = corpus_with_variants(&set);
     let mut fast_rules = 0;
     let mut checked = 0;
