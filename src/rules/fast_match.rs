@@ -329,7 +329,11 @@ impl Branch {
                 }
                 Op::Run(run) => {
                     let bytes = hay.get(pos..pos + run.len())?;
-                    if !bytes.iter().zip(run).all(|(&c, &j)| self.has(c, j)) {
+                    // Without a branch per byte (a run is short, and most runs tried match).
+                    let hit = bytes.iter().zip(run).fold(1u64, |acc, (&c, &j)| {
+                        acc & (self.table[usize::from(c)] >> j)
+                    });
+                    if hit & 1 == 0 {
                         return None;
                     }
                     pos += run.len();

@@ -520,11 +520,42 @@ fn first_bytes(b: &[u8]) -> (u128, u128) {
 }
 
 fn has_line_prefix(m: &str) -> bool {
-    let (word, _) = first_bytes(m.as_bytes());
-    LINE_START
-        .iter()
-        .any(|&(w, mask, p)| word & mask == w && (p.len() <= 16 || m.starts_with(p)))
+    let b = m.as_bytes();
+    let (at0, at4) = &*LINE_START_BYTES;
+    let byte = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
+    let mut candidates = at0[byte(0)] & at4[byte(4)];
+    if candidates == 0 {
+        return false;
+    }
+    let (word, _) = first_bytes(b);
+    while candidates != 0 {
+        let i = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        if let Some(&(w, mask, p)) = LINE_START.get(i) {
+            if word & mask == w && (p.len() <= 16 || m.starts_with(p)) {
+                return true;
+            }
+        }
+    }
+    false
 }
+
+/// Which of [`LINE_PREFIXES`] (bit `i`) have a given byte first, and a given byte fifth (every
+/// prefix has five): two lookups leave few or none of them to compare (most lines: none, or
+/// the three `Synchronizing ...` for a per-update progress line).
+static LINE_START_BYTES: LazyLock<([u32; 256], [u32; 256])> = LazyLock::new(|| {
+    const _: () = assert!(LINE_PREFIXES.len() <= 32);
+    let mut at0 = [0u32; 256];
+    let mut at4 = [0u32; 256];
+    for (i, p) in LINE_PREFIXES.iter().enumerate() {
+        let b = p.as_bytes();
+        if let (Some(&c0), Some(&c4)) = (b.first(), b.get(4)) {
+            at0[usize::from(c0)] |= 1 << i;
+            at4[usize::from(c4)] |= 1 << i;
+        }
+    }
+    (at0, at4)
+});
 
 fn current_phase(r: &SyncRun) -> Option<PhaseKind> {
     r.phases.last().map(|p| p.phase)
