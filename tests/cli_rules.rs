@@ -81,6 +81,18 @@ fn rules_list_and_show() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("sequence: first"));
+    // Which matcher a line rule gets: the literal-anchored fast path, or the automaton (a lazy
+    // `.*?` has no fast path).
+    supdiag()
+        .args(["rules", "show", "wsyncmgr_wsus_not_configured"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("matched  without an automaton"));
+    supdiag()
+        .args(["rules", "show", "wsyncmgr_statmsg_6703"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("matched  by the regex automaton"));
     supdiag()
         .args(["rules", "show", "wcm_wsus_api_mising"])
         .assert()

@@ -85,6 +85,12 @@ pub fn render_rule(set: &RuleSet, id: &str, color: bool) -> Option<String> {
             if let Some(n) = not_regex {
                 let _ = writeln!(o, "          not      {}", n.as_str());
             }
+            let how = if crate::rules::matcher::line_fast_match(literals, regex).is_some() {
+                "without an automaton (the fast path: see rules/README.md)"
+            } else {
+                "by the regex automaton"
+            };
+            let _ = writeln!(o, "          matched  {how}");
         }
         Body::Sequence {
             first,

@@ -169,8 +169,7 @@ impl RuleSet {
             else {
                 return None;
             };
-            let lower: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
-            FastMatch::from_hir(regex.hir()?, &lower)
+            line_fast_match(literals, regex)
         })
         .as_ref()
     }
@@ -930,6 +929,13 @@ fn hex_codes(msg: &str) -> Vec<String> {
         i = p + 2;
     }
     out
+}
+
+/// The matcher without an automaton of a line rule with these prefilter `literals`, when its
+/// regex has the shape for one (see [`FastMatch`]); `rules show` says which rules have one.
+pub fn line_fast_match(literals: &[String], regex: &LazyRegex) -> Option<FastMatch> {
+    let lower: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+    FastMatch::from_hir(regex.hir()?, &lower)
 }
 
 #[cfg(test)]
