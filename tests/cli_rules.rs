@@ -83,16 +83,19 @@ fn rules_list_and_show() {
         .stdout(predicate::str::contains("sequence: first"));
     // Which matcher a line rule gets: the literal-anchored fast path, or the automaton (a lazy
     // `.*?` has no fast path).
-    supdiag()
-        .args(["rules", "show", "wsyncmgr_wsus_not_configured"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("matched  without an automaton"));
-    supdiag()
-        .args(["rules", "show", "wsyncmgr_statmsg_6703"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("matched  by the regex automaton"));
+    for (id, how) in [
+        (
+            "wsyncmgr_wsus_not_configured",
+            "matched  without an automaton",
+        ),
+        ("wsyncmgr_statmsg_6703", "matched  by the regex automaton"),
+    ] {
+        supdiag()
+            .args(["rules", "show", id])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(how));
+    }
     supdiag()
         .args(["rules", "show", "wcm_wsus_api_mising"])
         .assert()
