@@ -105,7 +105,7 @@ fn has(mask: u32, n: u32) -> bool {
 
 /// The captures of extractor `n`'s pattern `re` in `msg`, tried only when the literal search
 /// put `n` in `mask`.
-fn captured<'m>(mask: u32, n: u32, re: &Re, msg: &'m str) -> Option<Captures<'m>> {
+fn captured<'m>(mask: u32, n: u32, re: &'m Re, msg: &'m str) -> Option<Captures<'m>> {
     if has(mask, n) {
         re.captures(msg)
     } else {
@@ -118,7 +118,7 @@ fn captured<'m>(mask: u32, n: u32, re: &Re, msg: &'m str) -> Option<Captures<'m>
 struct Re(Option<LazyRegex>);
 
 impl Re {
-    fn captures<'t>(&self, t: &'t str) -> Option<Captures<'t>> {
+    fn captures<'t>(&'t self, t: &'t str) -> Option<Captures<'t>> {
         self.0.as_ref()?.captures(t)
     }
 

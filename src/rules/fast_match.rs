@@ -33,10 +33,6 @@ impl ByteSet {
     fn intersects(&self, o: &ByteSet) -> bool {
         self.0.iter().zip(&o.0).any(|(a, b)| a & b != 0)
     }
-
-    fn is_subset(&self, o: &ByteSet) -> bool {
-        self.0.iter().zip(&o.0).all(|(a, b)| a & !b == 0)
-    }
 }
 
 /// A zero-width part: an ASCII word boundary (`(?-u:\b)`) or its negation, or the start
@@ -49,15 +45,13 @@ enum Look {
     Mark(u32),
 }
 
-/// One part of a sequence: a byte set matched `min..=max` times, or a look. `wide`: the set
-/// stands for a class with every non-ASCII character (all bytes from 0x80 in the set).
+/// One part of a sequence: a byte set matched `min..=max` times, or a look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Step {
     set: ByteSet,
     min: u32,
     max: u32,
     look: Look,
-    wide: bool,
 }
 
 impl Step {
@@ -67,7 +61,6 @@ impl Step {
             min: 1,
             max: 1,
             look: Look::None,
-            wide: false,
         }
     }
 
@@ -77,7 +70,6 @@ impl Step {
             min: 0,
             max: 0,
             look,
-            wide: false,
         }
     }
 
@@ -89,11 +81,14 @@ impl Step {
         matches!(self.look, Look::Mark(_))
     }
 
-    /// A wide step matches whole characters byte by byte only as a run without an upper bound
-    /// (one byte is not one character, but a run ends where an ASCII byte or the text does) and
-    /// when what follows cannot take a byte of it (`deterministic`: so never a non-ASCII one).
+    /// A wide step (its set has the bytes from 0x80: a class with every non-ASCII character,
+    /// see [`byte_set`]) matches whole characters byte by byte only as a run without an upper
+    /// bound (one byte is not one character, but a run ends where an ASCII byte or the text
+    /// does) and when what follows cannot take a byte of it (`deterministic`: so never a
+    /// non-ASCII one).
     fn whole_chars(&self) -> bool {
-        !self.wide || (self.min <= 1 && self.max == u32::MAX)
+        let wide = self.set.0[2] | self.set.0[3] != 0;
+        !wide || (self.min <= 1 && self.max == u32::MAX)
     }
 
     fn byte(b: u8) -> Step {
@@ -133,13 +128,52 @@ struct Branch {
 enum Start {
     /// This many bytes before a literal the prefilter reports (a fixed-length start).
     Lead(usize),
-    /// `lead` bytes before each place of the branch's own literal (`want` in lower case, `fold`
-    /// 0x20 where either case goes), which is searched for.
-    Anchor {
-        want: Vec<u8>,
-        fold: Vec<u8>,
-        lead: usize,
-    },
+    /// `lead` bytes before each place of the branch's own literal, which is searched for.
+    Anchor { lit: Literal, lead: usize },
+}
+
+/// Consecutive bytes that are each one byte or an ASCII letter in either case: `want` in lower
+/// case, `fold` 0x20 where either case goes. Eight bytes are compared at a time (`words`:
+/// `want` and `fold` as little-endian words, the last one padded).
+#[derive(Clone, Debug)]
+struct Literal {
+    want: Vec<u8>,
+    fold: Vec<u8>,
+    words: Vec<(u64, u64)>,
+}
+
+impl Literal {
+    /// From (byte, fold) pairs, as [`literal_byte`] gives them.
+    fn new(bytes: impl IntoIterator<Item = (u8, u8)>) -> Literal {
+        let (want, fold): (Vec<u8>, Vec<u8>) = bytes.into_iter().unzip();
+        let words = want
+            .chunks(8)
+            .zip(fold.chunks(8))
+            .map(|(w, f)| (pad_word(w), pad_word(f)))
+            .collect();
+        Literal { want, fold, words }
+    }
+
+    fn len(&self) -> usize {
+        self.want.len()
+    }
+
+    /// Does `hay` hold the literal at `at`?
+    #[inline]
+    fn is_at(&self, hay: &[u8], at: usize) -> bool {
+        hay.get(at..at + self.len())
+            .is_some_and(|b| lit_eq(b, &self.want, &self.fold, &self.words))
+    }
+
+    /// Every place (overlapping ones too) where `hay` holds the literal.
+    fn places<'a>(&'a self, hay: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+        let (first, other) = match (self.want.first(), self.fold.first()) {
+            (Some(&w), Some(&f)) => (w, w & !f),
+            _ => (0, 0),
+        };
+        memchr::memchr2_iter(first, other, hay)
+            .filter(move |&at| self.len() > 0 && self.is_at(hay, at))
+    }
 }
 
 /// An own literal shorter than this is not worth a search (the automaton is kept).
@@ -152,53 +186,22 @@ impl Start {
         hay: &'a [u8],
         literal_at: impl Iterator<Item = usize> + 'a,
     ) -> impl Iterator<Item = usize> + 'a {
-        let (lead, anchored) = match self {
-            Start::Lead(lead) => (*lead, None),
-            Start::Anchor { want, fold, lead } => (*lead, Some((want, fold))),
+        let (lead, reported, anchor) = match self {
+            Start::Lead(lead) => (*lead, Some(literal_at), None),
+            Start::Anchor { lit, lead } => (*lead, None, Some(lit)),
         };
-        let from_literals = literal_at.filter(move |_| anchored.is_none());
-        let from_anchor = anchored
+        reported
             .into_iter()
-            .flat_map(move |(want, fold)| anchor_places(hay, want, fold));
-        from_literals
-            .chain(from_anchor)
+            .flatten()
+            .chain(anchor.into_iter().flat_map(move |lit| lit.places(hay)))
             .filter_map(move |at| at.checked_sub(lead))
     }
 }
 
-/// Every place (overlapping ones too) where `hay` holds `want` up to `fold`.
-fn anchor_places<'a>(
-    hay: &'a [u8],
-    want: &'a [u8],
-    fold: &'a [u8],
-) -> impl Iterator<Item = usize> + 'a {
-    let (first, other) = match (want.first(), fold.first()) {
-        (Some(&w), Some(&f)) => (w, w & !f),
-        _ => (0, 0),
-    };
-    memchr::memchr2_iter(first, other, hay).filter(move |&at| {
-        !want.is_empty() && {
-            let end = at + want.len();
-            hay.get(at..end).is_some_and(|b| {
-                b.iter()
-                    .zip(want)
-                    .zip(fold)
-                    .all(|((&c, &w), &f)| c | f == w)
-            })
-        }
-    })
-}
-
 #[derive(Clone, Debug)]
 enum Op {
-    /// Consecutive bytes that are each one byte or an ASCII letter in either case: `want` in
-    /// lower case, `fold` 0x20 where either case goes. Eight bytes are compared at a time
-    /// (`words`: `want` and `fold` as little-endian words, the last one padded).
-    Lit {
-        want: Vec<u8>,
-        fold: Vec<u8>,
-        words: Vec<(u64, u64)>,
-    },
+    /// A [`Literal`].
+    Lit(Literal),
     /// Consecutive single bytes: the set number of each.
     Run(Vec<u8>),
     /// One set, `min..=max` times.
@@ -267,19 +270,12 @@ impl Branch {
                 .take_while(|it| matches!(it, Item::Byte(_, Some(_))))
                 .count();
             if lit_len >= 8 {
-                let (want, fold): (Vec<u8>, Vec<u8>) = items[k..k + lit_len]
-                    .iter()
-                    .filter_map(|it| match it {
+                ops.push(Op::Lit(Literal::new(
+                    items[k..k + lit_len].iter().filter_map(|it| match it {
                         Item::Byte(_, lit) => *lit,
                         Item::Other(_) => None,
-                    })
-                    .unzip();
-                let words = want
-                    .chunks(8)
-                    .zip(fold.chunks(8))
-                    .map(|(w, f)| (pad_word(w), pad_word(f)))
-                    .collect();
-                ops.push(Op::Lit { want, fold, words });
+                    }),
+                )));
                 k += lit_len;
                 continue;
             }
@@ -320,12 +316,11 @@ impl Branch {
         let mut pos = at;
         for op in &self.ops {
             match op {
-                Op::Lit { want, fold, words } => {
-                    let bytes = hay.get(pos..pos + want.len())?;
-                    if !lit_eq(bytes, want, fold, words) {
+                Op::Lit(lit) => {
+                    if !lit.is_at(hay, pos) {
                         return None;
                     }
-                    pos += want.len();
+                    pos += lit.len();
                 }
                 Op::Run(run) => {
                     let bytes = hay.get(pos..pos + run.len())?;
@@ -542,13 +537,7 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
     match h.kind() {
         HirKind::Empty => Some(vec![Vec::new()]),
         HirKind::Literal(lit) => Some(vec![lit.0.iter().map(|&b| Step::byte(b)).collect()]),
-        HirKind::Class(c) => {
-            let (set, wide) = byte_set(c)?;
-            Some(vec![vec![Step {
-                wide,
-                ..Step::one(set)
-            }]])
-        }
+        HirKind::Class(c) => Some(vec![vec![Step::one(byte_set(c)?)]]),
         HirKind::Repetition(r) => {
             let sub = flatten(&r.sub)?;
             let [one] = sub.as_slice() else { return None };
@@ -648,10 +637,10 @@ fn capture_groups(h: &Hir, names: &mut Vec<(u32, String)>, groups: &mut u32) {
     }
 }
 
-/// The bytes of a class, and whether it is wide: a Unicode class with every non-ASCII
-/// character gets all bytes from 0x80 (see [`Step::whole_chars`] for where that is exact); one
-/// with some non-ASCII characters only gives `None`, as does a byte class beyond ASCII.
-fn byte_set(c: &Class) -> Option<(ByteSet, bool)> {
+/// The bytes of a class. A Unicode class with every non-ASCII character gets all bytes from
+/// 0x80 (see [`Step::whole_chars`] for where that is exact); one with some non-ASCII
+/// characters only gives `None`, as does a byte class beyond ASCII.
+fn byte_set(c: &Class) -> Option<ByteSet> {
     let (ranges, unicode): (Vec<(u32, u32)>, bool) = match c {
         Class::Unicode(u) => (
             u.iter()
@@ -667,7 +656,6 @@ fn byte_set(c: &Class) -> Option<(ByteSet, bool)> {
         ),
     };
     let mut set = ByteSet::default();
-    let mut wide = false;
     for (s, e) in ranges {
         if e > 0x7F {
             // Ranges are sorted and merged (U+D7FF and U+E000 count as neighbours), so every
@@ -675,7 +663,6 @@ fn byte_set(c: &Class) -> Option<(ByteSet, bool)> {
             if !unicode || s > 0x80 || e != u32::from(char::MAX) {
                 return None;
             }
-            wide = true;
             set.0[2] = u64::MAX;
             set.0[3] = u64::MAX;
         }
@@ -683,7 +670,7 @@ fn byte_set(c: &Class) -> Option<(ByteSet, bool)> {
             set.insert(b as u8);
         }
     }
-    Some((set, wide))
+    Some(set)
 }
 
 /// Greedy matching is exact when no step that may take more or fewer bytes shares a byte with
@@ -719,58 +706,17 @@ fn deterministic(steps: &[Step]) -> bool {
     true
 }
 
-/// Where in every match of `steps` one of `literals` (lower-case ASCII, matched
-/// ASCII-case-insensitively) stands: the number of bytes before it, when every part before it
-/// has a fixed length. Then the prefilter reports that literal at every match, that many bytes
-/// after its start. `None` when no literal stands at a fixed place.
-fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
-    let mut lead = 0usize;
-    for (i, s) in steps.iter().enumerate() {
-        // The literal's bytes in the next steps that are not marks, each a single byte of
-        // either case (a look between them: the prefilter would not see it).
-        let hit = s.consumes()
-            && literals.iter().any(|l| {
-                let mut next = steps[i..].iter().filter(|t| !t.is_mark());
-                !l.is_empty()
-                    && l.bytes().all(|c| {
-                        let mut cases = ByteSet::default();
-                        cases.insert(c);
-                        cases.insert(c.to_ascii_uppercase());
-                        next.next().is_some_and(|t| {
-                            t.consumes() && t.min == 1 && t.max == 1 && t.set.is_subset(&cases)
-                        })
-                    })
-            });
-        if hit {
-            return Some(lead);
-        }
-        if !s.consumes() {
-            continue;
-        }
-        if s.min != s.max {
-            return None;
-        }
-        lead = lead.checked_add(usize::try_from(s.min).ok()?)?;
-    }
-    None
-}
+/// A literal at a fixed place: the bytes before it, and its (byte, fold) pairs.
+type FixedRun = (usize, Vec<(u8, u8)>);
 
-/// A literal of the branch itself at a fixed place, for a branch without one of the
-/// prefilter's there: the longest run of literal bytes (no look inside) before the first part
-/// of varying length, as a [`Start::Anchor`].
-fn own_anchor(steps: &[Step]) -> Option<Start> {
-    // One pass: the runs of literal bytes (marks inside a run are passed over), and the
-    // longest of them.
-    let mut best: Option<(Vec<(u8, u8)>, usize)> = None;
-    let mut run: Vec<(u8, u8)> = Vec::new();
-    let mut run_lead = 0usize;
+/// The runs of literal bytes (single bytes or ASCII letters in either case, as
+/// [`literal_byte`] gives them; marks inside a run are passed over, a look ends it) before the
+/// first part of varying length, each with the number of bytes before it: the literals that
+/// stand at a fixed place in every match of `steps`.
+fn fixed_runs(steps: &[Step]) -> Option<Vec<FixedRun>> {
+    let mut runs: Vec<FixedRun> = Vec::new();
+    let mut open = false;
     let mut lead = 0usize;
-    let mut keep = |run: &mut Vec<(u8, u8)>, at: usize| {
-        if run.len() >= MIN_ANCHOR && best.as_ref().is_none_or(|(b, _)| run.len() > b.len()) {
-            best = Some((std::mem::take(run), at));
-        }
-        run.clear();
-    };
     for s in steps {
         if s.is_mark() {
             continue;
@@ -778,15 +724,12 @@ fn own_anchor(steps: &[Step]) -> Option<Start> {
         let byte = (s.consumes() && s.min == 1 && s.max == 1)
             .then(|| literal_byte(&s.set))
             .flatten();
-        match byte {
-            Some(b) => {
-                if run.is_empty() {
-                    run_lead = lead;
-                }
-                run.push(b);
-            }
-            None => keep(&mut run, run_lead),
+        match (byte, runs.last_mut()) {
+            (Some(b), Some((_, run))) if open => run.push(b),
+            (Some(b), _) => runs.push((lead, vec![b])),
+            (None, _) => {}
         }
+        open = byte.is_some();
         if s.consumes() {
             if s.min != s.max {
                 break;
@@ -794,10 +737,44 @@ fn own_anchor(steps: &[Step]) -> Option<Start> {
             lead = lead.checked_add(usize::try_from(s.min).ok()?)?;
         }
     }
-    keep(&mut run, run_lead);
-    let (run, lead) = best?;
-    let (want, fold) = run.into_iter().unzip();
-    Some(Start::Anchor { want, fold, lead })
+    Some(runs)
+}
+
+/// Where in every match of `steps` one of `literals` (lower-case ASCII, matched
+/// ASCII-case-insensitively) stands: the number of bytes before it, when every part before it
+/// has a fixed length. Then the prefilter reports that literal at every match, that many bytes
+/// after its start. `None` when no literal stands at a fixed place.
+fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
+    // A run byte takes the literal's byte `c` when the step's bytes are among `c`'s cases.
+    let takes = |c: u8, (w, f): (u8, u8)| w == c || (f == 0 && w == c.to_ascii_uppercase());
+    fixed_runs(steps)?.iter().find_map(|(lead, run)| {
+        (0..run.len()).find_map(|off| {
+            literals
+                .iter()
+                .any(|l| {
+                    !l.is_empty()
+                        && l.len() <= run.len() - off
+                        && l.bytes().zip(&run[off..]).all(|(c, &b)| takes(c, b))
+                })
+                .then_some(lead + off)
+        })
+    })
+}
+
+/// A literal of the branch itself at a fixed place, for a branch without one of the
+/// prefilter's there: the longest of its [`fixed_runs`] (the first of equals), as a
+/// [`Start::Anchor`].
+fn own_anchor(steps: &[Step]) -> Option<Start> {
+    let runs = fixed_runs(steps)?;
+    let (lead, run) = runs
+        .iter()
+        .filter(|(_, run)| run.len() >= MIN_ANCHOR)
+        .rev()
+        .max_by_key(|(_, run)| run.len())?;
+    Some(Start::Anchor {
+        lit: Literal::new(run.iter().copied()),
+        lead: *lead,
+    })
 }
 
 #[cfg(test)]

@@ -434,14 +434,14 @@ impl LazyRegex {
     }
 
     /// The groups of the leftmost-first match.
-    pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
+    pub fn captures<'t>(&'t self, text: &'t str) -> Option<Captures<'t>> {
         if let Some(f) = self.fast() {
             let slots = f.slots(text, std::iter::empty())?;
             return Some(Captures {
                 text,
                 spans: Spans::Fast {
                     slots,
-                    names: f.group_names().to_vec(),
+                    names: f.group_names(),
                 },
             });
         }
@@ -509,16 +509,16 @@ fn build(src: &str) -> Result<Regex, String> {
 /// The groups of one match.
 pub struct Captures<'t> {
     text: &'t str,
-    spans: Spans,
+    spans: Spans<'t>,
 }
 
 /// Where the groups of a match are: the automaton's slots, or the fast matcher's (two per
 /// group, group 0 first) with the named groups' indices.
-enum Spans {
+enum Spans<'r> {
     Automaton(Slots),
     Fast {
         slots: Vec<Option<usize>>,
-        names: Vec<(u32, String)>,
+        names: &'r [(u32, String)],
     },
 }
 

@@ -491,58 +491,27 @@ fn is_plain_trimmed(m: &str) -> bool {
     !has_line_prefix(m) && out_of(m).is_none()
 }
 
-/// The first (up to) sixteen bytes of each of [`LINE_PREFIXES`] as a little-endian number and
-/// the mask of the bytes it has: comparing a message's first sixteen bytes with all of them is a
-/// few dozen instructions, and only a prefix whose first bytes agree is compared in full. (A
-/// chain of `starts_with` was ~400 instructions per line, an anchored automaton about as much;
-/// sixteen bytes tell "Synchronizing update" from the three "Synchronizing ..." prefixes.)
-static LINE_START: LazyLock<Vec<(u128, u128, &'static str)>> = LazyLock::new(|| {
-    LINE_PREFIXES
-        .iter()
-        .map(|p| {
-            let (word, mask) = first_bytes(p.as_bytes());
-            (word, mask, *p)
-        })
-        .collect()
-});
-
-/// The first up-to-sixteen bytes of `b` (zero-padded) and a mask of the bytes present.
-fn first_bytes(b: &[u8]) -> (u128, u128) {
-    let n = b.len().min(16);
-    let mut w = [0u8; 16];
-    w[..n].copy_from_slice(&b[..n]);
-    let mask = if n == 16 {
-        u128::MAX
-    } else {
-        (1u128 << (8 * n)) - 1
-    };
-    (u128::from_le_bytes(w), mask)
-}
-
+/// Does `m` start with one of [`LINE_PREFIXES`]? Its first and fifth bytes select the
+/// prefixes that can (a bit each in [`LINE_START_BYTES`]); most lines leave none, a per-update
+/// progress line the three `Synchronizing ...`. (A chain of `starts_with` over all of them was
+/// ~400 instructions per line, an anchored automaton about as much.)
 fn has_line_prefix(m: &str) -> bool {
     let b = m.as_bytes();
     let (at0, at4) = &*LINE_START_BYTES;
     let byte = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
     let mut candidates = at0[byte(0)] & at4[byte(4)];
-    if candidates == 0 {
-        return false;
-    }
-    let (word, _) = first_bytes(b);
     while candidates != 0 {
         let i = candidates.trailing_zeros() as usize;
         candidates &= candidates - 1;
-        if let Some(&(w, mask, p)) = LINE_START.get(i) {
-            if word & mask == w && (p.len() <= 16 || m.starts_with(p)) {
-                return true;
-            }
+        if LINE_PREFIXES.get(i).is_some_and(|p| m.starts_with(p)) {
+            return true;
         }
     }
     false
 }
 
 /// Which of [`LINE_PREFIXES`] (bit `i`) have a given byte first, and a given byte fifth (every
-/// prefix has five): two lookups leave few or none of them to compare (most lines: none, or
-/// the three `Synchronizing ...` for a per-update progress line).
+/// prefix has five).
 static LINE_START_BYTES: LazyLock<([u32; 256], [u32; 256])> = LazyLock::new(|| {
     const _: () = assert!(LINE_PREFIXES.len() <= 32);
     let mut at0 = [0u32; 256];
