@@ -39,6 +39,33 @@ impl LowerBuf {
         dst.make_ascii_lowercase();
         &self.buf
     }
+
+    /// `texts` ASCII lower-cased one after the other, each followed by a NUL byte (no literal
+    /// holds one, so no match spans two texts), padded like [`Self::set`]; `starts` gets where
+    /// each text begins.
+    pub fn set_many<'t>(
+        &mut self,
+        texts: impl IntoIterator<Item = &'t [u8]>,
+        starts: &mut Vec<u32>,
+    ) -> &[u8] {
+        starts.clear();
+        self.buf.clear();
+        for t in texts {
+            starts.push(self.buf.len() as u32);
+            let at = self.buf.len();
+            self.buf.extend_from_slice(t);
+            self.buf[at..].make_ascii_lowercase();
+            self.buf.push(0);
+        }
+        if self.buf.len() < PAD_TO {
+            self.buf.resize(PAD_TO, 0);
+        }
+        if self.buf.capacity() > KEEP && self.buf.len() <= KEEP {
+            // An earlier batch of huge messages grew the buffer: give it back.
+            self.buf.shrink_to(KEEP);
+        }
+        &self.buf
+    }
 }
 
 #[cfg(test)]
@@ -54,6 +81,20 @@ mod tests {
         assert!(l[15..].iter().all(|&c| c == 0));
         let long = "A".repeat(200);
         assert_eq!(b.set(long.as_bytes()), "a".repeat(200).as_bytes());
+    }
+
+    #[test]
+    fn several_texts_are_lower_cased_apart() {
+        let mut b = LowerBuf::new();
+        let mut starts = Vec::new();
+        let texts: [&[u8]; 3] = [b"Sync FAILED", b"", "WSUS É".as_bytes()];
+        let l = b.set_many(texts, &mut starts).to_vec();
+        assert_eq!(starts, [0, 12, 13]);
+        assert_eq!(&l[..12], b"sync failed\0");
+        assert_eq!(l[12], 0);
+        assert_eq!(&l[13..21], "wsus É\0".as_bytes());
+        assert_eq!(l.len(), PAD_TO);
+        assert!(l[21..].iter().all(|&c| c == 0));
     }
 
     #[test]

@@ -59,6 +59,15 @@ pub struct FileInfo<'f> {
 /// Receives the events of one stream, in file order.
 pub trait Visitor: Send {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>);
+    /// Consecutive events of one file, in order ([`BATCH_EVENTS`] at most). The default hands
+    /// them to [`Self::event`] one by one; a visitor that searches every message can search a
+    /// batch in one go instead (one SIMD search over many short messages costs far less than a
+    /// search per message).
+    fn events(&mut self, evs: &[Event<'_>], file: &FileInfo<'_>) {
+        for ev in evs {
+            self.event(ev, file);
+        }
+    }
     /// Called after the last file of the stream.
     fn end_stream(&mut self) {}
     /// A fresh visitor for a later part of the same stream (a chunk of a large file, a later
@@ -212,6 +221,11 @@ fn lines_of(text: &str, newlines: u64) -> u64 {
     newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
+/// Events parsed before they are handed to the visitor ([`Visitor::events`]), and the message
+/// bytes after which a batch is handed over early (a batch of huge multi-line messages).
+pub const BATCH_EVENTS: usize = 128;
+const BATCH_BYTES: usize = 64 << 10;
+
 /// Progress is reported in steps of this many bytes of text (one check per event).
 const PROGRESS_STEP: usize = 4 << 20;
 
@@ -234,6 +248,8 @@ fn parse_piece<V: Visitor>(
     // line number, so only the text after it is counted (a second pass over the whole file
     // to count lines was 4 % of a run).
     let mut last: Option<(u64, &str)> = None;
+    let mut batch: Vec<Event<'_>> = Vec::with_capacity(BATCH_EVENTS);
+    let mut batch_bytes = 0usize;
     parse::parse_text(info.format, text, first_line, ctx, &mut |ev| {
         if let Some((line, raw)) = open.take() {
             c.covered += if ev.line == line + 1 {
@@ -249,7 +265,6 @@ fn parse_piece<V: Visitor>(
             c.unparsed += 1;
         }
         last = Some((ev.line, ev.raw));
-        visitor.event(&ev, info);
         if progress.is_visible() {
             let pos = (ev.raw.as_ptr() as usize)
                 .saturating_sub(base)
@@ -259,7 +274,17 @@ fn parse_piece<V: Visitor>(
                 reported = pos;
             }
         }
+        batch_bytes += ev.message.len();
+        batch.push(ev);
+        if batch.len() == BATCH_EVENTS || batch_bytes >= BATCH_BYTES {
+            visitor.events(&batch, info);
+            batch.clear();
+            batch_bytes = 0;
+        }
     });
+    if !batch.is_empty() {
+        visitor.events(&batch, info);
+    }
     progress.inc(text.len().saturating_sub(reported) as u64);
     if let Some((_, raw)) = open {
         c.covered += record_lines(raw);

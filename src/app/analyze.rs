@@ -16,7 +16,7 @@ use super::pipeline::{self, PipelineOptions};
 use super::{exit_code_for, use_color};
 
 /// What the IIS/client correlation (`observed.iis.client_missing`) needs from one stream.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Presence {
     /// Time range of client scan records (epoch seconds).
     client: Option<(i64, i64)>,

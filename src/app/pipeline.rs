@@ -170,6 +170,10 @@ struct StreamVisitor<'r> {
     /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words.
     scanned: Vec<(u32, u32)>,
     words: Vec<(u32, u32)>,
+    /// A batch of messages ([`Visitor::events`]): where each starts in `lower`, and the literal
+    /// hits of all of them.
+    starts: Vec<u32>,
+    batch_hits: Vec<(u32, u32)>,
 }
 
 /// The literals the pipeline searches with the rules' in one pass per message: the observer's
@@ -211,6 +215,8 @@ impl<'r> StreamVisitor<'r> {
             arena: String::new(),
             scanned: Vec::new(),
             words: Vec::new(),
+            starts: Vec::new(),
+            batch_hits: Vec::new(),
         }
     }
 
@@ -307,14 +313,9 @@ fn widen_span(s: &mut FileSpan, first: DateTime<Utc>, last: DateTime<Utc>) {
     s.last = Some(s.last.map_or(last, |l| l.max(last)));
 }
 
-impl Visitor for StreamVisitor<'_> {
-    fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        // One literal pass over the lower-cased message for every consumer: rules, sequence
-        // rules, observer and (formats without a severity field) the severity words.
-        let lower = self.lower.set(ev.message.as_bytes());
-        self.scanned.clear();
-        self.set
-            .scan(ev.kind, ev.severity_deferred, lower, &mut self.scanned);
+impl StreamVisitor<'_> {
+    /// Everything done with an event once `scanned` holds its literal hits.
+    fn visit(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
         let inferred;
         let ev = if ev.severity_deferred {
             self.words.clear();
@@ -372,6 +373,62 @@ impl Visitor for StreamVisitor<'_> {
                     });
                 }
             }
+        }
+    }
+
+    /// [`Visitor::events`] for events of one kind.
+    fn same_kind(&mut self, evs: &[Event<'_>], file: &FileInfo<'_>) {
+        let Some(kind) = evs.first().map(|e| e.kind) else {
+            return;
+        };
+        // The index with the severity words when any event needs them; their hits are dropped
+        // for the others (a literal's hits do not depend on the other literals searched).
+        let words = evs.iter().any(|e| e.severity_deferred);
+        let lower = self
+            .lower
+            .set_many(evs.iter().map(|e| e.message.as_bytes()), &mut self.starts);
+        self.batch_hits.clear();
+        self.set.scan(kind, words, lower, &mut self.batch_hits);
+        // The hits of each message come together and in message order (no hit spans the NUL
+        // between two messages), in the order a search of the message alone gives them.
+        let mut h = 0;
+        for (i, ev) in evs.iter().enumerate() {
+            let start = self.starts.get(i).copied().unwrap_or(0);
+            let end = start.saturating_add(ev.message.len() as u32);
+            self.scanned.clear();
+            while let Some(&(t, s)) = self.batch_hits.get(h) {
+                if s >= end {
+                    break;
+                }
+                h += 1;
+                if let Some(rel) = s.checked_sub(start) {
+                    if ev.severity_deferred || word_index(t).is_none() {
+                        self.scanned.push((t, rel));
+                    }
+                }
+            }
+            self.visit(ev, file);
+        }
+    }
+}
+
+impl Visitor for StreamVisitor<'_> {
+    fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
+        // One literal pass over the lower-cased message for every consumer: rules, sequence
+        // rules, observer and (formats without a severity field) the severity words.
+        let lower = self.lower.set(ev.message.as_bytes());
+        self.scanned.clear();
+        self.set
+            .scan(ev.kind, ev.severity_deferred, lower, &mut self.scanned);
+        self.visit(ev, file);
+    }
+
+    /// One literal pass over all messages of the batch, lower-cased one after the other: a
+    /// search per message cost more in setting up than in searching.
+    fn events(&mut self, evs: &[Event<'_>], file: &FileInfo<'_>) {
+        // A file of no known kind takes each record's kind from its component.
+        for run in evs.chunk_by(|a, b| a.kind == b.kind) {
+            self.same_kind(run, file);
         }
     }
 
@@ -628,4 +685,122 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
         spans,
         hosts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{self, ParseCtx};
+    use crate::source::InputFile;
+
+    /// Everything a visitor keeps, for comparing two of them.
+    fn state(mut v: StreamVisitor<'_>) -> String {
+        v.end_stream();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            v.hits,
+            v.data,
+            v.observer.into_facts(),
+            v.presence,
+            v.spans
+        )
+    }
+
+    /// The sample logs and a generated SMS log of mixed components (records of a file of no
+    /// known kind take their kind from the component), with literals and severity words at
+    /// both ends of messages and empty messages.
+    fn texts() -> Vec<(String, LogKind, String)> {
+        let mut out = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+            .map(|f| f.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "log" || e == "txt"))
+            .collect();
+        files.sort();
+        for p in files {
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            let kind = name.as_deref().and_then(LogKind::from_file_name);
+            out.push((
+                p.display().to_string(),
+                kind.unwrap_or(LogKind::Other),
+                text,
+            ));
+        }
+        let comps = [
+            "SMS_WSUS_SYNC_MANAGER",
+            "SMS_WSUS_CONFIGURATION_MANAGER",
+            "SMS_RULE_ENGINE",
+        ];
+        let msgs = [
+            "Sync failed: WSUS server not configured. Source: CWSyncMgr::DoSync",
+            "error",
+            "",
+            "Synchronizing update 0b7c1f2e-1111-2222-3333-444455556666 - Cumulative Update",
+            "Failed to download the update from internet. Error = 12007",
+            "could not",
+            "Done synchronizing SMS with WSUS Server SUP01.contoso.com",
+            "no errors found, not found",
+            "STARTING SYNC ... sync failed",
+        ];
+        let mut sms = String::new();
+        for i in 0..700 {
+            let c = comps[(i / 7 + i) % comps.len()];
+            let m = msgs[(i * 5 + i / 3) % msgs.len()];
+            sms.push_str(&format!(
+                "{m}  $$<{c}><06-01-2026 00:{:02}:{:02}.000+480><thread=1 (0x1)>\r\n",
+                i / 60 % 60,
+                i % 60
+            ));
+        }
+        out.push(("generated.log".into(), LogKind::Other, sms));
+        out
+    }
+
+    #[test]
+    fn a_batch_of_events_is_seen_as_the_events_one_by_one() {
+        let mut set = match load_rule_set_for_scan(&[], &[]) {
+            Ok(s) => s,
+            Err(e) => panic!("built-in rules: {e}"),
+        };
+        set.set_extra_literals(extra_literals());
+        for (name, kind, text) in texts() {
+            let input = InputFile {
+                path: name.clone().into(),
+                display: name.clone(),
+                kind_hint: Some(kind),
+                host: None,
+            };
+            let format = parse::detect(&text, kind);
+            let info = FileInfo {
+                id: 0,
+                input: &input,
+                kind,
+                format,
+            };
+            let mut ctx = ParseCtx::new(0, kind);
+            ctx.defer_severity = true;
+            let mut evs = Vec::new();
+            parse::parse_text(format, &text, 1, &ctx, &mut |ev| evs.push(ev));
+            let mut one = StreamVisitor::new(&set);
+            for ev in &evs {
+                one.event(ev, &info);
+            }
+            let want = state(one);
+            for size in [1, 2, 7, 128, evs.len().max(1)] {
+                let mut batched = StreamVisitor::new(&set);
+                for b in evs.chunks(size) {
+                    batched.events(b, &info);
+                }
+                assert_eq!(state(batched), want, "{name}, batches of {size}");
+            }
+        }
+    }
 }
