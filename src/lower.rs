@@ -52,11 +52,12 @@ impl LowerBuf {
         self.buf.clear();
         for t in texts {
             starts.push(self.buf.len() as u32);
-            let at = self.buf.len();
             self.buf.extend_from_slice(t);
-            self.buf[at..].make_ascii_lowercase();
             self.buf.push(0);
         }
+        // One pass over the whole buffer: a pass per text spent more in its ragged end than
+        // in lower-casing.
+        self.buf.make_ascii_lowercase();
         if self.buf.len() < PAD_TO {
             self.buf.resize(PAD_TO, 0);
         }
