@@ -77,7 +77,7 @@ pub fn parse_trailer(line: &str) -> Option<Trailer<'_>> {
 #[inline]
 pub fn parse_trailer_cached<'a>(line: &'a str, dates: &mut DateCache) -> Option<Trailer<'a>> {
     let (pos, component, ts, thread_part) = split_trailer(line)?;
-    let message = line[..pos].trim_end();
+    let message = trim_end_fast(&line[..pos]);
     let thread = thread_of(thread_part);
     let (local, bias, utc) = timestamp_cached(ts, dates);
     Some(Trailer {
@@ -90,10 +90,60 @@ pub fn parse_trailer_cached<'a>(line: &'a str, dates: &mut DateCache) -> Option<
     })
 }
 
+/// `s` without trailing whitespace, as `str::trim_end` gives it: ASCII blanks are dropped
+/// byte by byte (the message ends in the two spaces before the trailer), anything else
+/// non-ASCII is left to `trim_end`.
+#[inline]
+fn trim_end_fast(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut n = b.len();
+    while n > 0 && matches!(b[n - 1], b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
+        n -= 1;
+    }
+    match b.get(..n) {
+        Some([.., last]) if *last >= 0x80 => s[..n].trim_end(),
+        _ => &s[..n],
+    }
+}
+
+/// The value of the digits `b` starts with and how many there are (at most 8), read 8 bytes
+/// at a time; `None` when `b` is shorter than 8 bytes or starts with 8 digits (more may
+/// follow). A thread id's length varies from line to line: a loop over its digits mispredicts
+/// its end on most records.
+#[inline]
+fn leading_digits8(b: &[u8]) -> Option<(u32, usize)> {
+    let w: [u8; 8] = b.get(..8)?.try_into().ok()?;
+    let v = u64::from_le_bytes(w);
+    const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const LO: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    // Non-zero in each byte that is not an ASCII digit: high nibble not 3, or low nibble
+    // above 9 (adding 6 carries into the high nibble; no carry leaves the byte).
+    let bad = ((v & HI) ^ 0x3030_3030_3030_3030) | (((v & LO) + 0x0606_0606_0606_0606) & HI);
+    if bad == 0 {
+        return None;
+    }
+    let n = (bad.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return Some((0, 0));
+    }
+    // The n digits moved to the top bytes (leading zeros below), then the usual SWAR
+    // reduction: pairs, quads, the whole.
+    let mut d = (v & LO) << ((8 - n) * 8);
+    d = (d.wrapping_mul(10) + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    d = (d.wrapping_mul(1 + (100 << 16)) >> 16) & 0x0000_FFFF_0000_FFFF;
+    d = d.wrapping_mul(1 + (10_000 << 32)) >> 32;
+    Some((d as u32, n))
+}
+
 /// The number before the first space or `(` of `N (0xN)`.
 #[inline]
 fn thread_of(part: &str) -> Option<u32> {
     let b = part.as_bytes();
+    if let Some((v, n)) = leading_digits8(b) {
+        if n > 0 && matches!(b.get(n), Some(b' ' | b'(')) {
+            return Some(v);
+        }
+    }
     let n = b
         .iter()
         .position(|&c| c == b' ' || c == b'(')
@@ -105,6 +155,48 @@ fn thread_of(part: &str) -> Option<u32> {
         }
     }
     num.trim().parse().ok()
+}
+
+/// (date, clock, bias) of ConfigMgr's own `MM-DD-YYYY HH:MM:SS.mmm±B`, read at their fixed
+/// places; `None` for any other layout (the general split then finds the same fields: the
+/// date holds no space, and the fraction no sign). No search, so no mispredicted search end.
+#[inline]
+fn fixed_fields(b: &[u8]) -> Option<(&[u8], &[u8], Option<i32>)> {
+    let f = b.get(..24)?;
+    let digit = |i: usize| f[i].is_ascii_digit();
+    let shape = (f[2] == b'-')
+        & (f[5] == b'-')
+        & (f[10] == b' ')
+        & (f[19] == b'.')
+        & matches!(f[23], b'+' | b'-')
+        & digit(0)
+        & digit(1)
+        & digit(3)
+        & digit(4)
+        & digit(6)
+        & digit(7)
+        & digit(8)
+        & digit(9)
+        & digit(20)
+        & digit(21)
+        & digit(22);
+    shape.then(|| (&b[..10], &b[11..23], time::bias(&b[23..])))
+}
+
+/// (date, clock, bias) of a timestamp of any layout: the date up to the first space, the
+/// bias from the first sign at least 8 bytes into the clock. `None` without a space.
+fn split_fields(b: &[u8]) -> Option<(&[u8], &[u8], Option<i32>)> {
+    let sp = super::find_byte(b' ', b)?;
+    let date = &b[..sp];
+    let clock_bias = &b[sp + 1..];
+    let split = clock_bias
+        .get(8..)
+        .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
+        .map(|i| i + 8);
+    Some(match split {
+        Some(i) => (date, &clock_bias[..i], time::bias(&clock_bias[i..])),
+        None => (date, clock_bias, None),
+    })
 }
 
 /// `MM-DD-YYYY HH:MM:SS.mmm+BBB` → (local, bias, utc). Old SMS 2.0 stamps give (None, None, None).
@@ -119,18 +211,8 @@ pub fn timestamp_cached(
     dates: &mut DateCache,
 ) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
     let b = ts.as_bytes();
-    let Some(sp) = super::find_byte(b' ', b) else {
+    let Some((date, clock, bias)) = fixed_fields(b).or_else(|| split_fields(b)) else {
         return (None, None, None);
-    };
-    let date = &b[..sp];
-    let clock_bias = &b[sp + 1..];
-    let split = clock_bias
-        .get(8..)
-        .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
-        .map(|i| i + 8);
-    let (clock, bias) = match split {
-        Some(i) => (&clock_bias[..i], time::bias(&clock_bias[i..])),
-        None => (clock_bias, None),
     };
     let local = dates.mdy(date).and_then(|d| {
         let (h, m, s, ns) = time::hms(clock)?;
@@ -185,6 +267,78 @@ mod tests {
             .expect("trailer");
         assert_eq!(t.thread, Some(281));
         assert!(t.utc.is_none());
+    }
+
+    #[test]
+    fn leading_digits_agree_with_a_loop() {
+        let texts = [
+            "5976 (0x1758)",
+            "1 (0x1)",
+            "12345678 (x)",
+            "1234567 (x)",
+            "0000001x",
+            "x1234567",
+            "99999999",
+            "9999999 ",
+            "00000000",
+            "42(0x2A)...",
+            "7/000000",
+            "7:000000",
+            "123",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            let n = b.iter().take(8).take_while(|c| c.is_ascii_digit()).count();
+            let want = (b.len() >= 8 && n < 8).then(|| {
+                let v = b[..n]
+                    .iter()
+                    .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+                (v, n)
+            });
+            assert_eq!(leading_digits8(b), want, "{t}");
+        }
+        // Every byte value next to digits.
+        for c in 0..=255u8 {
+            let b = [b'4', b'0', b'9', c, b' ', b' ', b' ', b' '];
+            let n = if c.is_ascii_digit() { 4 } else { 3 };
+            let v = if n == 4 {
+                4090 + u32::from(c - b'0')
+            } else {
+                409
+            };
+            assert_eq!(leading_digits8(&b), Some((v, n)), "byte {c}");
+        }
+        assert_eq!(thread_of("5976 (0x1758)"), Some(5976));
+        assert_eq!(thread_of("123456789 (0x75BCD15)"), Some(123_456_789));
+        assert_eq!(trim_end_fast("msg \t "), "msg");
+        assert_eq!(trim_end_fast("msg\u{3000} "), "msg");
+        assert_eq!(trim_end_fast("é  "), "é");
+        assert_eq!(trim_end_fast("   "), "");
+    }
+
+    #[test]
+    fn fixed_fields_are_the_split_fields() {
+        let stamps = [
+            "06-01-2017 00:39:31.259+480",
+            "12-31-2026 23:59:59.999-60",
+            "02-29-2024 10:00:00.000+0",
+            "01-02-2026 00:00:00.000+000",
+        ];
+        let subs = [b'0', b'9', b' ', b'-', b'+', b'.', b':', b'x', b'/'];
+        let mut n = 0;
+        for st in stamps {
+            for i in 0..st.len() {
+                for &c in &subs {
+                    let mut b = st.as_bytes().to_vec();
+                    b[i] = c;
+                    if let Some(f) = fixed_fields(&b) {
+                        assert_eq!(Some(f), split_fields(&b), "{}", String::from_utf8_lossy(&b));
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "{n}");
     }
 
     #[test]

@@ -59,11 +59,17 @@ pub fn utc_from_bias_fast(local: NaiveDateTime, bias_minutes: i32) -> Option<Dat
     }
     let t = local.time();
     let secs = t.num_seconds_from_midnight() as i32 + bias_minutes * 60;
-    if (0..86_400).contains(&secs) {
-        let time = NaiveTime::from_num_seconds_from_midnight_opt(secs as u32, t.nanosecond())?;
-        return Some(NaiveDateTime::new(local.date(), time).and_utc());
-    }
-    utc_from_bias(local, bias_minutes)
+    // A bias moves the time at most 16 hours: into the day before or after at most (for a
+    // log written east or west of Greenwich, a third of the day's records cross midnight).
+    let (date, secs) = if secs < 0 {
+        (local.date().pred_opt()?, secs + 86_400)
+    } else if secs >= 86_400 {
+        (local.date().succ_opt()?, secs - 86_400)
+    } else {
+        (local.date(), secs)
+    };
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(secs as u32, t.nanosecond())?;
+    Some(NaiveDateTime::new(date, time).and_utc())
 }
 
 /// Remembers the last date field it parsed: consecutive records share their date, so the
@@ -79,7 +85,16 @@ impl DateCache {
     /// The date of an `MM-DD-YYYY` field (see [`mdy`]), `None` when it is not a valid date.
     #[inline]
     pub fn mdy(&mut self, b: &[u8]) -> Option<NaiveDate> {
-        if self.len != 0 && b.len() == usize::from(self.len) && self.key.get(..b.len()) == Some(b) {
+        // `MM-DD-YYYY` compared as one array (no call to memcmp), anything else as a slice.
+        let same = match (<&[u8; 10]>::try_from(b), self.key.first_chunk::<10>()) {
+            (Ok(b10), Some(k10)) => self.len == 10 && b10 == k10,
+            _ => {
+                self.len != 0
+                    && b.len() == usize::from(self.len)
+                    && self.key.get(..b.len()) == Some(b)
+            }
+        };
+        if same {
             return self.date;
         }
         let date = mdy(b).and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
