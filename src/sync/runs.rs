@@ -491,15 +491,19 @@ fn is_plain_trimmed(m: &str) -> bool {
     !has_line_prefix(m) && out_of(m).is_none()
 }
 
-/// Does `m` start with one of [`LINE_PREFIXES`]? Its first and fifth bytes select the
-/// prefixes that can (a bit each in [`LINE_START_BYTES`]); most lines leave none, a per-update
-/// progress line the three `Synchronizing ...`. (A chain of `starts_with` over all of them was
-/// ~400 instructions per line, an anchored automaton about as much.)
+/// Does `m` start with one of [`LINE_PREFIXES`]? Its bytes at [`SELECT_AT`] select the
+/// prefixes that can (a bit each in [`LINE_START_BYTES`]); nearly every line leaves none (the
+/// fifteenth byte tells a per-update progress line from the three other `Synchronizing ...`).
+/// (A chain of `starts_with` over all of them was ~400 instructions per line, an anchored
+/// automaton about as much.)
 fn has_line_prefix(m: &str) -> bool {
     let b = m.as_bytes();
-    let (at0, at4) = &*LINE_START_BYTES;
+    let tables = &*LINE_START_BYTES;
     let byte = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
-    let mut candidates = at0[byte(0)] & at4[byte(4)];
+    let mut candidates = tables
+        .iter()
+        .zip(SELECT_AT)
+        .fold(u32::MAX, |c, (t, at)| c & t[byte(at)]);
     while candidates != 0 {
         let i = candidates.trailing_zeros() as usize;
         candidates &= candidates - 1;
@@ -510,20 +514,24 @@ fn has_line_prefix(m: &str) -> bool {
     false
 }
 
-/// Which of [`LINE_PREFIXES`] (bit `i`) have a given byte first, and a given byte fifth (every
-/// prefix has five).
-static LINE_START_BYTES: LazyLock<([u32; 256], [u32; 256])> = LazyLock::new(|| {
+/// The places of the bytes that select [`LINE_PREFIXES`] candidates.
+const SELECT_AT: [usize; 3] = [0, 4, 14];
+
+/// Per [`SELECT_AT`] place: which of [`LINE_PREFIXES`] (bit `i`) can have a given byte there:
+/// the prefix's own byte, or any byte when the prefix is shorter (every prefix has five).
+static LINE_START_BYTES: LazyLock<[[u32; 256]; 3]> = LazyLock::new(|| {
     const _: () = assert!(LINE_PREFIXES.len() <= 32);
-    let mut at0 = [0u32; 256];
-    let mut at4 = [0u32; 256];
+    let mut tables = [[0u32; 256]; 3];
     for (i, p) in LINE_PREFIXES.iter().enumerate() {
         let b = p.as_bytes();
-        if let (Some(&c0), Some(&c4)) = (b.first(), b.get(4)) {
-            at0[usize::from(c0)] |= 1 << i;
-            at4[usize::from(c4)] |= 1 << i;
+        for (t, at) in tables.iter_mut().zip(SELECT_AT) {
+            match b.get(at) {
+                Some(&c) => t[usize::from(c)] |= 1 << i,
+                None => t.iter_mut().for_each(|w| *w |= 1 << i),
+            }
         }
     }
-    (at0, at4)
+    tables
 });
 
 fn current_phase(r: &SyncRun) -> Option<PhaseKind> {
