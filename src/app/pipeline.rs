@@ -114,6 +114,7 @@ impl OwnedLine {
             line: self.line,
             file: &self.file,
             host: self.host.as_deref(),
+            may_hold_out_of: true,
         }
     }
 }
@@ -181,9 +182,23 @@ struct StreamVisitor<'r> {
 /// severity field.
 pub fn extra_literals() -> ExtraLiterals {
     ExtraLiterals {
-        per_kind: crate::observe::literals,
+        per_kind: pass_literals,
         words: &crate::parse::SEVERITY_WORD_LIST,
     }
+}
+
+/// The tag of the sync builder's literal (the observer's extractors are tags 0 to 31).
+const OUT_OF_TAG: u32 = 32;
+
+/// The observer's literals of `kind` and, for wsyncmgr, the sync builder's ` out of `: a
+/// message without it needs no search for the progress counter
+/// ([`SyncLine::may_hold_out_of`]).
+fn pass_literals(kind: LogKind) -> Vec<(&'static str, u32)> {
+    let mut lits = crate::observe::literals(kind);
+    if kind == LogKind::Wsyncmgr {
+        lits.push((sync::OUT_OF_NEEDLE, OUT_OF_TAG));
+    }
+    lits
 }
 
 impl<'r> StreamVisitor<'r> {
@@ -256,17 +271,19 @@ impl<'r> StreamVisitor<'r> {
     }
 }
 
-/// Keep what a fork's event means to the order-dependent consumers.
+/// Keep what a fork's event means to the order-dependent consumers (`plain`: what
+/// [`SyncBuilder::is_plain`] says of it).
 fn defer<'r>(
     list: &mut Vec<Replay<'r>>,
     arena: &mut String,
     ev: &Event<'_>,
     names: &Names,
+    plain: bool,
     matched: MatchedIds<'r>,
     seq: SeqHits,
 ) {
     let sync = SyncBuilder::reads(ev.kind);
-    if !seq.is_empty() || (sync && !SyncBuilder::is_plain(ev.kind, &ev.message)) {
+    if !seq.is_empty() || (sync && !plain) {
         list.push(Replay::Line {
             line: OwnedLine::of(ev, names, !seq.is_empty(), arena),
             matched,
@@ -337,22 +354,34 @@ impl StreamVisitor<'_> {
             Some(m) => m.feed_scanned(ev, &self.scanned, file),
             None => (MatchedIds::new(), Vec::new()),
         };
+        let may_hold_out_of = self
+            .scanned
+            .iter()
+            .any(|h| extra_tag(h.0) == Some(OUT_OF_TAG));
         match self.replay.as_mut() {
-            None => self.builder.feed(ev, file, &matched),
+            None if SyncBuilder::reads(ev.kind) => {
+                let line = SyncLine {
+                    may_hold_out_of,
+                    ..SyncLine::of(ev, file)
+                };
+                self.builder.feed_line(ev.kind, &line, &matched);
+            }
+            None => {}
             Some(list) => {
                 if self.names.as_ref().is_none_or(|n| n.id != file.id) {
                     self.names = Some(Names::of(file));
                 }
                 if let Some(names) = &self.names {
-                    defer(list, &mut self.arena, ev, names, matched, seq);
+                    let plain = SyncBuilder::is_plain(ev.kind, &ev.message, may_hold_out_of);
+                    defer(list, &mut self.arena, ev, names, plain, matched, seq);
                 }
             }
         }
         let extractors = self
             .scanned
             .iter()
-            .filter_map(|h| extra_tag(h.0))
-            .fold(0u32, |m, t| m | 1 << (t & 31));
+            .filter_map(|h| extra_tag(h.0).filter(|&t| t < 32))
+            .fold(0u32, |m, t| m | 1 << t);
         if extractors != 0 {
             self.observer.feed_hit(ev, file, extractors);
         }

@@ -169,7 +169,12 @@ pub struct SyncLine<'a> {
     pub line: u64,
     pub file: &'a str,
     pub host: Option<&'a str>,
+    /// False when the caller's literal search found no [`OUT_OF_NEEDLE`] in the message (in
+    /// any case): the builder need not search it for a progress counter.
+    pub may_hold_out_of: bool,
 }
+
+pub use runs::OUT_OF_NEEDLE;
 
 impl<'a> SyncLine<'a> {
     pub fn of(ev: &'a Event<'_>, file: &'a FileInfo<'_>) -> Self {
@@ -179,6 +184,7 @@ impl<'a> SyncLine<'a> {
             line: ev.line,
             file: &file.input.display,
             host: file.input.host.as_deref(),
+            may_hold_out_of: true,
         }
     }
 }
@@ -219,10 +225,10 @@ impl SyncBuilder {
     }
 
     /// True when a `kind` line with message `msg` can only have the [`Self::plain`] effect,
-    /// whatever came before it.
-    pub fn is_plain(kind: LogKind, msg: &str) -> bool {
+    /// whatever came before it ([`SyncLine::may_hold_out_of`] for `may_hold_out_of`).
+    pub fn is_plain(kind: LogKind, msg: &str, may_hold_out_of: bool) -> bool {
         match kind {
-            LogKind::Wsyncmgr => runs::is_plain(msg),
+            LogKind::Wsyncmgr => runs::is_plain(msg, may_hold_out_of),
             LogKind::RuleEngine => adr::is_plain(msg),
             _ => true,
         }
@@ -394,7 +400,9 @@ mod plain_tests {
             if !SyncBuilder::reads(ev.kind) {
                 return;
             }
-            if SyncBuilder::is_plain(ev.kind, &ev.message) {
+            // The hint the pipeline's literal search gives (case-insensitive, so a superset).
+            let may_hold_out_of = ev.message.to_ascii_lowercase().contains(OUT_OF_NEEDLE);
+            if SyncBuilder::is_plain(ev.kind, &ev.message, may_hold_out_of) {
                 let s = stretch.get_or_insert((ev.kind, 0, None, Vec::new()));
                 if s.0 != ev.kind {
                     let (k, l, t, m) = std::mem::replace(s, (ev.kind, 0, None, Vec::new()));
@@ -411,7 +419,11 @@ mod plain_tests {
                 if let Some((k, l, t, m)) = stretch.take() {
                     coalesced.plain(k, name, l, t, &m);
                 }
-                coalesced.feed_line(ev.kind, &SyncLine::of(&ev, &info), &matched);
+                let line = SyncLine {
+                    may_hold_out_of,
+                    ..SyncLine::of(&ev, &info)
+                };
+                coalesced.feed_line(ev.kind, &line, &matched);
             }
         });
         if let Some((k, l, t, m)) = stretch.take() {

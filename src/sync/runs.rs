@@ -46,7 +46,7 @@ impl RunBuilder {
         let msg = crate::parse::trim_fast(ev.msg);
         // Most lines of a sync are per-update progress: one prefix automaton and one substring
         // search tell so, instead of the whole chain of checks below.
-        if is_plain_trimmed(msg) {
+        if is_plain_trimmed(msg, ev.may_hold_out_of) {
             self.plain(ev.file, ev.line, ev.time, matched);
             return;
         }
@@ -483,12 +483,13 @@ const LINE_PREFIXES: &[&str] = &[
 
 /// True when `msg` can only have the [`RunBuilder::plain`] effect whatever the builder's state
 /// (most lines of a sync: per-update progress). Forked scans keep only the other lines, in order.
-pub fn is_plain(msg: &str) -> bool {
-    is_plain_trimmed(crate::parse::trim_fast(msg))
+/// `may_hold_out_of`: see [`super::SyncLine::may_hold_out_of`].
+pub fn is_plain(msg: &str, may_hold_out_of: bool) -> bool {
+    is_plain_trimmed(crate::parse::trim_fast(msg), may_hold_out_of)
 }
 
-fn is_plain_trimmed(m: &str) -> bool {
-    !has_line_prefix(m) && out_of(m).is_none()
+fn is_plain_trimmed(m: &str, may_hold_out_of: bool) -> bool {
+    !has_line_prefix(m) && !(may_hold_out_of && out_of(m).is_some())
 }
 
 /// Does `m` start with one of [`LINE_PREFIXES`]? Its bytes at [`SELECT_AT`] select the
@@ -559,7 +560,9 @@ fn open_phase(r: &mut SyncRun, kind: PhaseKind, t: Option<DateTime<Utc>>) {
 /// Searchers built once (`memmem::rfind` built one per call: 5 % of a whole analyze run, as it
 /// runs on every wsyncmgr line). Forward search for the last occurrence: the forward searcher
 /// has a SIMD prefilter, the reverse one does not (callgrind: 470 → ~60 instructions per line).
-static OUT_OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" out of "));
+/// What a progress counter (`processed X out of Y items`) holds.
+pub const OUT_OF_NEEDLE: &str = " out of ";
+static OUT_OF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(OUT_OF_NEEDLE));
 static TO: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" to "));
 static VERSION_IS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("content version is "));
 
