@@ -489,7 +489,7 @@ pub fn is_plain(msg: &str, may_hold_out_of: bool) -> bool {
 }
 
 fn is_plain_trimmed(m: &str, may_hold_out_of: bool) -> bool {
-    !has_line_prefix(m) && !(may_hold_out_of && out_of(m).is_some())
+    !(has_line_prefix(m) || may_hold_out_of && out_of(m).is_some())
 }
 
 /// Does `m` start with one of [`LINE_PREFIXES`]? Its bytes at [`SELECT_AT`] select the
