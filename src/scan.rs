@@ -62,9 +62,10 @@ pub trait Visitor: Send {
     /// Consecutive events of one file, in order ([`BATCH_EVENTS`] at most). The default hands
     /// them to [`Self::event`] one by one; a visitor that searches every message can search a
     /// batch in one go instead (one SIMD search over many short messages costs far less than a
-    /// search per message).
-    fn events(&mut self, evs: &[Event<'_>], file: &FileInfo<'_>) {
-        for ev in evs {
+    /// search per message). The events are the visitor's to change (to fill in a deferred
+    /// severity without a copy).
+    fn events(&mut self, evs: &mut [Event<'_>], file: &FileInfo<'_>) {
+        for ev in evs.iter() {
             self.event(ev, file);
         }
     }
@@ -277,13 +278,13 @@ fn parse_piece<V: Visitor>(
         batch_bytes += ev.message.len();
         batch.push(ev);
         if batch.len() == BATCH_EVENTS || batch_bytes >= BATCH_BYTES {
-            visitor.events(&batch, info);
+            visitor.events(&mut batch, info);
             batch.clear();
             batch_bytes = 0;
         }
     });
     if !batch.is_empty() {
-        visitor.events(&batch, info);
+        visitor.events(&mut batch, info);
     }
     progress.inc(text.len().saturating_sub(reported) as u64);
     if let Some((_, raw)) = open {

@@ -332,24 +332,18 @@ fn widen_span(s: &mut FileSpan, first: DateTime<Utc>, last: DateTime<Utc>) {
 
 impl StreamVisitor<'_> {
     /// Everything done with an event once `scanned` holds its literal hits.
-    fn visit(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        let inferred;
-        let ev = if ev.severity_deferred {
+    fn visit(&mut self, ev: &mut Event<'_>, file: &FileInfo<'_>) {
+        if ev.severity_deferred {
             self.words.clear();
             self.words.extend(
                 self.scanned
                     .iter()
                     .filter_map(|&(t, s)| word_index(t).map(|w| (w, s))),
             );
-            inferred = Event {
-                severity: crate::parse::severity_from_hits(&ev.message, &mut self.words),
-                severity_deferred: false,
-                ..ev.clone()
-            };
-            &inferred
-        } else {
-            ev
-        };
+            ev.severity = crate::parse::severity_from_hits(&ev.message, &mut self.words);
+            ev.severity_deferred = false;
+        }
+        let ev = &*ev;
         let (matched, seq) = match self.matcher.as_mut() {
             Some(m) => m.feed_scanned(ev, &self.scanned, file),
             None => (MatchedIds::new(), Vec::new()),
@@ -406,7 +400,7 @@ impl StreamVisitor<'_> {
     }
 
     /// [`Visitor::events`] for events of one kind.
-    fn same_kind(&mut self, evs: &[Event<'_>], file: &FileInfo<'_>) {
+    fn same_kind(&mut self, evs: &mut [Event<'_>], file: &FileInfo<'_>) {
         let Some(kind) = evs.first().map(|e| e.kind) else {
             return;
         };
@@ -421,7 +415,7 @@ impl StreamVisitor<'_> {
         // The hits of each message come together and in message order (no hit spans the NUL
         // between two messages), in the order a search of the message alone gives them.
         let mut h = 0;
-        for (i, ev) in evs.iter().enumerate() {
+        for (i, ev) in evs.iter_mut().enumerate() {
             let start = self.starts.get(i).copied().unwrap_or(0);
             let end = start.saturating_add(ev.message.len() as u32);
             self.scanned.clear();
@@ -449,14 +443,14 @@ impl Visitor for StreamVisitor<'_> {
         self.scanned.clear();
         self.set
             .scan(ev.kind, ev.severity_deferred, lower, &mut self.scanned);
-        self.visit(ev, file);
+        self.visit(&mut ev.clone(), file);
     }
 
     /// One literal pass over all messages of the batch, lower-cased one after the other: a
     /// search per message cost more in setting up than in searching.
-    fn events(&mut self, evs: &[Event<'_>], file: &FileInfo<'_>) {
+    fn events(&mut self, evs: &mut [Event<'_>], file: &FileInfo<'_>) {
         // A file of no known kind takes each record's kind from its component.
-        for run in evs.chunk_by(|a, b| a.kind == b.kind) {
+        for run in evs.chunk_by_mut(|a, b| a.kind == b.kind) {
             self.same_kind(run, file);
         }
     }
@@ -825,7 +819,8 @@ mod tests {
             let want = state(one);
             for size in [1, 2, 7, 128, evs.len().max(1)] {
                 let mut batched = StreamVisitor::new(&set);
-                for b in evs.chunks(size) {
+                let mut evs = evs.clone();
+                for b in evs.chunks_mut(size) {
                     batched.events(b, &info);
                 }
                 assert_eq!(state(batched), want, "{name}, batches of {size}");
