@@ -56,6 +56,18 @@ pub struct FileInfo<'f> {
     pub format: Format,
 }
 
+impl<'f> FileInfo<'f> {
+    /// The first file of a stream (id 0): examples and tests that parse one text.
+    pub fn only(input: &'f InputFile, kind: LogKind, format: Format) -> Self {
+        FileInfo {
+            id: 0,
+            input,
+            kind,
+            format,
+        }
+    }
+}
+
 /// Receives the events of one stream, in file order.
 pub trait Visitor: Send {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>);

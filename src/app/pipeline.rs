@@ -795,19 +795,9 @@ mod tests {
         };
         set.set_extra_literals(extra_literals());
         for (name, kind, text) in texts() {
-            let input = InputFile {
-                path: name.clone().into(),
-                display: name.clone(),
-                kind_hint: Some(kind),
-                host: None,
-            };
+            let input = InputFile::named(&name, Some(kind));
             let format = parse::detect(&text, kind);
-            let info = FileInfo {
-                id: 0,
-                input: &input,
-                kind,
-                format,
-            };
+            let info = FileInfo::only(&input, kind, format);
             let mut ctx = ParseCtx::new(0, kind);
             ctx.defer_severity = true;
             let mut evs = Vec::new();

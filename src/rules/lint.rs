@@ -1,8 +1,6 @@
 //! Rule examples and the lint of a rules folder: every `[[example]]` runs through the real
 //! parser and matcher, and every problem is reported as `file:line: message`.
 
-use std::path::PathBuf;
-
 use super::loader::{parse_sources, Source};
 use super::matcher::RuleSet;
 use super::schema::{Body, Example, ExampleInput, Rule, RuleError};
@@ -56,19 +54,9 @@ fn run_lines(set: &RuleSet, rule: &Rule, lines: &[String], per_event: bool) -> b
         .and_then(|k| k.first().copied())
         .unwrap_or(LogKind::Other);
     let text = lines.join("\n");
-    let input = InputFile {
-        path: PathBuf::from("example"),
-        display: "example".into(),
-        kind_hint: Some(kind),
-        host: None,
-    };
+    let input = InputFile::named("example", Some(kind));
     let format = parse::detect(&text, kind);
-    let info = FileInfo {
-        id: 0,
-        input: &input,
-        kind,
-        format,
-    };
+    let info = FileInfo::only(&input, kind, format);
     let ctx = ParseCtx::new(0, kind);
     let mut m = set.stream();
     let mut fired = false;

@@ -58,12 +58,7 @@ matches = false
 }
 
 fn input() -> InputFile {
-    InputFile {
-        path: PathBuf::from("t.log"),
-        display: "t.log".into(),
-        kind_hint: None,
-        host: None,
-    }
+    InputFile::named("t.log", None)
 }
 
 fn ev(kind: LogKind, line: u64, msg: &'static str, sev: Severity) -> Event<'static> {

@@ -29,6 +29,19 @@ pub struct InputFile {
     pub host: Option<String>,
 }
 
+impl InputFile {
+    /// A file known only by a name (rule examples, tests): shown as `name`, of kind `kind`, on
+    /// no host.
+    pub fn named(name: &str, kind: Option<LogKind>) -> InputFile {
+        InputFile {
+            path: PathBuf::from(name),
+            display: name.to_string(),
+            kind_hint: kind,
+            host: None,
+        }
+    }
+}
+
 /// One logical log: its generations, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stream {

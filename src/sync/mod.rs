@@ -313,20 +313,13 @@ pub fn merge(parts: impl IntoIterator<Item = SyncData>) -> SyncData {
 pub(crate) mod testutil {
     //! Feed SMS-format text through the real parser into a builder.
 
-    use std::path::PathBuf;
-
     use super::*;
     use crate::event::Format;
     use crate::parse::{self, ParseCtx};
     use crate::source::InputFile;
 
     pub fn input(name: &str) -> InputFile {
-        InputFile {
-            path: PathBuf::from(name),
-            display: name.to_string(),
-            kind_hint: LogKind::from_file_name(name),
-            host: None,
-        }
+        InputFile::named(name, LogKind::from_file_name(name))
     }
 
     /// Feed `text` (one file of a stream) as log `kind` into `b`.
