@@ -174,7 +174,14 @@ pub fn parse_header(input: &str) -> Header<'_> {
             Field::Date => h.date = Some(value),
             Field::Kind => h.kind = Some(value),
             Field::File => h.file = value,
-            Field::Thread => h.thread = parse_thread(value),
+            // The digits read 8 bytes at a time from the header (the value is followed by at
+            // least its closing quote; most thread ids are shorter than 8 digits).
+            Field::Thread => {
+                h.thread = match b.get(value_start..).and_then(time::leading_digits8) {
+                    Some((v, n)) if n > 0 && n == value.len() => Some(v),
+                    _ => parse_thread(value),
+                }
+            }
             Field::Context => h.context = value,
             Field::Component => h.component = value,
             Field::Other => {}
@@ -200,11 +207,17 @@ pub fn timestamp_cached(
     dates: &mut DateCache,
 ) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
     let tb = super::trim_fast(time_attr).as_bytes();
-    // The bias sign is the first '+'/'-' after the seconds.
-    let split = tb
-        .get(8..)
-        .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
-        .map(|i| i + 8);
+    // The bias sign is the first '+'/'-' after the seconds: in ConfigMgr's own
+    // `HH:MM:SS.mmm±B` right after the three fraction digits (no search, no mispredicted end).
+    let fixed = matches!(tb, [_, _, b':', _, _, b':', _, _, b'.', f1, f2, f3, b'+' | b'-', ..]
+        if f1.is_ascii_digit() & f2.is_ascii_digit() & f3.is_ascii_digit());
+    let split = if fixed {
+        Some(12)
+    } else {
+        tb.get(8..)
+            .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
+            .map(|i| i + 8)
+    };
     let (clock, bias) = match split {
         Some(i) => (&tb[..i], time::bias(&tb[i..])),
         None => (tb, None),

@@ -106,40 +106,11 @@ fn trim_end_fast(s: &str) -> &str {
     }
 }
 
-/// The value of the digits `b` starts with and how many there are (at most 8), read 8 bytes
-/// at a time; `None` when `b` is shorter than 8 bytes or starts with 8 digits (more may
-/// follow). A thread id's length varies from line to line: a loop over its digits mispredicts
-/// its end on most records.
-#[inline]
-fn leading_digits8(b: &[u8]) -> Option<(u32, usize)> {
-    let w: [u8; 8] = b.get(..8)?.try_into().ok()?;
-    let v = u64::from_le_bytes(w);
-    const HI: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    const LO: u64 = 0x0F0F_0F0F_0F0F_0F0F;
-    // Non-zero in each byte that is not an ASCII digit: high nibble not 3, or low nibble
-    // above 9 (adding 6 carries into the high nibble; no carry leaves the byte).
-    let bad = ((v & HI) ^ 0x3030_3030_3030_3030) | (((v & LO) + 0x0606_0606_0606_0606) & HI);
-    if bad == 0 {
-        return None;
-    }
-    let n = (bad.trailing_zeros() / 8) as usize;
-    if n == 0 {
-        return Some((0, 0));
-    }
-    // The n digits moved to the top bytes (leading zeros below), then the usual SWAR
-    // reduction: pairs, quads, the whole.
-    let mut d = (v & LO) << ((8 - n) * 8);
-    d = (d.wrapping_mul(10) + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
-    d = (d.wrapping_mul(1 + (100 << 16)) >> 16) & 0x0000_FFFF_0000_FFFF;
-    d = d.wrapping_mul(1 + (10_000 << 32)) >> 32;
-    Some((d as u32, n))
-}
-
 /// The number before the first space or `(` of `N (0xN)`.
 #[inline]
 fn thread_of(part: &str) -> Option<u32> {
     let b = part.as_bytes();
-    if let Some((v, n)) = leading_digits8(b) {
+    if let Some((v, n)) = time::leading_digits8(b) {
         if n > 0 && matches!(b.get(n), Some(b' ' | b'(')) {
             return Some(v);
         }
@@ -295,7 +266,7 @@ mod tests {
                     .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
                 (v, n)
             });
-            assert_eq!(leading_digits8(b), want, "{t}");
+            assert_eq!(time::leading_digits8(b), want, "{t}");
         }
         // Every byte value next to digits.
         for c in 0..=255u8 {
@@ -306,7 +277,7 @@ mod tests {
             } else {
                 409
             };
-            assert_eq!(leading_digits8(&b), Some((v, n)), "byte {c}");
+            assert_eq!(time::leading_digits8(&b), Some((v, n)), "byte {c}");
         }
         assert_eq!(thread_of("5976 (0x1758)"), Some(5976));
         assert_eq!(thread_of("123456789 (0x75BCD15)"), Some(123_456_789));
