@@ -271,19 +271,19 @@ impl<'r> StreamVisitor<'r> {
     }
 }
 
-/// Keep what a fork's event means to the order-dependent consumers (`plain`: what
-/// [`SyncBuilder::is_plain`] says of it).
+/// Keep what a fork's event means to the order-dependent consumers (`may_hold_out_of`: see
+/// [`SyncLine::may_hold_out_of`]).
 fn defer<'r>(
     list: &mut Vec<Replay<'r>>,
     arena: &mut String,
     ev: &Event<'_>,
     names: &Names,
-    plain: bool,
+    may_hold_out_of: bool,
     matched: MatchedIds<'r>,
     seq: SeqHits,
 ) {
     let sync = SyncBuilder::reads(ev.kind);
-    if !seq.is_empty() || (sync && !plain) {
+    if !seq.is_empty() || (sync && !SyncBuilder::is_plain(ev.kind, &ev.message, may_hold_out_of)) {
         list.push(Replay::Line {
             line: OwnedLine::of(ev, names, !seq.is_empty(), arena),
             matched,
@@ -348,10 +348,19 @@ impl StreamVisitor<'_> {
             Some(m) => m.feed_scanned(ev, &self.scanned, file),
             None => (MatchedIds::new(), Vec::new()),
         };
-        let may_hold_out_of = self
+        // The other consumers' literals found: the observer's extractors (a bit each) and the
+        // sync builder's ` out of `.
+        let (extractors, may_hold_out_of) = self
             .scanned
             .iter()
-            .any(|h| extra_tag(h.0) == Some(OUT_OF_TAG));
+            .filter_map(|h| extra_tag(h.0))
+            .fold((0u32, false), |(m, o), t| {
+                if t < OUT_OF_TAG {
+                    (m | 1 << t, o)
+                } else {
+                    (m, o || t == OUT_OF_TAG)
+                }
+            });
         match self.replay.as_mut() {
             None if SyncBuilder::reads(ev.kind) => {
                 let line = SyncLine {
@@ -366,16 +375,18 @@ impl StreamVisitor<'_> {
                     self.names = Some(Names::of(file));
                 }
                 if let Some(names) = &self.names {
-                    let plain = SyncBuilder::is_plain(ev.kind, &ev.message, may_hold_out_of);
-                    defer(list, &mut self.arena, ev, names, plain, matched, seq);
+                    defer(
+                        list,
+                        &mut self.arena,
+                        ev,
+                        names,
+                        may_hold_out_of,
+                        matched,
+                        seq,
+                    );
                 }
             }
         }
-        let extractors = self
-            .scanned
-            .iter()
-            .filter_map(|h| extra_tag(h.0).filter(|&t| t < 32))
-            .fold(0u32, |m, t| m | 1 << t);
         if extractors != 0 {
             self.observer.feed_hit(ev, file, extractors);
         }

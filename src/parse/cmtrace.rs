@@ -206,31 +206,11 @@ pub fn timestamp_cached(
     date_attr: &str,
     dates: &mut DateCache,
 ) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
-    let tb = super::trim_fast(time_attr).as_bytes();
-    // The bias sign is the first '+'/'-' after the seconds: in ConfigMgr's own
-    // `HH:MM:SS.mmm±B` right after the three fraction digits (no search, no mispredicted end).
-    let fixed = matches!(tb, [_, _, b':', _, _, b':', _, _, b'.', f1, f2, f3, b'+' | b'-', ..]
-        if f1.is_ascii_digit() & f2.is_ascii_digit() & f3.is_ascii_digit());
-    let split = if fixed {
-        Some(12)
-    } else {
-        tb.get(8..)
-            .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
-            .map(|i| i + 8)
-    };
-    let (clock, bias) = match split {
-        Some(i) => (&tb[..i], time::bias(&tb[i..])),
-        None => (tb, None),
-    };
-    let local = time::hms(clock).and_then(|(h, m, s, ns)| {
-        let date = dates.mdy(super::trim_fast(date_attr).as_bytes())?;
-        time::make_on(date, h, m, s, ns)
-    });
-    let utc = match (local, bias) {
-        (Some(l), Some(b)) => time::utc_from_bias_fast(l, b),
-        _ => None,
-    };
-    (local, bias, utc)
+    time::local_utc(
+        super::trim_fast(date_attr).as_bytes(),
+        super::trim_fast(time_attr).as_bytes(),
+        dates,
+    )
 }
 
 #[cfg(test)]

@@ -128,18 +128,20 @@ fn thread_of(part: &str) -> Option<u32> {
     num.trim().parse().ok()
 }
 
-/// (date, clock, bias) of ConfigMgr's own `MM-DD-YYYY HH:MM:SS.mmm±B`, read at their fixed
-/// places; `None` for any other layout (the general split then finds the same fields: the
-/// date holds no space, and the fraction no sign). No search, so no mispredicted search end.
+/// Where the date of `MM-DD-YYYY HH:…` ends: at the first space, which ConfigMgr's own
+/// layout has at byte 10 (read there, without a search).
 #[inline]
-fn fixed_fields(b: &[u8]) -> Option<(&[u8], &[u8], Option<i32>)> {
-    let f = b.get(..24)?;
+fn date_end(b: &[u8]) -> Option<usize> {
+    fixed_date_end(b).or_else(|| super::find_byte(b' ', b))
+}
+
+/// Byte 10 when the date is `MM-DD-YYYY` followed by a space (so holds no space itself).
+fn fixed_date_end(b: &[u8]) -> Option<usize> {
+    let f = b.get(..11)?;
     let digit = |i: usize| f[i].is_ascii_digit();
     let shape = (f[2] == b'-')
         & (f[5] == b'-')
         & (f[10] == b' ')
-        & (f[19] == b'.')
-        & matches!(f[23], b'+' | b'-')
         & digit(0)
         & digit(1)
         & digit(3)
@@ -147,27 +149,8 @@ fn fixed_fields(b: &[u8]) -> Option<(&[u8], &[u8], Option<i32>)> {
         & digit(6)
         & digit(7)
         & digit(8)
-        & digit(9)
-        & digit(20)
-        & digit(21)
-        & digit(22);
-    shape.then(|| (&b[..10], &b[11..23], time::bias(&b[23..])))
-}
-
-/// (date, clock, bias) of a timestamp of any layout: the date up to the first space, the
-/// bias from the first sign at least 8 bytes into the clock. `None` without a space.
-fn split_fields(b: &[u8]) -> Option<(&[u8], &[u8], Option<i32>)> {
-    let sp = super::find_byte(b' ', b)?;
-    let date = &b[..sp];
-    let clock_bias = &b[sp + 1..];
-    let split = clock_bias
-        .get(8..)
-        .and_then(|t| t.iter().position(|&c| c == b'+' || c == b'-'))
-        .map(|i| i + 8);
-    Some(match split {
-        Some(i) => (date, &clock_bias[..i], time::bias(&clock_bias[i..])),
-        None => (date, clock_bias, None),
-    })
+        & digit(9);
+    shape.then_some(10)
 }
 
 /// `MM-DD-YYYY HH:MM:SS.mmm+BBB` → (local, bias, utc). Old SMS 2.0 stamps give (None, None, None).
@@ -182,18 +165,10 @@ pub fn timestamp_cached(
     dates: &mut DateCache,
 ) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
     let b = ts.as_bytes();
-    let Some((date, clock, bias)) = fixed_fields(b).or_else(|| split_fields(b)) else {
+    let Some(sp) = date_end(b) else {
         return (None, None, None);
     };
-    let local = dates.mdy(date).and_then(|d| {
-        let (h, m, s, ns) = time::hms(clock)?;
-        time::make_on(d, h, m, s, ns)
-    });
-    let utc = match (local, bias) {
-        (Some(l), Some(b)) => time::utc_from_bias_fast(l, b),
-        _ => None,
-    };
-    (local, bias, utc)
+    time::local_utc(&b[..sp], &b[sp + 1..], dates)
 }
 
 #[cfg(test)]
@@ -302,8 +277,13 @@ mod tests {
                 for &c in &subs {
                     let mut b = st.as_bytes().to_vec();
                     b[i] = c;
-                    if let Some(f) = fixed_fields(&b) {
-                        assert_eq!(Some(f), split_fields(&b), "{}", String::from_utf8_lossy(&b));
+                    if let Some(f) = fixed_date_end(&b) {
+                        assert_eq!(
+                            Some(f),
+                            crate::parse::find_byte(b' ', &b),
+                            "{}",
+                            String::from_utf8_lossy(&b)
+                        );
                         n += 1;
                     }
                 }

@@ -101,6 +101,45 @@ pub fn utc_from_bias_fast(local: NaiveDateTime, bias_minutes: i32) -> Option<Dat
     Some(NaiveDateTime::new(date, time).and_utc())
 }
 
+/// Where the bias of `HH:MM:SS[.fff…]±B` starts: at the first sign at least 8 bytes in.
+/// ConfigMgr's own `HH:MM:SS.mmm±B` has it right after the three fraction digits, read there
+/// without a search (a search's end is a mispredicted branch on most records).
+#[inline]
+pub fn bias_at(clock_bias: &[u8]) -> Option<usize> {
+    fixed_bias_at(clock_bias).or_else(|| searched_bias_at(clock_bias))
+}
+
+fn fixed_bias_at(cb: &[u8]) -> Option<usize> {
+    matches!(cb, [_, _, b':', _, _, b':', _, _, b'.', f1, f2, f3, b'+' | b'-', ..]
+        if f1.is_ascii_digit() & f2.is_ascii_digit() & f3.is_ascii_digit())
+    .then_some(12)
+}
+
+fn searched_bias_at(cb: &[u8]) -> Option<usize> {
+    let i = cb.get(8..)?.iter().position(|&c| c == b'+' || c == b'-')?;
+    Some(i + 8)
+}
+
+/// (local, bias, UTC) of a date field (`MM-DD-YYYY`, through the cache) and a clock with
+/// its bias (`HH:MM:SS.mmm+BBB`, [`bias_at`]); the CMTrace and SMS timestamps both.
+#[inline]
+pub fn local_utc(
+    date: &[u8],
+    clock_bias: &[u8],
+    dates: &mut DateCache,
+) -> (Option<NaiveDateTime>, Option<i32>, Option<DateTime<Utc>>) {
+    let (clock, offset) = match bias_at(clock_bias) {
+        Some(i) => (&clock_bias[..i], bias(&clock_bias[i..])),
+        None => (clock_bias, None),
+    };
+    let local = hms(clock).and_then(|(h, m, s, ns)| make_on(dates.mdy(date)?, h, m, s, ns));
+    let utc = match (local, offset) {
+        (Some(l), Some(b)) => utc_from_bias_fast(l, b),
+        _ => None,
+    };
+    (local, offset, utc)
+}
+
 /// Remembers the last date field it parsed: consecutive records share their date, so the
 /// split, digit parsing and calendar validation run once per day of log instead of per record.
 #[derive(Default)]
@@ -220,6 +259,36 @@ pub fn mdy(b: &[u8]) -> Option<(i32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_bias_is_the_searched_bias() {
+        let clocks = [
+            "00:39:31.259+480",
+            "23:59:59.999-60",
+            "10:00:00.000+0",
+            "00:00:00.000+000",
+        ];
+        let subs = [b'0', b'9', b' ', b'-', b'+', b'.', b':', b'x', b'/'];
+        let mut n = 0;
+        for cl in clocks {
+            for i in 0..cl.len() {
+                for &c in &subs {
+                    let mut b = cl.as_bytes().to_vec();
+                    b[i] = c;
+                    if let Some(f) = fixed_bias_at(&b) {
+                        assert_eq!(
+                            Some(f),
+                            searched_bias_at(&b),
+                            "{}",
+                            String::from_utf8_lossy(&b)
+                        );
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "{n}");
+    }
 
     #[test]
     fn bias_sign_follows_windows_convention() {
