@@ -27,3 +27,19 @@ pub(crate) fn word_soup(words: &[&str], seed: u64, count: usize, max_words: usiz
         })
         .collect()
 }
+
+/// Every text with one byte replaced by one of `subs`, each place and byte in turn.
+pub(crate) fn one_byte_mutations<'a>(
+    texts: &'a [&'a str],
+    subs: &'a [u8],
+) -> impl Iterator<Item = Vec<u8>> + 'a {
+    texts.iter().flat_map(move |t| {
+        (0..t.len()).flat_map(move |i| {
+            subs.iter().map(move |&c| {
+                let mut b = t.as_bytes().to_vec();
+                b[i] = c;
+                b
+            })
+        })
+    })
+}
