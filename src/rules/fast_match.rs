@@ -186,27 +186,15 @@ impl Start {
         hay: &'a [u8],
         literal_at: impl Iterator<Item = usize> + 'a,
     ) -> impl Iterator<Item = usize> + 'a {
-        // Two iterator types of one item type, without chaining an empty one (the chain's
-        // checks cost more than the match on the usual one or two places).
-        enum Places<R, A> {
-            Reported(R),
-            Own(A),
-        }
-        impl<R: Iterator<Item = usize>, A: Iterator<Item = usize>> Iterator for Places<R, A> {
-            type Item = usize;
-            #[inline]
-            fn next(&mut self) -> Option<usize> {
-                match self {
-                    Places::Reported(r) => r.next(),
-                    Places::Own(a) => a.next(),
-                }
-            }
-        }
-        let (lead, places) = match self {
-            Start::Lead(lead) => (*lead, Places::Reported(literal_at)),
-            Start::Anchor { lit, lead } => (*lead, Places::Own(lit.places(hay))),
+        let (lead, reported, anchor) = match self {
+            Start::Lead(lead) => (*lead, Some(literal_at), None),
+            Start::Anchor { lit, lead } => (*lead, None, Some(lit)),
         };
-        places.filter_map(move |at| at.checked_sub(lead))
+        reported
+            .into_iter()
+            .flatten()
+            .chain(anchor.into_iter().flat_map(move |lit| lit.places(hay)))
+            .filter_map(move |at| at.checked_sub(lead))
     }
 }
 
