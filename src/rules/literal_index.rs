@@ -214,13 +214,12 @@ impl Leading {
         let mut table = vec![(0u64, 0u32, 0u32); 1 << bits];
         let mut lits = Vec::new();
         let shift = 64 - bits;
-        let by_first = by_first_byte(pats);
         for (k, mut ids) in groups {
             ids.sort_by_key(|&i| (std::cmp::Reverse(pats[i].len()), i));
             let from = lits.len() as u32;
             for i in ids {
                 let p = pats[i];
-                lits.push((i, p[LEAD_KEY..].into(), resume_at(p, &by_first)));
+                lits.push((i, p[LEAD_KEY..].into(), resume_at(p, pats)));
             }
             let mut slot = Self::slot_of(k, shift);
             while table[slot].2 != 0 {
@@ -295,26 +294,15 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// Where a search that found `p` at some place must go on, relative to that place: the first
 /// offset after it at which some literal of `pats` agrees with `p`'s bytes (lies inside `p`
 /// there, or starts with `p`'s tail), else the end of `p`.
-fn resume_at(p: &[u8], by_first: &[Vec<&[u8]>]) -> usize {
+fn resume_at(p: &[u8], pats: &[&[u8]]) -> usize {
     (1..p.len())
         .find(|&j| {
-            by_first[usize::from(p[j])].iter().any(|q| {
+            pats.iter().any(|q| {
                 let n = q.len().min(p.len() - j);
-                q[..n] == p[j..j + n]
+                !q.is_empty() && q[..n] == p[j..j + n]
             })
         })
         .unwrap_or(p.len())
-}
-
-/// `pats` by their first byte (for [`resume_at`]).
-fn by_first_byte<'p>(pats: &[&'p [u8]]) -> Vec<Vec<&'p [u8]>> {
-    let mut by: Vec<Vec<&[u8]>> = vec![Vec::new(); 256];
-    for q in pats {
-        if let Some(&c) = q.first() {
-            by[usize::from(c)].push(q);
-        }
-    }
-    by
 }
 
 /// Most keys one [`Keyed`] searcher holds: aho-corasick's packed (Teddy) searcher takes at most
@@ -634,13 +622,12 @@ mod tests {
     #[test]
     fn the_search_resumes_where_another_literal_could_start() {
         let pats: [&[u8]; 4] = [b"synchronizing update", b"update for", b"error", b"abab"];
-        let resume = |p: &[u8], pats: &[&[u8]]| resume_at(p, &by_first_byte(pats));
         // `update for` could start at `update`; `error` at the last `e`.
-        assert_eq!(resume(pats[0], &pats), 14);
-        assert_eq!(resume(pats[0], &[pats[0], pats[2]]), 19);
-        assert_eq!(resume(pats[0], &[pats[0]]), 20);
+        assert_eq!(resume_at(pats[0], &pats), 14);
+        assert_eq!(resume_at(pats[0], &[pats[0], pats[2]]), 19);
+        assert_eq!(resume_at(pats[0], &[pats[0]]), 20);
         // A literal that overlaps itself.
-        assert_eq!(resume(pats[3], &[pats[3]]), 2);
+        assert_eq!(resume_at(pats[3], &[pats[3]]), 2);
     }
 
     #[test]
