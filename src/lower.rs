@@ -47,7 +47,7 @@ impl LowerBuf {
         &mut self,
         texts: impl IntoIterator<Item = &'t [u8]>,
         starts: &mut Vec<u32>,
-    ) -> &mut [u8] {
+    ) -> &[u8] {
         starts.clear();
         self.buf.clear();
         for t in texts {
@@ -65,7 +65,7 @@ impl LowerBuf {
             // An earlier batch of huge messages grew the buffer: give it back.
             self.buf.shrink_to(KEEP);
         }
-        &mut self.buf
+        &self.buf
     }
 }
 

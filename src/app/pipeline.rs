@@ -422,8 +422,7 @@ impl StreamVisitor<'_> {
             .lower
             .set_many(evs.iter().map(|e| e.message.as_bytes()), &mut self.starts);
         self.batch_hits.clear();
-        self.set
-            .scan_texts(kind, words, lower, &self.starts, &mut self.batch_hits);
+        self.set.scan(kind, words, lower, &mut self.batch_hits);
         // The hits of each message come together and in message order (no hit spans the NUL
         // between two messages), in the order a search of the message alone gives them.
         let mut h = 0;

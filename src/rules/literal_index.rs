@@ -3,9 +3,6 @@
 //!
 //! One SIMD (Teddy) search per text over all literals of a log kind: an order of magnitude
 //! faster than a case-insensitive automaton, which had no prefilter and walked every byte.
-//! A long literal at the very start of a text is told by a hash of the text's first eight
-//! bytes instead ([`Leading`]): each hit stops the packed search and costs a restart, and
-//! most lines of a big sync log start with one (`Synchronizing update …`).
 //! Beyond what one packed searcher takes (64 literals) a keyed index keeps the cost flat in
 //! the number of rules; an automaton is the last resort.
 
@@ -28,8 +25,6 @@ pub struct LiteralIndex {
     /// Pattern id → targets. With `packed`, a pattern also stands for the patterns that are
     /// prefixes of it.
     pattern_targets: Vec<Vec<u32>>,
-    /// With `packed`: the long literals a text may start with, told by its first eight bytes.
-    leading: Leading,
 }
 
 impl LiteralIndex {
@@ -72,13 +67,11 @@ impl LiteralIndex {
                 ts.dedup();
                 ts
             };
-            let in_order: Vec<&[u8]> = order.iter().map(|&i| pats[i].as_bytes()).collect();
             return LiteralIndex {
                 packed: Some(searcher),
                 keyed: None,
                 ac: None,
                 pattern_targets: order.iter().map(|&i| targets_of(i)).collect(),
-                leading: Leading::build(&in_order),
             };
         }
         if let Some(keyed) = Keyed::build(&pats, &targets) {
@@ -103,16 +96,17 @@ impl LiteralIndex {
     }
 
     /// Append to `out` (target, start) for every occurrence of every literal in `lower`
-    /// (lower-cased text), overlapping ones included, in order of their starts.
+    /// (lower-cased text), overlapping ones included, in no particular order.
     pub fn scan(&self, lower: &[u8], out: &mut Vec<(u32, u32)>) {
+        let mut push = |ts: Option<&Vec<u32>>, start: usize| {
+            for &t in ts.into_iter().flatten() {
+                out.push((t, start as u32));
+            }
+        };
         if let Some(searcher) = &self.packed {
             let mut at = 0;
-            if let Some((p, skip)) = self.leading.at(lower, 0) {
-                self.push(p, 0, out);
-                at = skip;
-            }
             while let Some(m) = searcher.find_in(lower, Span::from(at..lower.len())) {
-                self.push(m.pattern().as_usize(), m.start(), out);
+                push(self.pattern_targets.get(m.pattern().as_usize()), m.start());
                 at = m.start() + 1;
             }
         } else if let Some(keyed) = &self.keyed {
@@ -124,185 +118,10 @@ impl LiteralIndex {
                 return;
             }
             for m in ac.find_overlapping_iter(lower) {
-                self.push(m.pattern().as_usize(), m.start(), out);
+                push(self.pattern_targets.get(m.pattern().as_usize()), m.start());
             }
         }
     }
-
-    /// [`Self::scan`] of each text of `buf`, one after the other, each followed by a NUL byte
-    /// and starting at `starts` (as [`crate::lower::LowerBuf::set_many`] lays them out), with
-    /// the same hits in the same order. A text that starts with one of the long literals gets
-    /// that hit from [`Leading`], and its bytes up to where the next literal could start are
-    /// cleared to NUL (no literal holds one), so the one search over `buf` has no stop there:
-    /// per-update progress lines, most of a big sync log, all start with one.
-    pub fn scan_texts(&self, buf: &mut [u8], starts: &[u32], out: &mut Vec<(u32, u32)>) {
-        let Some(searcher) = &self.packed else {
-            return self.scan(buf, out);
-        };
-        let mut lead: Vec<(usize, usize)> = Vec::new();
-        for &s in starts {
-            let s = s as usize;
-            if let Some((p, skip)) = self.leading.at(buf, s) {
-                lead.push((p, s));
-                if let Some(b) = buf.get_mut(s..s + skip) {
-                    b.fill(0);
-                }
-            }
-        }
-        let buf = &*buf;
-        let mut lead = lead.into_iter().peekable();
-        let mut at = 0;
-        while let Some(m) = searcher.find_in(buf, Span::from(at..buf.len())) {
-            while let Some((p, s)) = lead.next_if(|&(_, s)| s < m.start()) {
-                self.push(p, s, out);
-            }
-            self.push(m.pattern().as_usize(), m.start(), out);
-            at = m.start() + 1;
-        }
-        for (p, s) in lead {
-            self.push(p, s, out);
-        }
-    }
-
-    #[inline]
-    fn push(&self, pattern: usize, start: usize, out: &mut Vec<(u32, u32)>) {
-        match self.pattern_targets.get(pattern).map(Vec::as_slice) {
-            Some(&[t]) => out.push((t, start as u32)),
-            Some(ts) => out.extend(ts.iter().map(|&t| (t, start as u32))),
-            None => {}
-        }
-    }
-}
-
-/// Literals of at least [`LEAD_KEY`] bytes found at the start of a text without the packed
-/// searcher: the text's first eight bytes are looked up in a small hash table, and the
-/// literals that start with them are compared longest first, as the leftmost-first search
-/// would report them (a shorter literal there is a prefix of the longer one and shares its
-/// hit). With each literal, where the search must go on: the first offset at which another
-/// literal could start given the literal's own bytes (a literal inside it, or one starting
-/// with its tail).
-#[derive(Debug, Default)]
-struct Leading {
-    /// Open addressing by [`Leading::slot`]: (first eight bytes, range of `lits`).
-    table: Vec<(u64, u32, u32)>,
-    /// (pattern id, its bytes after the first eight, where the search goes on), grouped by
-    /// the first eight bytes, longest first in each group.
-    lits: Vec<(usize, Box<[u8]>, usize)>,
-    shift: u32,
-}
-
-/// Shortest literal [`Leading`] takes (its key is this many bytes).
-const LEAD_KEY: usize = 8;
-
-impl Leading {
-    /// From the packed searcher's patterns, in its order (pattern id = index).
-    fn build(pats: &[&[u8]]) -> Leading {
-        let key = |p: &[u8]| p.get(..LEAD_KEY).and_then(|k| <[u8; 8]>::try_from(k).ok());
-        let mut groups: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
-        for (i, p) in pats.iter().enumerate() {
-            if let Some(k) = key(p) {
-                groups.entry(u64::from_le_bytes(k)).or_default().push(i);
-            }
-        }
-        if groups.is_empty() {
-            return Leading::default();
-        }
-        let bits = (groups.len() * 2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(1);
-        let mut table = vec![(0u64, 0u32, 0u32); 1 << bits];
-        let mut lits = Vec::new();
-        let shift = 64 - bits;
-        for (k, mut ids) in groups {
-            ids.sort_by_key(|&i| (std::cmp::Reverse(pats[i].len()), i));
-            let from = lits.len() as u32;
-            for i in ids {
-                let p = pats[i];
-                lits.push((i, p[LEAD_KEY..].into(), resume_at(p, pats)));
-            }
-            let mut slot = Self::slot_of(k, shift);
-            while table[slot].2 != 0 {
-                slot = (slot + 1) & (table.len() - 1);
-            }
-            table[slot] = (k, from, lits.len() as u32);
-        }
-        Leading { table, lits, shift }
-    }
-
-    #[inline]
-    fn slot_of(key: u64, shift: u32) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
-    }
-
-    /// The longest literal `text` holds at `at` (pattern id) and where the search goes on
-    /// (relative to `at`).
-    #[inline]
-    fn at(&self, text: &[u8], at: usize) -> Option<(usize, usize)> {
-        if self.table.is_empty() {
-            return None;
-        }
-        let k = u64::from_le_bytes(text.get(at..at + LEAD_KEY)?.try_into().ok()?);
-        let mask = self.table.len() - 1;
-        let mut slot = Self::slot_of(k, self.shift);
-        loop {
-            let (key, from, to) = *self.table.get(slot)?;
-            if to == 0 {
-                return None;
-            }
-            if key == k {
-                let rest = text.get(at + LEAD_KEY..).unwrap_or_default();
-                return self.lits.get(from as usize..to as usize)?.iter().find_map(
-                    |(p, tail, skip)| {
-                        let head = rest.get(..tail.len())?;
-                        same_bytes(head, tail).then_some((*p, *skip))
-                    },
-                );
-            }
-            slot = (slot + 1) & mask;
-        }
-    }
-}
-
-/// `a == b` for texts of the same length, eight bytes at a time and inline (a call to
-/// `memcmp` per text cost more than the comparison).
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
-    }
-    let word = |s: &[u8], i: usize| {
-        s.get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
-            .map(u64::from_ne_bytes)
-    };
-    let mut i = 0;
-    while i + 8 < n {
-        if word(a, i) != word(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    // The last eight bytes, overlapping the word before when `n` is not a multiple of 8.
-    word(a, n - 8) == word(b, n - 8)
-}
-
-/// Where a search that found `p` at some place must go on, relative to that place: the first
-/// offset after it at which some literal of `pats` agrees with `p`'s bytes (lies inside `p`
-/// there, or starts with `p`'s tail), else the end of `p`.
-fn resume_at(p: &[u8], pats: &[&[u8]]) -> usize {
-    (1..p.len())
-        .find(|&j| {
-            pats.iter().any(|q| {
-                let n = q.len().min(p.len() - j);
-                !q.is_empty() && q[..n] == p[j..j + n]
-            })
-        })
-        .unwrap_or(p.len())
 }
 
 /// Most keys one [`Keyed`] searcher holds: aho-corasick's packed (Teddy) searcher takes at most
@@ -542,92 +361,6 @@ mod tests {
         );
         assert!(idx.ac.is_some());
         assert_eq!(found(&idx, "xx B27ZZZZ yy"), vec![27]);
-    }
-
-    /// Every (target, start) of every literal in `text`, by a plain substring search, in the
-    /// order the index gives them (by start, then target).
-    fn naive(lits: &[(&str, u32)], text: &str) -> Vec<(u32, u32)> {
-        let low = text.to_ascii_lowercase();
-        let mut out: Vec<(u32, u32)> = Vec::new();
-        for (l, t) in lits {
-            let l = l.to_ascii_lowercase();
-            for at in 0..low.len() {
-                if low.as_bytes()[at..].starts_with(l.as_bytes()) {
-                    out.push((*t, at as u32));
-                }
-            }
-        }
-        out.sort_by_key(|&(t, at)| (at, t));
-        out
-    }
-
-    /// A text that starts with a long literal gets its hit without the packed search, which
-    /// then goes on where the next literal could start: the hits are those of a plain search,
-    /// for one text and for many laid out together, whatever the literals share (a long
-    /// literal that is a prefix of a longer one, one inside another, one starting with the
-    /// tail of another, one overlapping itself).
-    #[test]
-    fn leading_literals_give_the_hits_of_the_search() {
-        let lits = [
-            ("synchronizing update", 1),
-            ("synchronizing updates", 2),
-            ("synchronizing sms database", 3),
-            ("sync", 4),
-            ("update for", 5),
-            ("error", 6),
-            ("ing up", 7),
-            ("abababab ab", 8),
-            ("abab", 9),
-            ("fail", 10),
-        ];
-        let idx = LiteralIndex::build(lits);
-        assert!(idx.packed.is_some() && !idx.leading.table.is_empty());
-        let words = [
-            "Synchronizing update",
-            "SYNCHRONIZING UPDATES",
-            "synchronizing sms",
-            " database",
-            " for",
-            "rror",
-            "e",
-            " ",
-            "abab",
-            "ab",
-            "sync",
-            "fail",
-            "é",
-            "\0",
-        ];
-        let texts = crate::testutil::word_soup(&words, 11, 3000, 6);
-        let mut buf = LowerBuf::new();
-        for text in &texts {
-            let mut one = Vec::new();
-            idx.scan(buf.set(text.as_bytes()), &mut one);
-            assert_eq!(one, naive(&lits, text), "{text:?}");
-        }
-        for batch in texts.chunks(7) {
-            let mut starts = Vec::new();
-            let lower = buf.set_many(batch.iter().map(|t| t.as_bytes()), &mut starts);
-            let mut got = Vec::new();
-            idx.scan_texts(lower, &starts, &mut got);
-            let want: Vec<(u32, u32)> = batch
-                .iter()
-                .zip(&starts)
-                .flat_map(|(t, &s)| naive(&lits, t).into_iter().map(move |(x, at)| (x, at + s)))
-                .collect();
-            assert_eq!(got, want, "{batch:?}");
-        }
-    }
-
-    #[test]
-    fn the_search_resumes_where_another_literal_could_start() {
-        let pats: [&[u8]; 4] = [b"synchronizing update", b"update for", b"error", b"abab"];
-        // `update for` could start at `update`; `error` at the last `e`.
-        assert_eq!(resume_at(pats[0], &pats), 14);
-        assert_eq!(resume_at(pats[0], &[pats[0], pats[2]]), 19);
-        assert_eq!(resume_at(pats[0], &[pats[0]]), 20);
-        // A literal that overlaps itself.
-        assert_eq!(resume_at(pats[3], &[pats[3]]), 2);
     }
 
     #[test]

@@ -189,22 +189,6 @@ impl RuleSet {
         }
     }
 
-    /// [`Self::scan`] of each text of `buf` (laid out by [`LowerBuf::set_many`], which
-    /// gave `starts`), in one search; the texts' bytes may be changed (see
-    /// [`LiteralIndex::scan_texts`]).
-    pub fn scan_texts(
-        &self,
-        kind: LogKind,
-        words: bool,
-        buf: &mut [u8],
-        starts: &[u32],
-        out: &mut Vec<(u32, u32)>,
-    ) {
-        if let Some(idx) = self.literal_index(slot(kind), words) {
-            idx.scan_texts(buf, starts, out);
-        }
-    }
-
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules
             .binary_search_by(|r| r.id.as_str().cmp(id))
