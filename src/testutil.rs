@@ -43,3 +43,37 @@ pub(crate) fn one_byte_mutations<'a>(
         })
     })
 }
+
+/// Bytes that a fixed-place reader ConfigMgr's own layout gets right without a search: on every
+/// one-byte mutation of `texts` (by `subs`) where `fixed` answers, it answers as `searched`
+/// does, and it answers on more than a hundred of them (so the check is not vacuous).
+pub(crate) fn fixed_agrees_with_search(
+    texts: &[&str],
+    fixed: impl Fn(&[u8]) -> Option<usize>,
+    searched: impl Fn(&[u8]) -> Option<usize>,
+) {
+    let subs = [b'0', b'9', b' ', b'-', b'+', b'.', b':', b'x', b'/'];
+    let mut n = 0;
+    for b in one_byte_mutations(texts, &subs) {
+        if let Some(f) = fixed(&b) {
+            assert_eq!(Some(f), searched(&b), "{}", String::from_utf8_lossy(&b));
+            n += 1;
+        }
+    }
+    assert!(n > 100, "{n}");
+}
+
+/// Every file under `samples/` (path, text decoded lossily), in path order.
+pub(crate) fn sample_files() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let bytes = std::fs::read(e.path()).ok()?;
+            Some((e.into_path(), String::from_utf8_lossy(&bytes).into_owned()))
+        })
+        .collect()
+}

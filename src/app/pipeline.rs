@@ -744,30 +744,19 @@ mod tests {
     /// known kind take their kind from the component), with literals and severity words at
     /// both ends of messages and empty messages.
     fn texts() -> Vec<(String, LogKind, String)> {
-        let mut out = Vec::new();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        let mut out: Vec<(String, LogKind, String)> = crate::testutil::sample_files()
             .into_iter()
-            .flatten()
-            .flatten()
-            .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
-            .map(|f| f.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "log" || e == "txt"))
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "log" || e == "txt"))
+            .map(|(p, text)| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                let kind = name.as_deref().and_then(LogKind::from_file_name);
+                (
+                    p.display().to_string(),
+                    kind.unwrap_or(LogKind::Other),
+                    text,
+                )
+            })
             .collect();
-        files.sort();
-        for p in files {
-            let Ok(bytes) = std::fs::read(&p) else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            let kind = name.as_deref().and_then(LogKind::from_file_name);
-            out.push((
-                p.display().to_string(),
-                kind.unwrap_or(LogKind::Other),
-                text,
-            ));
-        }
         let comps = [
             "SMS_WSUS_SYNC_MANAGER",
             "SMS_WSUS_CONFIGURATION_MANAGER",

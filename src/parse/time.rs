@@ -268,20 +268,48 @@ mod tests {
             "10:00:00.000+0",
             "00:00:00.000+000",
         ];
-        let subs = [b'0', b'9', b' ', b'-', b'+', b'.', b':', b'x', b'/'];
-        let mut n = 0;
-        for b in crate::testutil::one_byte_mutations(&clocks, &subs) {
-            if let Some(f) = fixed_bias_at(&b) {
-                assert_eq!(
-                    Some(f),
-                    searched_bias_at(&b),
-                    "{}",
-                    String::from_utf8_lossy(&b)
-                );
-                n += 1;
-            }
+        crate::testutil::fixed_agrees_with_search(&clocks, fixed_bias_at, searched_bias_at);
+    }
+
+    #[test]
+    fn leading_digits_agree_with_a_loop() {
+        let texts = [
+            "5976 (0x1758)",
+            "1 (0x1)",
+            "12345678 (x)",
+            "1234567 (x)",
+            "0000001x",
+            "x1234567",
+            "99999999",
+            "9999999 ",
+            "00000000",
+            "42(0x2A)...",
+            "7/000000",
+            "7:000000",
+            "123",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            let n = b.iter().take(8).take_while(|c| c.is_ascii_digit()).count();
+            let want = (b.len() >= 8 && n < 8).then(|| {
+                let v = b[..n]
+                    .iter()
+                    .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+                (v, n)
+            });
+            assert_eq!(leading_digits8(b), want, "{t}");
         }
-        assert!(n > 100, "{n}");
+        // Every byte value next to digits.
+        for c in 0..=255u8 {
+            let b = [b'4', b'0', b'9', c, b' ', b' ', b' ', b' '];
+            let n = if c.is_ascii_digit() { 4 } else { 3 };
+            let v = if n == 4 {
+                4090 + u32::from(c - b'0')
+            } else {
+                409
+            };
+            assert_eq!(leading_digits8(&b), Some((v, n)), "byte {c}");
+        }
     }
 
     #[test]

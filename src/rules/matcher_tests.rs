@@ -342,15 +342,7 @@ fn merge_keeps_input_order() {
 /// Every text line under `samples/` (logs, pastes), plus the rules' example lines.
 fn corpus(set: &RuleSet) -> Vec<String> {
     let mut out = Vec::new();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-    for e in walkdir::WalkDir::new(root).into_iter().flatten() {
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(e.path()) else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(&bytes);
+    for (_, text) in crate::testutil::sample_files() {
         out.extend(text.lines().map(str::to_string));
     }
     for r in &set.rules {

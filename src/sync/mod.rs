@@ -438,11 +438,13 @@ mod plain_tests {
 
     #[test]
     fn coalescing_plain_lines_changes_nothing_on_the_samples() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
         let mut runs = 0;
         let mut files = 0;
-        for e in walkdir::WalkDir::new(&root).into_iter().flatten() {
-            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+        for (path, text) in crate::testutil::sample_files() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
             let kind = if name.starts_with("wsyncmgr") {
                 LogKind::Wsyncmgr
             } else if name.starts_with("ruleengine") {
@@ -450,12 +452,8 @@ mod plain_tests {
             } else {
                 continue;
             };
-            let Ok(bytes) = std::fs::read(e.path()) else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&bytes);
             let text = text.trim_start_matches('\u{feff}');
-            runs += assert_same(&e.path().display().to_string(), kind, text);
+            runs += assert_same(&path.display().to_string(), kind, text);
             files += 1;
         }
         assert!(files >= 5, "sample wsyncmgr/ruleengine logs found: {files}");
