@@ -3,7 +3,7 @@
 #
 #   bench/compare.sh [SIZE_MB] [REPEAT]      (defaults: 1024 MiB, 5 repeats)
 #
-# Generates inputs with ../shared/tools/gen_cmlogs.py into bench/out/ (reused when present),
+# Generates inputs with tools/gen_cmlogs.py into bench/out/ (reused when present),
 # builds the release binary, runs every measurement once per round for REPEAT interleaved rounds
 # (bench/measure.py: a burst of load on a shared machine hits supdiag and rg alike) and prints
 # medians and minimums, MiB/s, the ratios the performance issue asks for, and peak RSS
@@ -13,14 +13,7 @@ cd "$(dirname "$0")/.."
 SIZE=${1:-1024}
 REPEAT=${2:-5}
 OUT=bench/out
-# The generator lives in the shared tools next to the repo; a git worktree sits one level deeper.
-GEN=${GEN:-}
-if [ -z "$GEN" ]; then
-  for g in ../shared/tools/gen_cmlogs.py ../../shared/tools/gen_cmlogs.py; do
-    [ -f "$g" ] && { GEN=$g; break; }
-  done
-fi
-[ -n "$GEN" ] || { echo "gen_cmlogs.py not found: set GEN=/path/to/gen_cmlogs.py" >&2; exit 2; }
+GEN=tools/gen_cmlogs.py
 mkdir -p "$OUT"
 command -v rg >/dev/null || { echo "ripgrep (rg) is required: apt-get install ripgrep" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is required: apt-get install time" >&2; exit 2; }
