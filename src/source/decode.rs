@@ -276,9 +276,11 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
         Encoding::Utf8 | Encoding::Utf8Bom => {
             // Populating a block of a map from the worker that validates it; nothing to do for
             // bytes already in memory. Failure (an old kernel) only costs the page faults.
-            let populate = |off: usize, n: usize| {
+            // madvise exists on Unix only; elsewhere the pages fault in as they are read.
+            let populate = |_off: usize, _n: usize| {
+                #[cfg(unix)]
                 if let Storage::Mapped(m) = &storage {
-                    let _ = m.advise_range(memmap2::Advice::PopulateRead, bom + off, n);
+                    let _ = m.advise_range(memmap2::Advice::PopulateRead, bom + _off, _n);
                 }
             };
             let (valid, newlines) = is_utf8(&bytes[bom..], &populate);
