@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod precheck;
 pub mod report_cmd;
 pub mod rules_cmd;
+pub mod shell_docs;
 pub mod sync_cmd;
 pub mod view;
 
@@ -35,6 +36,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::Rules(a) => rules_cmd::run(a),
         Command::InitSettings(a) => init_settings::run(a),
+        Command::Completions(a) => shell_docs::completions(a),
+        Command::Man(a) => shell_docs::man(a),
     }
 }
 

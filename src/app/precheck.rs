@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use crate::cli::{OutputFormat, PrecheckArgs};
+use crate::cli::{PrecheckArgs, PrecheckFormat};
 use crate::precheck::plan::{self, ProbeArgs};
 use crate::precheck::{findings_from_checks, static_checks};
 use crate::probe::{self, internet::DEFAULT_SYNC_ENDPOINT, ProbeOptions};
@@ -16,15 +16,6 @@ use super::{exit_code_for, use_color, write_stdout};
 pub fn run(a: PrecheckArgs) -> Result<u8> {
     if a.common.settings.is_empty() {
         bail!("precheck needs the settings of the hierarchy: pass --settings FILE (supdiag.toml, ConfigMgr JSON export, applicationHost.config or .reg export), or run `supdiag init-settings` to write a template");
-    }
-    if !matches!(
-        a.format,
-        OutputFormat::Terminal | OutputFormat::Json | OutputFormat::Ndjson
-    ) {
-        bail!(
-            "output format {:?} is not available for precheck (use terminal, json or ndjson)",
-            a.format
-        );
     }
     // Arguments are checked before anything is read or contacted.
     let probe_args = ProbeArgs {
@@ -79,8 +70,8 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
     };
     report.finish();
     let out = match a.format {
-        OutputFormat::Terminal => checklist::render(&report, use_color(a.common.color)),
-        other => report::render(&report, other, false)?,
+        PrecheckFormat::Terminal => checklist::render(&report, use_color(a.common.color)),
+        other => report::render(&report, other.into(), false)?,
     };
     write_stdout(&out)?;
     Ok(exit_code_for(

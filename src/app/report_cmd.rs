@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
-use crate::cli::{OutputFormat, ReportArgs};
+use crate::cli::{ReportArgs, ReportFormat};
 use crate::facts::FactStore;
 use crate::report::health::{self, FileSpan, HealthDoc};
 use crate::report::{html, Report};
@@ -24,16 +24,13 @@ pub fn render(
     settings_given: bool,
     spans: &BTreeMap<String, FileSpan>,
     generated: DateTime<Utc>,
-    format: OutputFormat,
+    format: ReportFormat,
 ) -> Result<String> {
     let doc = HealthDoc::new(report, facts, settings_given, spans, generated);
     match format {
-        OutputFormat::Html => Ok(html::render(&doc)),
-        OutputFormat::Markdown => Ok(health::render_markdown(&doc)),
-        OutputFormat::Json => health::render_json(&doc),
-        other => bail!(
-            "supdiag report writes html, markdown or json, not {other:?} (use `supdiag analyze` for the terminal)"
-        ),
+        ReportFormat::Html => Ok(html::render(&doc)),
+        ReportFormat::Markdown => Ok(health::render_markdown(&doc)),
+        ReportFormat::Json => health::render_json(&doc),
     }
 }
 

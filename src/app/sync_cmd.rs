@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::Utc;
 
-use crate::cli::{CommonArgs, OutputFormat, SyncArgs};
+use crate::cli::{CommonArgs, SyncArgs, SyncFormat};
 use crate::facts::FactStore;
 use crate::report::{self, Report};
 use crate::sync::FindingOptions;
@@ -72,9 +72,9 @@ pub fn run(a: SyncArgs) -> Result<u8> {
     g.report.settings.clear();
     g.report.finish();
     let out = match a.format {
-        OutputFormat::Terminal => report::sync_table::render(&g.report, use_color(a.common.color)),
-        OutputFormat::Json => report::json::render(&g.report)?,
-        OutputFormat::Ndjson => {
+        SyncFormat::Terminal => report::sync_table::render(&g.report, use_color(a.common.color)),
+        SyncFormat::Json => report::json::render(&g.report)?,
+        SyncFormat::Ndjson => {
             let mut s = String::new();
             for r in &g.report.sync_runs {
                 s.push_str(&serde_json::to_string(r)?);
@@ -82,10 +82,7 @@ pub fn run(a: SyncArgs) -> Result<u8> {
             }
             s
         }
-        OutputFormat::Markdown => report::health::markdown_sync(&g.report),
-        OutputFormat::Html => {
-            bail!("supdiag sync has no HTML output: use `supdiag report --format html -o report.html`")
-        }
+        SyncFormat::Markdown => report::health::markdown_sync(&g.report),
     };
     write_stdout(&out)?;
     Ok(exit_code_for(

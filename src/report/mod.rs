@@ -12,7 +12,7 @@ pub mod view;
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::OutputFormat;
@@ -130,6 +130,5 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> Result<Stri
         OutputFormat::Json => json::render(report),
         OutputFormat::Ndjson => json::render_ndjson(report),
         OutputFormat::Markdown => Ok(markdown::render(report)),
-        OutputFormat::Html => bail!("--format html is written by `supdiag report`; analyze prints terminal, json, ndjson or markdown"),
     }
 }
