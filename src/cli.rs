@@ -38,7 +38,7 @@ Examples:
   supdiag report samples/site-history --format html -o report.html
   supdiag view samples/site-healthy --component SMS_WSUS_SYNC_MANAGER
   supdiag explain 0x80072EE7
-  supdiag rules list
+  supdiag rules list --severity error
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.";
 
@@ -120,6 +120,8 @@ Examples:
 const EX_RULES: &str = "\
 Examples:
   supdiag rules list
+  supdiag rules list --format json --severity error
+  supdiag rules list --kind wcm
   supdiag rules show wsyncmgr_wsus_not_configured
   supdiag rules check rules";
 
@@ -399,11 +401,7 @@ pub struct RulesArgs {
 #[derive(Subcommand, Debug)]
 pub enum RulesAction {
     /// List rule ids with severity and title
-    List {
-        /// Extra rules folder: adds rules or overrides built-in ones by id; repeatable
-        #[arg(long = "rules", value_name = "DIR")]
-        rules: Vec<PathBuf>,
-    },
+    List(RulesListArgs),
     /// Show one rule
     Show {
         /// Rule id (see `supdiag rules list`)
@@ -417,6 +415,45 @@ pub enum RulesAction {
         /// Rules folder to lint (default: the built-in rules)
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct RulesListArgs {
+    /// Extra rules folder: adds rules or overrides built-in ones by id; repeatable
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Only rules that read this log (wsyncmgr, wcm, wsusctrl, ruleengine, wuahandler, iis, ...), or
+    /// `fact` for the correlation rules on settings and probe results
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Only rules of this severity
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity: Option<RuleSeverity>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RuleSeverity {
+    /// Something is broken
+    Error,
+    /// Something will break or needs a look
+    Warning,
+    /// Worth knowing
+    Info,
+    /// A healthy state, shown as evidence that a step worked
+    Success,
+}
+
+/// `--format` of `rules list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    /// One rule a line: id, severity, title
+    #[default]
+    Text,
+    /// One JSON array of rules (id, severity, title, type, kinds, codes, settings, docs, origin)
+    Json,
 }
 
 #[derive(Args, Debug)]

@@ -283,6 +283,14 @@ pub static TABLE: &[CodeEntry] = &[
         "These *FAILED* codes appear in healthy WindowsUpdate.log files ([8024000C] LoadHistoryEventFromRegistry, [80240013], [8024043D] GetIsInventoryRequired, [80240007] timestamp token lookups).",
         "Nothing; they are normal.",
         "Ignore; judge the scan by the 'Finding updates CallerId = CcmExec ... Exit code' line."),
+    entry!([], [6700], "Status message 6700 (SMS_WSUS_SYNC_MANAGER)",
+        "WSUS Synchronization Manager error: the sync manager itself failed (not one sync run).",
+        "The component could not read its configuration, reach the site database or the SUP list.",
+        "Read wsyncmgr.log around the status message; check the SUP role and SMS_EXECUTIVE on the site server."),
+    entry!([], [6701], "Status message 6701 (SMS_WSUS_SYNC_MANAGER)",
+        "WSUS synchronization started. Its GMTDATE is the start time of the sync run.",
+        "-",
+        "Nothing to do; supdiag sync shows the run it opens."),
     entry!([], [6702], "Status message 6702 (SMS_WSUS_SYNC_MANAGER)",
         "WSUS synchronization done.",
         "-",
@@ -291,6 +299,30 @@ pub static TABLE: &[CodeEntry] = &[
         "WSUS synchronization failed; ISTR1 carries the message and LE= the last error.",
         "Any sync failure: WSUS not configured (see WCM.log), connectivity, certificate, permissions.",
         "Read the 'Sync failed:' line before the status message and run supdiag analyze on wsyncmgr.log and WCM.log."),
+    entry!([], [6704], "Status message 6704 (SMS_WSUS_SYNC_MANAGER)",
+        "WSUS synchronization in progress: the SUP's WSUS is synchronizing from Microsoft Update or its upstream server (WSUS phase).",
+        "-",
+        "Nothing to do; a run that stays in this phase points at the upstream connection (SoftwareDistribution.log on the SUP)."),
+    entry!([], [6705], "Status message 6705 (SMS_WSUS_SYNC_MANAGER)",
+        "WSUS synchronization in progress: the site database is being synchronized with WSUS (top-level site only).",
+        "-",
+        "Nothing to do; per-update failures of this phase are 'Failed to sync update' lines in wsyncmgr.log."),
+    entry!([], [6706], "Status message 6706 (SMS_WSUS_SYNC_MANAGER)",
+        "WSUS synchronization in progress: the replica SUPs of the site (including internet-facing ones) are being synchronized.",
+        "-",
+        "Nothing to do; a failing replica shows in wsyncmgr.log under 'Synchronizing replica WSUS servers'."),
+    entry!([], [6707], "Status message 6707 (SMS_WSUS_SYNC_MANAGER)",
+        "The content of the WSUS server is out of sync with its upstream source.",
+        "A sync that did not finish, a replica that failed, an upstream server that was changed.",
+        "Run a synchronization (full if the upstream changed) and read the next run with supdiag sync."),
+    entry!([], [6708], "Status message 6708 (SMS_WSUS_SYNC_MANAGER)",
+        "Synchronization completed, but license terms (EULAs) are still being downloaded.",
+        "WSUS has not yet downloaded the license terms of some updates.",
+        "Usually nothing; if it persists see the EULA rules (wsus_eula_file_missing, client_scan_eula_unavailable)."),
+    entry!([], [6709, 6710, 6711], "Status message 6709-6711 (SMS_WSUS_SYNC_MANAGER)",
+        "Older WSUS Synchronization Manager messages listed by community references; the current sync sequence (6701 started, 6704-6706 phases, 6702 done, 6703 failed) does not use them.",
+        "-",
+        "Read wsyncmgr.log around the status message; supdiag sync reconstructs the run."),
     entry!([], [7000], "Status message 7000 (SMS_WSUS_CONTROL_MANAGER)",
         "WSUS Control Manager failed to configure proxy settings on the WSUS server.",
         "WSUS unreachable, port mismatch, proxy enabled without a name or valid port.",
@@ -348,6 +380,13 @@ mod tests {
         );
         let s = parse_code("6703").map(lookup).unwrap_or_default();
         assert!(s.iter().any(|e| e.name.contains("6703")));
+        for id in 6700..=6711 {
+            let e = parse_code(&id.to_string()).map(lookup).unwrap_or_default();
+            assert!(
+                e.iter().any(|e| e.numbers.contains(&id)),
+                "status message {id}"
+            );
+        }
         let grouped = parse_code("0x80244019").map(lookup).unwrap_or_default();
         assert_eq!(grouped.len(), 1);
     }

@@ -122,6 +122,95 @@ fn explain_codes_in_every_form() {
         .stdout(predicate::str::contains("ERROR_ACCESS_DENIED"));
 }
 
+/// A status message id is explained as the status message, not as a made-up HRESULT.
+#[test]
+fn explain_status_message_ids_lead_with_the_message() {
+    for (id, words) in [
+        ("6703", "WSUS synchronization failed"),
+        ("6702", "WSUS synchronization done"),
+        ("6701", "WSUS synchronization started"),
+        ("6705", "site database"),
+        ("6708", "license terms"),
+        ("6710", "Older WSUS Synchronization Manager"),
+        ("7000", "failed to configure proxy settings"),
+        ("8706", "automatic deployment rule failed"),
+    ] {
+        let out = supdiag().args(["explain", id]).output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{id}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("{id}  Status message")),
+            "{id}: {first}"
+        );
+        assert!(text.contains(words), "{id}: {text}");
+        assert!(!text.contains("HRESULT"), "{id}: {text}");
+    }
+    // A number that is both (12007 is a WinINet code, not a status message) stays a code.
+    supdiag()
+        .args(["explain", "12007"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("12007  HRESULT 0x80072EE7"));
+}
+
+#[test]
+fn rules_list_json_and_filters() {
+    let json = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = supdiag()
+            .args(["rules", "list", "--format", "json"])
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        serde_json::from_slice(&out.stdout).expect("a JSON array")
+    };
+    let all = json(&[]);
+    assert!(all.len() > 50, "{}", all.len());
+    for r in &all {
+        for key in [
+            "id", "severity", "title", "type", "kinds", "codes", "settings", "docs", "origin",
+        ] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
+    let errors = json(&["--severity", "error"]);
+    assert!(!errors.is_empty() && errors.len() < all.len());
+    assert!(errors.iter().all(|r| r["severity"] == "error"));
+    let wcm = json(&["--kind", "wcm"]);
+    assert!(wcm.iter().any(|r| r["id"] == "wcm_ssl_transport_closed"));
+    assert!(wcm.iter().all(|r| r["type"] != "fact"
+        && (r["kinds"].is_null()
+            || r["kinds"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "wcm")))));
+    assert!(!wcm.iter().any(|r| r["id"] == "adr_download_internet_12007"));
+    let facts = json(&["--kind", "fact", "--severity", "warning"]);
+    assert!(!facts.is_empty());
+    assert!(facts
+        .iter()
+        .all(|r| r["type"] == "fact" && r["severity"] == "warning"));
+    // The text list is filtered the same way and counts what it shows.
+    supdiag()
+        .args(["rules", "list", "--kind", "wcm", "--severity", "success"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("wcm_config_success"))
+        .stdout(predicate::str::contains("wcm_ssl_transport_closed").not());
+    supdiag()
+        .args(["rules", "list", "--kind", "nosuchlog"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected one of wsyncmgr, wcm"));
+    supdiag()
+        .args(["rules", "list", "--severity", "fatal"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "possible values: error, warning, info, success",
+        ));
+}
+
 #[test]
 fn explain_unknown_code_exits_2() {
     supdiag()

@@ -36,10 +36,16 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
         .map(|r| r.id.as_str())
         .collect();
     if entries.is_empty() && related.is_empty() {
-        eprintln!(
-            "supdiag: code {} is not in the table (HRESULT 0x{:08X}); no rule refers to it",
-            q, parsed.hresult
-        );
+        match parsed.decimal {
+            Some(_) => eprintln!(
+                "supdiag: {q} is neither a status message id nor a Win32 code in the table (HRESULT 0x{:08X}); no rule refers to it",
+                parsed.hresult
+            ),
+            None => eprintln!(
+                "supdiag: code {q} is not in the table (HRESULT 0x{:08X}); no rule refers to it",
+                parsed.hresult
+            ),
+        }
         return Ok(EXIT_ERROR);
     }
     write_stdout(&render(q, parsed, &entries, &related, color))?;
@@ -65,18 +71,44 @@ fn render(
             s.to_string()
         }
     };
-    let mut o = String::new();
-    let signed = p.hresult as i32;
-    let _ = write!(o, "{}  HRESULT 0x{:08X}  ({signed})", head(q), p.hresult);
-    if let Some(d) = p.decimal {
-        let _ = write!(o, "  Win32/WinINet {d}");
-    }
-    o.push('\n');
-    for e in entries {
+    let show = |o: &mut String, e: &codes::CodeEntry| {
         let _ = writeln!(o, "\n{}", head(e.name));
         let _ = writeln!(o, "  Meaning: {}", e.meaning);
         let _ = writeln!(o, "  Likely causes: {}", e.causes);
         let _ = writeln!(o, "  Fix: {}", e.fix);
+    };
+    // A plain number that is a status message id (or a WSUS event, an SQL error) is that first;
+    // its HRESULT_FROM_WIN32 form is shown only when the table knows that code too.
+    let (by_number, by_hresult): (Vec<&codes::CodeEntry>, Vec<&codes::CodeEntry>) = entries
+        .iter()
+        .partition(|e| p.decimal.is_some_and(|d| e.numbers.contains(&d)));
+    let mut o = String::new();
+    if let Some((first, more)) = by_number.split_first() {
+        let _ = writeln!(o, "{}  {}", head(q), first.name);
+        let _ = writeln!(o, "  Meaning: {}", first.meaning);
+        let _ = writeln!(o, "  Likely causes: {}", first.causes);
+        let _ = writeln!(o, "  Fix: {}", first.fix);
+        for e in more {
+            show(&mut o, e);
+        }
+        if !by_hresult.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n{} as a Win32 error code: HRESULT 0x{:08X}",
+                head(q),
+                p.hresult
+            );
+        }
+    } else {
+        let signed = p.hresult as i32;
+        let _ = write!(o, "{}  HRESULT 0x{:08X}  ({signed})", head(q), p.hresult);
+        if let Some(d) = p.decimal {
+            let _ = write!(o, "  Win32/WinINet {d}");
+        }
+        o.push('\n');
+    }
+    for e in &by_hresult {
+        show(&mut o, e);
     }
     if entries.is_empty() {
         let _ = writeln!(o, "\nNot in the code table.");

@@ -6,19 +6,19 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use owo_colors::OwoColorize;
 
-use crate::cli::{ColorChoice, RulesAction, RulesArgs};
-use crate::event::Severity;
+use crate::cli::{ColorChoice, ListFormat, RuleSeverity, RulesAction, RulesArgs, RulesListArgs};
+use crate::event::{LogKind, Severity};
 use crate::report::escape;
 use crate::rules::lint::check_sources;
 use crate::rules::loader::{builtin_sources, close_ids, dir_sources};
-use crate::rules::schema::{Body, ExampleInput, SeqReport};
+use crate::rules::schema::{Body, ExampleInput, Rule, SeqReport};
 use crate::rules::{load_rule_set, RuleSet};
 
 use super::{use_color, write_stdout, EXIT_ERROR, EXIT_OK};
 
 pub fn run(a: RulesArgs) -> Result<u8> {
     match a.action {
-        RulesAction::List { rules } => list(&rules),
+        RulesAction::List(a) => list(&a),
         RulesAction::Show { id, rules } => show(&id, &rules),
         RulesAction::Check { dir } => check(dir),
     }
@@ -37,23 +37,100 @@ fn sev_colored(s: Severity, color: bool) -> String {
     }
 }
 
-fn list(dirs: &[PathBuf]) -> Result<u8> {
-    let set = load_rule_set(dirs, &[])?;
-    let color = use_color(ColorChoice::Auto);
-    let width = set.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for r in &set.rules {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {}  {}",
-            r.id,
-            sev_colored(r.severity, color),
-            r.title
-        );
-    }
-    let _ = writeln!(out, "{} rules", set.rules.len());
+fn list(a: &RulesListArgs) -> Result<u8> {
+    let set = load_rule_set(&a.rules, &[])?;
+    let kind = match a.kind.as_deref() {
+        None => None,
+        Some(k) if k.eq_ignore_ascii_case("fact") => Some(None),
+        Some(k) => match LogKind::parse(k) {
+            Some(kind) if kind != LogKind::Other => Some(Some(kind)),
+            _ => {
+                let known: Vec<&str> = LogKind::KNOWN.iter().map(|k| k.as_str()).collect();
+                bail!(
+                    "--kind {k:?}: expected one of {}, or fact",
+                    known.join(", ")
+                );
+            }
+        },
+    };
+    let severity = a.severity.map(|s| match s {
+        RuleSeverity::Error => Severity::Error,
+        RuleSeverity::Warning => Severity::Warning,
+        RuleSeverity::Info => Severity::Info,
+        RuleSeverity::Success => Severity::Success,
+    });
+    let rules: Vec<&Rule> = set
+        .rules
+        .iter()
+        .filter(|r| severity.is_none_or(|s| r.severity == s))
+        .filter(|r| match (kind, &r.body) {
+            (None, _) => true,
+            // `fact`: the correlation rules; a log kind: the line and sequence rules reading it.
+            (Some(None), Body::Fact { .. }) => true,
+            (Some(None), _) | (Some(Some(_)), Body::Fact { .. }) => false,
+            (Some(Some(k)), _) => r.kinds.as_ref().is_none_or(|ks| ks.contains(&k)),
+        })
+        .collect();
+    let out = match a.format {
+        ListFormat::Json => {
+            let items: Vec<ListItem> = rules.iter().map(|r| list_item(r)).collect();
+            let mut s = serde_json::to_string_pretty(&items)?;
+            s.push('\n');
+            s
+        }
+        ListFormat::Text => {
+            let color = use_color(ColorChoice::Auto);
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut out = String::new();
+            for r in &rules {
+                let _ = writeln!(
+                    out,
+                    "{:<width$}  {}  {}",
+                    r.id,
+                    sev_colored(r.severity, color),
+                    escape::terminal(&r.title, false)
+                );
+            }
+            let _ = writeln!(out, "{} rules", rules.len());
+            out
+        }
+    };
     write_stdout(&out)?;
     Ok(EXIT_OK)
+}
+
+/// One rule in `rules list --format json`.
+#[derive(serde::Serialize)]
+struct ListItem<'r> {
+    id: &'r str,
+    severity: &'static str,
+    title: &'r str,
+    /// line, sequence or fact
+    #[serde(rename = "type")]
+    body: &'static str,
+    /// The logs the rule reads; `null` for every log (and for fact rules).
+    kinds: Option<Vec<&'static str>>,
+    codes: &'r [String],
+    settings: &'r [String],
+    docs: &'r [String],
+    origin: &'r str,
+}
+
+fn list_item(r: &Rule) -> ListItem<'_> {
+    ListItem {
+        id: &r.id,
+        severity: r.severity.as_str(),
+        title: &r.title,
+        body: r.kind_name(),
+        kinds: r
+            .kinds
+            .as_ref()
+            .map(|ks| ks.iter().map(|k| k.as_str()).collect()),
+        codes: &r.codes,
+        settings: &r.settings,
+        docs: &r.docs,
+        origin: &r.origin,
+    }
 }
 
 /// Full text of one rule (also used by `explain <rule id>`).
