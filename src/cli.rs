@@ -36,7 +36,7 @@ Examples:
   supdiag analyze samples/site-wsus-not-configured
   supdiag sync samples/site-history --now 2026-11-21T12:00:00Z
   supdiag report samples/site-history --format html -o report.html
-  supdiag view samples/site-healthy --component SMS_WSUS_SYNC_MANAGER
+  supdiag view samples/site-healthy --component wsyncmgr
   supdiag explain 0x80072EE7
   supdiag rules list --severity error
 
@@ -87,7 +87,8 @@ Examples:
 const EX_VIEW: &str = "\
 Examples:
   supdiag view samples/site-rollover
-  supdiag view samples/site-wsus-not-configured --component SMS_WSUS_SYNC_MANAGER --level warning
+  supdiag view samples/site-wsus-not-configured --component wcm --level warning
+  supdiag view samples/cas-no-internet --local-time
   supdiag view samples/cas-no-internet --since \"2026-11-01 08:00\" --format json
   supdiag view samples/wsus-pool-503 --grep \"503|unavailable\"
   supdiag view samples/site-healthy --follow    (follows one file as it grows; Ctrl+C ends it)";
@@ -290,7 +291,8 @@ pub struct ViewArgs {
     /// Lowest record severity to show: info, warning, error
     #[arg(long, value_name = "LEVEL", help_heading = FILTERS)]
     pub level: Option<String>,
-    /// Only records of this component (case-insensitive substring)
+    /// Only records of this component: a case-insensitive substring of it, or a log name for
+    /// its component (wsyncmgr = SMS_WSUS_SYNC_MANAGER, wcm, wsusctrl, ruleengine, ...)
     #[arg(long, value_name = "NAME", help_heading = FILTERS)]
     pub component: Option<String>,
     /// Only records at or after this UTC time (2026-11-20T07:00:00Z, 2026-11-20 07:00, 2026-11-20)
@@ -305,6 +307,10 @@ pub struct ViewArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value = "text", help_heading = OUTPUT)]
     pub format: ViewFormat,
+    /// Show each record's time in the server's local time (from the line's bias, with the
+    /// offset) instead of UTC; filters (--since, --until) stay in UTC
+    #[arg(long, help_heading = OUTPUT)]
+    pub local_time: bool,
     /// Keep reading one file as it grows (survives the rollover to .lo_)
     #[arg(long)]
     pub follow: bool,

@@ -318,15 +318,71 @@ impl<'a> Event<'a> {
 /// Message for display: SMS `~` line breaks decoded to newlines.
 pub fn display_message(ev: &Event<'_>) -> String {
     if ev.format == Format::Sms {
-        ev.message.replace('~', "\n")
+        decode_sms_breaks(&ev.message)
     } else {
         ev.message.to_string()
+    }
+}
+
+/// SMS-format logs write a line break inside a message as `~`, and a CR LF as `~~` (so a stack
+/// trace would be double-spaced if each `~` became a line). An 8.3 short name (`PROGRA~1`) keeps
+/// its tilde; breaks at the very start or end of the message are dropped.
+pub fn decode_sms_breaks(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        if c != '~' {
+            out.push(c);
+            prev = Some(c);
+            continue;
+        }
+        let next = chars.peek().copied();
+        if next == Some('~') {
+            chars.next();
+            out.push('\n');
+        } else if prev.is_some_and(|p| p.is_ascii_alphanumeric())
+            && next.is_some_and(|n| n.is_ascii_digit())
+        {
+            out.push('~');
+        } else {
+            out.push('\n');
+        }
+        prev = Some(c);
+    }
+    let trimmed = out.trim_end().trim_start_matches(['\n', '\r']);
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sms_breaks_decode_single_and_crlf_tildes() {
+        assert_eq!(
+            decode_sms_breaks("Exception.~~   at A.B()~~   at C.D()"),
+            "Exception.\n   at A.B()\n   at C.D()"
+        );
+        assert_eq!(decode_sms_breaks("Timed Out...~  "), "Timed Out...");
+        assert_eq!(
+            decode_sms_breaks("~Waiting for changes for 59 minutes"),
+            "Waiting for changes for 59 minutes"
+        );
+        assert_eq!(
+            decode_sms_breaks("select 1)~;select 2"),
+            "select 1)\n;select 2"
+        );
+        assert_eq!(
+            decode_sms_breaks("C:\\PROGRA~1\\SMS_CCM"),
+            "C:\\PROGRA~1\\SMS_CCM"
+        );
+        assert_eq!(decode_sms_breaks("plain"), "plain");
+    }
 
     #[test]
     fn kinds_from_file_names() {

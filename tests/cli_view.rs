@@ -107,3 +107,140 @@ fn utf16_legacy_windowsupdate_is_decoded_and_converted() {
     assert!(text.contains("SyncServerUpdatesInternal failed: 0x80244010"));
     assert!(text.contains("\"format\":\"windowsupdate\""));
 }
+
+/// `--component` also takes the log names for the SMS component names; a filter that matches
+/// nothing says which components there are.
+#[test]
+fn component_aliases_and_a_hint_when_nothing_matches() {
+    for (alias, component, folder) in [
+        ("wsyncmgr", "SMS_WSUS_SYNC_MANAGER", "samples/site-healthy"),
+        (
+            "wcm",
+            "SMS_WSUS_CONFIGURATION_MANAGER",
+            "samples/site-healthy",
+        ),
+        (
+            "WSUSCtrl",
+            "SMS_WSUS_CONTROL_MANAGER",
+            "samples/site-healthy",
+        ),
+        ("ruleengine", "SMS_RULE_ENGINE", "samples/site-adr-12007"),
+    ] {
+        let by_alias = view(&["--color", "never", "--component", alias, folder]);
+        let by_name = view(&["--color", "never", "--component", component, folder]);
+        assert!(by_alias.lines().count() > 3, "{alias}");
+        assert_eq!(by_alias, by_name, "{alias}");
+        assert!(by_alias
+            .lines()
+            .all(|l| !l.contains("  SMS_") || l.contains(component)));
+    }
+    // The file-name kinds work for logs whose component column is a class name.
+    let sd = view(&[
+        "--color",
+        "never",
+        "--component",
+        "softwaredistribution",
+        "samples/cas-no-internet",
+    ]);
+    assert!(sd.contains("SoftwareDistribution.log"));
+    assert!(!sd.contains("wsyncmgr.log"));
+
+    let out = Command::cargo_bin("supdiag")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "view",
+            "--component",
+            "wsyncmanager",
+            "samples/site-healthy",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--component \"wsyncmanager\" matches no record"),
+        "{err}"
+    );
+    assert!(err.contains("SMS_WSUS_SYNC_MANAGER"), "{err}");
+    assert!(
+        err.contains("log names also accepted: wsyncmgr, wcm"),
+        "{err}"
+    );
+}
+
+/// `--local-time` shows the server's wall clock with its offset: the CAS sample crosses the US
+/// DST change, so local 01:05 appears twice, once at -07:00 and once at -08:00.
+#[test]
+fn local_time_uses_each_lines_bias() {
+    let utc = view(&["--color", "never", "samples/cas-no-internet/wsyncmgr.log"]);
+    let local = view(&[
+        "--color",
+        "never",
+        "--local-time",
+        "samples/cas-no-internet/wsyncmgr.log",
+    ]);
+    assert_eq!(utc.lines().count(), local.lines().count());
+    assert!(utc.starts_with("2026-11-01 07:04:11.884Z"), "{utc}");
+    assert!(
+        local.starts_with("2026-11-01 00:04:11.884-07:00"),
+        "{local}"
+    );
+    let pdt = local
+        .lines()
+        .filter(|l| l.starts_with("2026-11-01 01:05") && l.contains("-07:00 "))
+        .count();
+    let pst = local
+        .lines()
+        .filter(|l| l.starts_with("2026-11-01 01:05") && l.contains("-08:00 "))
+        .count();
+    assert!(pdt > 0 && pst > 0, "{local}");
+    // A line in UTC (SoftwareDistribution.log has no bias) stays in UTC.
+    let sd = view(&[
+        "--color",
+        "never",
+        "--local-time",
+        "samples/cas-no-internet/SoftwareDistribution.log",
+    ]);
+    assert!(
+        sd.lines()
+            .next()
+            .is_some_and(|l| l.starts_with("2026-11-01 07:05:01.712Z")),
+        "{sd}"
+    );
+    // CET (bias -060) is +01:00.
+    let cet = view(&[
+        "--color",
+        "never",
+        "--local-time",
+        "samples/site-healthy/wsyncmgr.log",
+    ]);
+    assert!(
+        cet.lines()
+            .next()
+            .is_some_and(|l| l[..29].ends_with("+01:00")),
+        "{cet}"
+    );
+}
+
+/// A stack trace written with `~~` (CR LF) between frames is one frame a line, not double-spaced.
+#[test]
+fn sms_stack_traces_are_not_double_spaced() {
+    let text = view(&["--color", "never", "samples/wsus-pool-503/WCM.log"]);
+    let i = text
+        .find("HTTP status 503: Service Unavailable.")
+        .expect("the 503 record");
+    let record: Vec<&str> = text[i..].lines().take(4).collect();
+    assert!(
+        record[1]
+            .trim_start()
+            .starts_with("at Microsoft.UpdateServices"),
+        "{record:?}"
+    );
+    assert!(record[2].trim_start().starts_with("at "), "{record:?}");
+    assert!(
+        !text.lines().any(|l| l.trim().is_empty()),
+        "blank line in the output"
+    );
+}

@@ -55,7 +55,7 @@ pub fn run(a: &ViewArgs, filter: &ViewFilter) -> Result<u8> {
             .read_new()
             .with_context(|| format!("reading {display}"))?;
         if !chunk.is_empty() {
-            state.emit(&chunk, kind, &display, filter, color)?;
+            state.emit(&chunk, kind, &display, filter, (color, a.local_time))?;
         }
         polls += 1;
         if max_polls.is_some_and(|m| polls >= m) {
@@ -109,7 +109,7 @@ impl Follow {
         kind: LogKind,
         display: &str,
         filter: &ViewFilter,
-        color: bool,
+        (color, local_time): (bool, bool),
     ) -> Result<()> {
         self.pending.extend_from_slice(chunk);
         // Only whole lines; keep the partial tail (capped).
@@ -141,7 +141,7 @@ impl Follow {
         parse::parse_text(format, text, self.line, &ctx, &mut |ev| {
             if filter.accepts(&ev) {
                 let r = ViewRecord::from_event(&ev, display);
-                lines.push(text_line(&r, color));
+                lines.push(text_line(&r, color, local_time));
             }
         });
         self.line += bytecount_newlines(text.as_bytes());

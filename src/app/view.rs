@@ -1,11 +1,13 @@
 //! `supdiag view`: merged, time-sorted, UTC-normalised records.
 
+use std::collections::BTreeSet;
+
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use regex::Regex;
 
 use crate::cli::ViewArgs;
-use crate::event::{Event, Severity};
+use crate::event::{Event, LogKind, Severity};
 use crate::report::view::{render_view, ViewRecord};
 use crate::scan::{self, FileInfo, Visitor};
 
@@ -15,7 +17,7 @@ use super::{check_any_readable, discover_or_fail, scan_options, use_color, write
 #[derive(Debug, Default)]
 pub struct ViewFilter {
     pub level: Option<Severity>,
-    pub component: Option<String>,
+    pub component: Option<ComponentFilter>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub grep: Option<Regex>,
@@ -50,7 +52,7 @@ impl ViewFilter {
             .context("--grep: not a valid regular expression")?;
         Ok(ViewFilter {
             level,
-            component: a.component.as_ref().map(|c| c.to_ascii_lowercase()),
+            component: a.component.as_deref().map(ComponentFilter::new),
             since,
             until,
             grep,
@@ -58,13 +60,13 @@ impl ViewFilter {
     }
 
     pub fn accepts(&self, ev: &Event<'_>) -> bool {
+        self.component.as_ref().is_none_or(|c| c.matches(ev)) && self.accepts_but_component(ev)
+    }
+
+    /// Every filter except `--component` (whose misses `view` counts for its hint).
+    fn accepts_but_component(&self, ev: &Event<'_>) -> bool {
         if let Some(l) = self.level {
             if ev.severity < l {
-                return false;
-            }
-        }
-        if let Some(c) = &self.component {
-            if !ev.component.to_ascii_lowercase().contains(c.as_str()) {
                 return false;
             }
         }
@@ -80,6 +82,36 @@ impl ViewFilter {
             }
         }
         true
+    }
+}
+
+/// `--component`: a case-insensitive substring of the component, or a log kind name standing for
+/// its records and its ConfigMgr component (`wcm` = `SMS_WSUS_CONFIGURATION_MANAGER`).
+#[derive(Debug)]
+pub struct ComponentFilter {
+    lower: String,
+    kind: Option<LogKind>,
+}
+
+impl ComponentFilter {
+    pub fn new(s: &str) -> Self {
+        ComponentFilter {
+            lower: s.to_ascii_lowercase(),
+            kind: LogKind::parse(s).filter(|k| *k != LogKind::Other),
+        }
+    }
+
+    pub fn matches(&self, ev: &Event<'_>) -> bool {
+        if let Some(k) = self.kind {
+            if ev.kind == k
+                || k.components()
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(ev.component))
+            {
+                return true;
+            }
+        }
+        ev.component.to_ascii_lowercase().contains(&self.lower)
     }
 }
 
@@ -109,14 +141,45 @@ pub fn parse_time_arg(s: &str) -> Result<DateTime<Utc>> {
     )
 }
 
+/// How many distinct components the "matches nothing" hint names.
+const HINT_COMPONENTS: usize = 12;
+
 struct Collect<'f> {
     filter: &'f ViewFilter,
     records: Vec<ViewRecord>,
+    /// Whether any record passed `--component`.
+    component_hit: bool,
+    /// Components of the records `--component` turned away (for the hint).
+    missed: BTreeSet<String>,
+}
+
+impl<'f> Collect<'f> {
+    fn new(filter: &'f ViewFilter) -> Self {
+        Collect {
+            filter,
+            records: Vec::new(),
+            component_hit: false,
+            missed: BTreeSet::new(),
+        }
+    }
 }
 
 impl Visitor for Collect<'_> {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        if self.filter.accepts(ev) {
+        if let Some(c) = &self.filter.component {
+            if !c.matches(ev) {
+                if !self.component_hit
+                    && self.missed.len() < HINT_COMPONENTS
+                    && !ev.component.is_empty()
+                    && !self.missed.contains::<str>(ev.component)
+                {
+                    self.missed.insert(ev.component.to_string());
+                }
+                return;
+            }
+            self.component_hit = true;
+        }
+        if self.filter.accepts_but_component(ev) {
             self.records
                 .push(ViewRecord::from_event(ev, &file.input.display));
         }
@@ -124,15 +187,34 @@ impl Visitor for Collect<'_> {
 
     // Records are sorted after the scan, so chunks of one big file can be read in parallel.
     fn fork(&self) -> Option<Self> {
-        Some(Collect {
-            filter: self.filter,
-            records: Vec::new(),
-        })
+        Some(Collect::new(self.filter))
     }
 
     fn join(&mut self, later: Self) {
         self.records.extend(later.records);
+        self.component_hit |= later.component_hit;
+        self.missed.extend(later.missed);
     }
+}
+
+/// The note for a `--component` that matched no record: the components that were there and
+/// the log names it also accepts.
+fn component_hint(given: &str, seen: &BTreeSet<String>) -> String {
+    let shown: Vec<&str> = seen
+        .iter()
+        .take(HINT_COMPONENTS)
+        .map(String::as_str)
+        .collect();
+    let aliases: Vec<&str> = LogKind::KNOWN.iter().map(|k| k.as_str()).collect();
+    format!(
+        "--component {given:?} matches no record; components in these logs: {}; log names also accepted: {}",
+        if shown.is_empty() {
+            "none".to_string()
+        } else {
+            shown.join(", ")
+        },
+        aliases.join(", ")
+    )
 }
 
 pub fn run(a: ViewArgs) -> Result<u8> {
@@ -143,19 +225,26 @@ pub fn run(a: ViewArgs) -> Result<u8> {
     let d = discover_or_fail(&a.paths, false)?;
     let results = scan::scan_all(
         &d.streams,
-        |_| Collect {
-            filter: &filter,
-            records: Vec::new(),
-        },
+        |_| Collect::new(&filter),
         scan_options(a.no_mmap),
     );
     let mut reports = Vec::new();
     let mut records = Vec::new();
+    let mut component_hit = false;
+    let mut missed = BTreeSet::new();
     for (r, c) in results {
         reports.extend(r);
         records.extend(c.records);
+        component_hit |= c.component_hit;
+        missed.extend(c.missed);
     }
     check_any_readable(&reports, false)?;
+    if let (Some(given), false) = (&a.component, component_hit) {
+        eprintln!(
+            "supdiag: note: {}",
+            super::for_stderr(&component_hint(given, &missed))
+        );
+    }
     // Stable sort: records without a time keep their file order after the timed ones.
     records.sort_by(|a, b| {
         (a.time_utc.is_none(), a.time_utc, &a.file, a.line).cmp(&(
@@ -165,7 +254,7 @@ pub fn run(a: ViewArgs) -> Result<u8> {
             b.line,
         ))
     });
-    let out = render_view(&records, a.format, use_color(a.color));
+    let out = render_view(&records, a.format, use_color(a.color), a.local_time);
     write_stdout(&out)?;
     Ok(EXIT_OK)
 }

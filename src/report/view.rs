@@ -43,7 +43,13 @@ impl ViewRecord {
     }
 }
 
-pub fn render_view(records: &[ViewRecord], format: ViewFormat, color: bool) -> String {
+/// `local_time`: text shows each record in its server's local time (JSON always carries both).
+pub fn render_view(
+    records: &[ViewRecord],
+    format: ViewFormat,
+    color: bool,
+    local_time: bool,
+) -> String {
     match format {
         ViewFormat::Json => {
             let mut s = serde_json::to_string_pretty(records).unwrap_or_else(|_| "[]".into());
@@ -58,7 +64,7 @@ pub fn render_view(records: &[ViewRecord], format: ViewFormat, color: bool) -> S
         ViewFormat::Text => {
             let mut out = String::new();
             for r in records {
-                out.push_str(&text_line(r, color));
+                out.push_str(&text_line(r, color, local_time));
                 out.push('\n');
             }
             out
@@ -66,12 +72,27 @@ pub fn render_view(records: &[ViewRecord], format: ViewFormat, color: bool) -> S
     }
 }
 
-/// `2026-11-20 07:01:02.123Z E wsyncmgr SMS_WSUS_SYNC_MANAGER  message  (file:line)`
-pub fn text_line(r: &ViewRecord, color: bool) -> String {
-    let time = match (r.time_utc, r.local_time) {
-        (Some(t), _) => t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string(),
-        (None, Some(l)) => l.format("%Y-%m-%d %H:%M:%S%.3f ").to_string(),
-        (None, None) => " ".repeat(24),
+/// `2026-11-20 07:01:02.123Z E SMS_WSUS_SYNC_MANAGER  message  (file:line)`; with `local_time`
+/// `2026-11-20 08:01:02.123+01:00 ...` (the line's local time and its offset, UTC = local + bias).
+pub fn text_line(r: &ViewRecord, color: bool, local_time: bool) -> String {
+    let time = match (r.time_utc, r.local_time, r.bias) {
+        // SoftwareDistribution.log and IIS write UTC: the server's offset is not in them.
+        (_, Some(l), Some(bias))
+            if local_time && !matches!(r.format, Format::Softwaredistribution | Format::Iis) =>
+        {
+            let east = -bias;
+            let sign = if east < 0 { '-' } else { '+' };
+            let m = east.unsigned_abs();
+            format!(
+                "{}{sign}{:02}:{:02}",
+                l.format("%Y-%m-%d %H:%M:%S%.3f"),
+                m / 60,
+                m % 60
+            )
+        }
+        (Some(t), _, _) => t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string(),
+        (None, Some(l), _) => l.format("%Y-%m-%d %H:%M:%S%.3f ").to_string(),
+        (None, None, _) => " ".repeat(24),
     };
     let sev = match r.severity {
         Severity::Error => "E",
