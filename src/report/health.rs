@@ -10,7 +10,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::escape::{markdown as md, markdown_code as mdc};
+use super::escape::{markdown as md, markdown_cell, markdown_code as mdc, markdown_code_cell};
 use super::sync_table::time;
 use super::Report;
 use crate::event::Severity;
@@ -223,7 +223,7 @@ pub fn render_json(doc: &HealthDoc<'_>) -> Result<String> {
 }
 
 fn cell(s: &str) -> String {
-    md(s).replace('\n', " ")
+    markdown_cell(s)
 }
 
 /// Findings, most severe first (the lead's `markdown.rs` may replace this section).
@@ -239,7 +239,7 @@ pub fn markdown_findings(out: &mut String, findings: &[Finding]) {
             "### {} `{}`: {}\n",
             f.severity.as_str().to_ascii_uppercase(),
             mdc(&f.rule_id),
-            cell(&f.title)
+            md(&f.title)
         );
         let _ = writeln!(
             out,
@@ -252,15 +252,15 @@ pub fn markdown_findings(out: &mut String, findings: &[Finding]) {
             let codes: Vec<String> = f.codes.iter().map(|c| format!("`{}`", mdc(c))).collect();
             let _ = writeln!(out, "- Codes: {}", codes.join(", "));
         }
-        let _ = writeln!(out, "- **Cause:** {}", cell(&f.cause));
-        let _ = writeln!(out, "- **Fix:** {}", cell(&f.fix));
+        let _ = writeln!(out, "- **Cause:** {}", md(&f.cause));
+        let _ = writeln!(out, "- **Fix:** {}", md(&f.fix));
         for s in &f.settings {
             let _ = writeln!(
                 out,
                 "- Setting `{}` = {} ({})",
                 mdc(&s.key),
-                cell(&s.value.to_string()),
-                cell(s.source.as_deref().unwrap_or("not given"))
+                md(&s.value.to_string()),
+                md(s.source.as_deref().unwrap_or("not given"))
             );
         }
         if !f.evidence.is_empty() {
@@ -330,7 +330,7 @@ pub fn markdown_sync_sections(out: &mut String, report: &Report) {
             }
             let mut err = r.error.as_deref().map(cell).unwrap_or_default();
             if let Some(c) = &r.error_code {
-                err = format!("{err} `{}`", mdc(c));
+                err = format!("{err} `{}`", markdown_code_cell(c));
             }
             if let Some(i) = &r.interrupted_by {
                 err = cell(i);
@@ -345,7 +345,7 @@ pub fn markdown_sync_sections(out: &mut String, report: &Report) {
                     .map(format_duration)
                     .unwrap_or_else(|| "-".into()),
                 result,
-                md(&trig),
+                cell(&trig),
                 r.updates_processed
                     .map(|u| u.to_string())
                     .unwrap_or_else(|| "-".into()),
@@ -438,7 +438,7 @@ pub fn render_markdown(doc: &HealthDoc<'_>) -> String {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} |",
-                mdc(&s.key),
+                markdown_code_cell(&s.key),
                 cell(&s.value),
                 cell(&s.source)
             );
@@ -458,7 +458,7 @@ pub fn render_markdown(doc: &HealthDoc<'_>) -> String {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
-            mdc(&i.path),
+            markdown_code_cell(&i.path),
             i.kind,
             i.format,
             enc,

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::escape::{markdown as md, markdown_code as code};
+use super::escape::{
+    markdown as md, markdown_cell as cell, markdown_code as code, markdown_code_cell as code_cell,
+};
 use super::Report;
 use crate::event::Severity;
 use crate::rules::Finding;
@@ -39,14 +41,14 @@ pub fn findings_table(findings: &[Finding]) -> String {
         let host = f
             .host
             .as_deref()
-            .map(|h| format!(" ({})", md(h)))
+            .map(|h| format!(" ({})", cell(h)))
             .unwrap_or_default();
         let _ = writeln!(
             s,
             "| {} | `{}`{host} | {} | {} | {} | {} |",
             f.severity,
-            code(&f.rule_id),
-            md(&f.title),
+            code_cell(&f.rule_id),
+            cell(&f.title),
             f.count,
             time(f.first_seen),
             time(f.last_seen)
@@ -81,10 +83,10 @@ pub fn findings_details(findings: &[Finding]) -> String {
             let _ = writeln!(s, "- **Codes:** {}", codes.join(", "));
         }
         if !f.cause.trim().is_empty() {
-            let _ = writeln!(s, "- **Cause:** {}", md(f.cause.trim()).replace('\n', " "));
+            let _ = writeln!(s, "- **Cause:** {}", md(f.cause.trim()));
         }
         if !f.fix.trim().is_empty() {
-            let _ = writeln!(s, "- **Fix:** {}", md(f.fix.trim()).replace('\n', " "));
+            let _ = writeln!(s, "- **Fix:** {}", md(f.fix.trim()));
         }
         if !f.settings.is_empty() {
             s.push_str("- **Settings:**\n");
@@ -105,7 +107,7 @@ pub fn findings_details(findings: &[Finding]) -> String {
         if !f.evidence.is_empty() {
             s.push_str("- **Evidence:**\n");
             for e in &f.evidence {
-                let _ = writeln!(s, "  - {}:{} `{}`", md(&e.file), e.line, code(&e.text));
+                let _ = writeln!(s, "  - `{}:{}` `{}`", code(&e.file), e.line, code(&e.text));
             }
         }
         for d in &f.docs {
@@ -146,11 +148,11 @@ pub fn render(report: &Report) -> String {
     for i in &report.inputs {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            md(&i.path),
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            code_cell(&i.path),
             i.kind,
             i.format,
-            md(&i.encoding),
+            cell(&i.encoding),
             i.bytes,
             i.records,
             i.unparsed_lines
