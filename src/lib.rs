@@ -8,6 +8,7 @@ pub mod cli;
 pub mod codes;
 pub mod event;
 pub mod facts;
+pub mod incidents;
 pub mod lower;
 pub mod observe;
 pub mod parse;

@@ -35,6 +35,8 @@ pub struct Summary {
 pub struct Report {
     pub schema: &'static str,
     pub inputs: Vec<FileReport>,
+    /// Findings grouped by their likely root cause (`src/incidents.rs`).
+    pub incidents: Vec<crate::incidents::Incident>,
     pub findings: Vec<Finding>,
     pub sync_runs: Vec<crate::sync::SyncRun>,
     pub adr_runs: Vec<crate::sync::AdrRun>,

@@ -70,7 +70,8 @@ pub fn lookup(facts: &FactStore, key: &str) -> Vec<(String, Value, String)> {
     }
 }
 
-/// Fill `{capture}` and `{fact:key}` placeholders.
+/// Fill `{capture}`, `{codes}` and `{fact:key}` placeholders; `{key|text}` gives `text` when the
+/// key has no value (instead of "(unknown)" / "(not set)").
 pub fn fill(template: &str, captures: &BTreeMap<String, String>, facts: &FactStore) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
@@ -81,29 +82,25 @@ pub fn fill(template: &str, captures: &BTreeMap<String, String>, facts: &FactSto
             out.push_str(&rest[open..]);
             return out;
         };
-        let inner = &after[..close];
-        let value = if let Some(key) = inner.strip_prefix("fact:") {
-            let vals = lookup(facts, key);
-            if vals.is_empty() {
-                Some("(not set)".to_string())
-            } else {
-                Some(
+        let value = super::schema::placeholder(&after[..close]).map(|(key, fallback)| {
+            if let Some(key) = key.strip_prefix("fact:") {
+                let vals = lookup(facts, key);
+                if vals.is_empty() {
+                    fallback.unwrap_or("(not set)").to_string()
+                } else {
                     vals.iter()
                         .map(|(_, v, _)| v.to_string())
                         .collect::<Vec<_>>()
-                        .join(", "),
-                )
-            }
-        } else if super::schema::placeholders(&rest[open..open + close + 2]).len() == 1 {
-            Some(
+                        .join(", ")
+                }
+            } else {
                 captures
-                    .get(inner)
+                    .get(key)
+                    .filter(|v| !v.is_empty())
                     .cloned()
-                    .unwrap_or_else(|| "(unknown)".to_string()),
-            )
-        } else {
-            None
-        };
+                    .unwrap_or_else(|| fallback.unwrap_or("(unknown)").to_string())
+            }
+        });
         match value {
             Some(v) => out.push_str(&v),
             None => out.push_str(&rest[open..open + close + 2]),
@@ -166,14 +163,21 @@ impl RuleSet {
     }
 
     fn finding(&self, rule: &Rule, hs: HitSet, facts: &FactStore) -> Finding {
-        let cause = fill(&rule.cause, &hs.captures, facts);
-        let mut fix = fill(&rule.fix, &hs.captures, facts);
+        // `{codes}`: what the lines showed.
+        let mut captures = hs.captures.clone();
+        if !hs.codes.is_empty() {
+            captures
+                .entry(super::schema::CODES_PLACEHOLDER.to_string())
+                .or_insert_with(|| hs.codes.join(", "));
+        }
+        let cause = fill(&rule.cause, &captures, facts);
+        let mut fix = fill(&rule.fix, &captures, facts);
         let mut unknown = false;
         let mut applied = false;
         for a in &rule.advice {
             if a.when.eval(facts) {
                 fix.push_str("\n\n");
-                fix.push_str(&fill(&a.text, &hs.captures, facts));
+                fix.push_str(&fill(&a.text, &captures, facts));
                 applied = true;
             } else if !condition_known(&a.when, facts) {
                 unknown = true;
@@ -191,13 +195,10 @@ impl RuleSet {
                 keys.join(", ")
             ));
         }
-        // Codes seen in the lines; the rule's static codes only when the lines carried none
-        // (a 407 finding should not also list 401, 403, 500 ...).
-        let codes = if hs.codes.is_empty() {
-            rule.codes.clone()
-        } else {
-            hs.codes.clone()
-        };
+        // Only the codes the lines showed: the catalogue's codes of a rule stay in `rules show`
+        // and `explain` (a 403 finding listing eight codes, or a GPO conflict listing a code its
+        // log never wrote, would say what the log did not).
+        let codes = hs.codes.clone();
         Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,

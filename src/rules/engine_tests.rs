@@ -159,3 +159,63 @@ fn fill_handles_wildcards_and_unknowns() {
     );
     assert_eq!(fill("{fact:config.none}", &caps, &facts), "(not set)");
 }
+
+#[test]
+fn fill_uses_fallbacks_for_missing_values_only() {
+    let mut facts = FactStore::new();
+    facts.insert("config.proxy.name", "proxy1", Provenance::new("s"));
+    let mut caps = BTreeMap::new();
+    caps.insert("url".to_string(), "http://wsus-old:8530".to_string());
+    assert_eq!(
+        fill(
+            "{url|the GPO's server} {host|the server} {fact:config.proxy.name|no proxy} {fact:config.none|no value}",
+            &caps,
+            &facts
+        ),
+        "http://wsus-old:8530 the server proxy1 no value"
+    );
+    // A fallback with a brace is no placeholder and stays as written.
+    assert_eq!(fill("{url|a{b}", &caps, &facts), "{url|a{b}");
+}
+
+#[test]
+fn codes_are_the_observed_ones_and_fill_the_codes_placeholder() {
+    let rule = rule(
+        r#"id = "r"
+severity = "error"
+title = "t"
+cause = "status {codes|none shown}"
+fix = "f"
+codes = ["401", "403", "503"]
+[match]
+literals = ["boom"]
+regex = '(?i)boom'
+[[example]]
+line = "boom"
+matches = true
+[[example]]
+line = "y"
+matches = false
+"#,
+    );
+    let set = RuleSet::new(vec![rule], &[]);
+    let mut h = StreamHits::default();
+    let mut hs = HitSet {
+        count: 1,
+        ..HitSet::default()
+    };
+    h.hits.insert("r".into(), hs.clone());
+    let f = set.conclude(h, &mut FactStore::new());
+    assert_eq!(
+        f[0].codes,
+        Vec::<String>::new(),
+        "catalogue codes are not observed codes"
+    );
+    assert_eq!(f[0].cause, "status none shown");
+    let mut h = StreamHits::default();
+    hs.add_codes(["503".to_string()]);
+    h.hits.insert("r".into(), hs);
+    let f = set.conclude(h, &mut FactStore::new());
+    assert_eq!(f[0].codes, vec!["503".to_string()]);
+    assert_eq!(f[0].cause, "status 503");
+}

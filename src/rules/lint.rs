@@ -94,6 +94,7 @@ pub fn check_sources(sources: &[Source]) -> (usize, Vec<RuleError>) {
                 });
             }
         }
+        errors.extend(super::capture_lint::check(rule));
         for ex in &rule.examples {
             let fired = example_fires(&set, rule, ex);
             if fired != ex.matches {

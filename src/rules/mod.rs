@@ -1,6 +1,8 @@
 //! Rules: schema, loader, line matcher, sequence rules, condition language, engine, findings.
 
+pub mod capture_lint;
 pub mod condition;
+pub mod console;
 pub mod engine;
 pub mod fast_match;
 pub mod finding;

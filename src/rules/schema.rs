@@ -52,6 +52,9 @@ pub struct RuleFile {
     pub when: Option<Spanned<String>>,
     #[serde(default)]
     pub advice: Vec<Spanned<AdviceSpec>>,
+    /// Findings this rule's finding explains (incidents, `src/incidents.rs`).
+    #[serde(default)]
+    pub root_cause_of: Option<Spanned<Vec<SymptomSpec>>>,
     #[serde(default, rename = "example")]
     pub examples: Vec<Spanned<ExampleSpec>>,
 }
@@ -71,6 +74,29 @@ pub struct SequenceSpec {
     pub then: Spanned<String>,
     pub reset: Option<Spanned<String>>,
     pub report: Spanned<String>,
+}
+
+/// One entry of `root_cause_of`: a rule id, or a rule id with the codes its finding must show.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SymptomSpec {
+    Id(String),
+    Coded(CodedSymptom),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodedSymptom {
+    pub rule: String,
+    pub codes: Vec<String>,
+}
+
+/// A finding this rule's finding explains when both are seen together: `codes`, when not
+/// empty, restricts it to a symptom finding that shows one of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symptom {
+    pub rule: String,
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,6 +197,8 @@ pub struct Rule {
     pub kinds: Option<Vec<LogKind>>,
     pub body: Body,
     pub advice: Vec<Advice>,
+    /// Findings this rule's finding is the root cause of (`root_cause_of`).
+    pub symptoms: Vec<Symptom>,
     pub examples: Vec<Example>,
     /// Where the rule came from (`rules/x.toml` for built-ins, or the path of a `--rules` file).
     pub origin: String,
@@ -210,7 +238,26 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Placeholders `{name}` and `{fact:key}` in a text template.
+/// The placeholder `{codes}`: the codes the finding's lines showed.
+pub const CODES_PLACEHOLDER: &str = "codes";
+
+/// A placeholder's key and its fallback: `{key}` or `{key|text used when key has no value}`;
+/// `None` when `inner` (the text between the braces) is no placeholder.
+pub fn placeholder(inner: &str) -> Option<(&str, Option<&str>)> {
+    let (key, fallback) = match inner.split_once('|') {
+        Some((k, f)) => (k, Some(f)),
+        None => (inner, None),
+    };
+    let ok = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.:[]*-".contains(&b))
+        && fallback.is_none_or(|f| !f.contains('{'));
+    ok.then_some((key, fallback))
+}
+
+/// Keys of the placeholders `{name}`, `{fact:key}`, `{codes}` (each optionally `|fallback`) in a
+/// text template.
 pub fn placeholders(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -218,13 +265,8 @@ pub fn placeholders(text: &str) -> Vec<&str> {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
-                let inner = &after[..close];
-                if !inner.is_empty()
-                    && inner
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"_.:[]*-".contains(&b))
-                {
-                    out.push(inner);
+                if let Some((key, _)) = placeholder(&after[..close]) {
+                    out.push(key);
                 }
                 rest = &after[close + 1..];
             }
@@ -244,6 +286,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// `text` with its `{console:…}` paths filled in (an unknown key is an error).
+    fn console(&mut self, span: Range<usize>, text: &str) -> String {
+        match super::console::expand(text) {
+            Ok(t) => t,
+            Err(e) => {
+                self.err(span, e);
+                text.to_string()
+            }
+        }
+    }
+
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
         self.errors.push(RuleError {
             file: self.file.to_string(),
@@ -301,7 +354,7 @@ fn parse_rule_with(
                 file: file.to_string(),
                 line,
                 message: format!(
-                    "{msg} (rule files take: id, severity, title, cause, fix, docs, settings, codes, kinds, [match] | [sequence] | when, [[advice]], [[example]])"
+                    "{msg} (rule files take: id, severity, title, cause, fix, docs, settings, codes, kinds, root_cause_of, [match] | [sequence] | when, [[advice]], [[example]])"
                 ),
             }]);
         }
@@ -442,28 +495,35 @@ fn parse_rule_with(
         }
     }
 
+    // Console paths are data (`rules/console/paths.toml`), put into the texts here.
+    let cause = cx.console(raw.cause.span(), raw.cause.get_ref());
+    let fix = cx.console(raw.fix.span(), raw.fix.get_ref());
     let mut advice = Vec::new();
     for a in &raw.advice {
+        let text = cx.console(a.span(), &a.get_ref().text);
         match Condition::parse(&a.get_ref().when) {
             Ok(c) => advice.push(Advice {
                 when: c,
                 when_src: a.get_ref().when.clone(),
-                text: a.get_ref().text.clone(),
+                text,
             }),
             Err(e) => cx.err(a.span(), format!("[[advice]] when: {e}")),
         }
     }
 
-    // Placeholders must name a capture of the rule or a fact.
+    // Placeholders must name a capture of the rule, a fact, or the finding's codes.
     let mut templates: Vec<(Range<usize>, &str)> = vec![
-        (raw.cause.span(), raw.cause.get_ref().as_str()),
-        (raw.fix.span(), raw.fix.get_ref().as_str()),
+        (raw.cause.span(), cause.as_str()),
+        (raw.fix.span(), fix.as_str()),
     ];
-    for a in &raw.advice {
-        templates.push((a.span(), a.get_ref().text.as_str()));
+    for (a, spec) in advice.iter().zip(&raw.advice) {
+        templates.push((spec.span(), a.text.as_str()));
     }
     for (span, t) in templates.into_iter().filter(|_| !trusted) {
         for p in placeholders(t) {
+            if p == CODES_PLACEHOLDER {
+                continue;
+            }
             if let Some(key) = p.strip_prefix("fact:") {
                 if key.is_empty() {
                     cx.err(
@@ -481,6 +541,26 @@ fn parse_rule_with(
                     ),
                 );
             }
+        }
+    }
+
+    let mut symptoms = Vec::new();
+    if let Some(list) = &raw.root_cause_of {
+        for spec in list.get_ref() {
+            let (rule, codes) = match spec {
+                SymptomSpec::Id(r) => (r.clone(), Vec::new()),
+                SymptomSpec::Coded(c) => (c.rule.clone(), c.codes.clone()),
+            };
+            if !valid_id(&rule) || rule == id {
+                cx.err(
+                    list.span(),
+                    format!("root_cause_of: {rule:?} is not another rule's id (lower case letters, digits, '_')"),
+                );
+            }
+            if codes.iter().any(|c| c.trim().is_empty()) {
+                cx.err(list.span(), format!("root_cause_of {rule:?}: empty code"));
+            }
+            symptoms.push(Symptom { rule, codes });
         }
     }
 
@@ -540,14 +620,15 @@ fn parse_rule_with(
         id,
         severity,
         title: raw.title,
-        cause: raw.cause.into_inner(),
-        fix: raw.fix.into_inner(),
+        cause,
+        fix,
         docs: raw.docs,
         settings: raw.settings,
         codes: raw.codes,
         kinds,
         body,
         advice,
+        symptoms,
         examples,
         origin: file.to_string(),
         captures,

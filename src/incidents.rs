@@ -1,0 +1,351 @@
+//! Incidents: findings grouped by the cause they share. One stopped WsusPool shows up as a 503
+//! in wsyncmgr.log, WCM.log and the IIS log, a retry, a 6703 status message and a sync that
+//! never succeeds: one incident with one fix instead of six errors.
+//!
+//! What explains what is data: a rule lists the findings it is the root cause of
+//! (`root_cause_of` in `rules/*.toml`, optionally only when the symptom shows given codes). Two
+//! findings are tied when they come from the same host and either overlap in time (within
+//! [`WINDOW`]) or, when one has no time (a paste), share an evidence file. Every finding without
+//! a cause among the findings starts an incident, and takes along what it explains,
+//! transitively; an error or warning explained by nothing is an incident of its own. An
+//! `unclassified_*` finding whose lines all fall inside an incident, in a log the incident
+//! already has evidence from, joins it as evidence and no longer raises a warning itself.
+//!
+//! The model is renderer-neutral: the terminal, Markdown, JSON and HTML reports read the same
+//! [`Incident`] list.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::event::{LogKind, Severity};
+use crate::rules::finding::Finding;
+use crate::rules::schema::Symptom;
+
+/// How far apart a cause and its symptom may be: a failed sync retries after 60 minutes and WCM
+/// runs hourly, so a symptom is logged up to an hour after the line that names its cause.
+pub const WINDOW_HOURS: i64 = 2;
+const WINDOW: Duration = Duration::hours(WINDOW_HOURS);
+
+/// How far outside an incident an unclassified line may be and still belong to it.
+const UNCLASSIFIED_SLACK: Duration = Duration::minutes(5);
+
+/// One incident: a likely root cause, the findings it explains, and one fix.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Incident {
+    /// `incident-1`, `incident-2`, … in report order.
+    pub id: String,
+    /// The root cause in plain language (the root finding's title).
+    pub title: String,
+    pub severity: Severity,
+    /// Rule id of the root cause.
+    pub root_cause: String,
+    /// Rule ids of the findings of the incident, root cause first (with `host`, a finding's
+    /// rule id identifies it in the report).
+    pub findings: Vec<String>,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// What ties the findings together (host, time window, shared codes, shared file).
+    pub ties: Vec<String>,
+    /// The root finding's cause and fix (with the values its evidence showed).
+    pub cause: String,
+    pub fix: String,
+    /// The first sentence of the fix: one line of the "next steps" list.
+    pub next_step: String,
+}
+
+/// What the grouping needs to know besides the findings.
+pub struct Knowledge<'a> {
+    /// The `root_cause_of` list of a rule id (empty for generated ids).
+    pub symptoms: &'a dyn Fn(&str) -> Vec<Symptom>,
+    /// The log kind of an evidence file.
+    pub kind_of_file: &'a dyn Fn(&str) -> Option<LogKind>,
+}
+
+/// Group `findings` (of every host) into incidents. Unclassified findings that join an incident
+/// are lowered to info and say so in their cause.
+pub fn group(findings: &mut [Finding], know: &Knowledge<'_>) -> Vec<Incident> {
+    let mut hosts: Vec<Option<String>> = findings.iter().map(|f| f.host.clone()).collect();
+    hosts.sort();
+    hosts.dedup();
+    let mut incidents = Vec::new();
+    for host in hosts {
+        let idx: Vec<usize> = (0..findings.len())
+            .filter(|&i| findings[i].host == host)
+            .collect();
+        incidents.extend(group_host(findings, &idx, know));
+    }
+    incidents.sort_by(|a, b| {
+        (
+            std::cmp::Reverse(a.severity),
+            a.first_seen.is_none(),
+            a.first_seen,
+            &a.host,
+            &a.root_cause,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                b.first_seen.is_none(),
+                b.first_seen,
+                &b.host,
+                &b.root_cause,
+            ))
+    });
+    for (n, inc) in incidents.iter_mut().enumerate() {
+        inc.id = format!("incident-{}", n + 1);
+    }
+    // Unclassified findings that joined say which incident took them.
+    for inc in &incidents {
+        for id in inc.findings.iter().filter(|id| is_unclassified(id)) {
+            if let Some(f) = findings
+                .iter_mut()
+                .find(|f| &f.rule_id == id && f.host == inc.host)
+            {
+                f.severity = Severity::Info;
+                f.cause = format!(
+                    "These lines fall inside {} ({}), in a log it already has evidence from, so they are taken as its evidence. {}",
+                    inc.id, inc.title, f.cause
+                );
+            }
+        }
+    }
+    incidents
+}
+
+/// [`group`] with the symptoms the rules of `set` declare and the kinds of the report's inputs.
+pub fn group_with_rules(
+    findings: &mut [Finding],
+    set: &crate::rules::RuleSet,
+    inputs: &[crate::scan::FileReport],
+) -> Vec<Incident> {
+    let symptoms = |id: &str| set.get(id).map(|r| r.symptoms.clone()).unwrap_or_default();
+    let kind_of_file = |file: &str| inputs.iter().find(|i| i.path == file).map(|i| i.kind);
+    group(
+        findings,
+        &Knowledge {
+            symptoms: &symptoms,
+            kind_of_file: &kind_of_file,
+        },
+    )
+}
+
+fn is_unclassified(id: &str) -> bool {
+    id.starts_with("unclassified_")
+}
+
+/// Incidents of one host; `idx` are the indices of its findings.
+fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<Incident> {
+    let member = |i: usize| &findings[i];
+    // Edges cause -> symptom between the findings of this host.
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for &a in idx {
+        let fa = member(a);
+        if is_unclassified(&fa.rule_id) || fa.severity == Severity::Success {
+            continue;
+        }
+        for s in (know.symptoms)(&fa.rule_id) {
+            for &b in idx {
+                let fb = member(b);
+                if a != b && fb.rule_id == s.rule && shows_codes(fb, &s.codes) && tied(fa, fb) {
+                    edges.push((a, b));
+                }
+            }
+        }
+    }
+    let has_cause = |b: usize| edges.iter().any(|&(a, x)| x == b && a != b);
+    // Report order: most severe first, then earliest.
+    let mut order: Vec<usize> = idx
+        .iter()
+        .copied()
+        .filter(|&i| {
+            !is_unclassified(&member(i).rule_id) && member(i).severity != Severity::Success
+        })
+        .collect();
+    order.sort_by(|&a, &b| member(a).sort_key().cmp(&member(b).sort_key()));
+
+    let mut taken: BTreeSet<usize> = BTreeSet::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Roots first (nothing explains them), then whatever is left (cycles, findings whose cause
+    // was already taken by another incident).
+    let roots: Vec<usize> = order.iter().copied().filter(|&i| !has_cause(i)).collect();
+    for start in roots.into_iter().chain(order.iter().copied()) {
+        if taken.contains(&start) {
+            continue;
+        }
+        let mut group = vec![start];
+        taken.insert(start);
+        let mut next = 0;
+        while next < group.len() {
+            let a = group[next];
+            next += 1;
+            // Symptoms in report order.
+            let mut kids: Vec<usize> = edges
+                .iter()
+                .filter(|&&(x, b)| x == a && !taken.contains(&b))
+                .map(|&(_, b)| b)
+                .collect();
+            kids.sort_by(|&x, &y| member(x).sort_key().cmp(&member(y).sort_key()));
+            kids.dedup();
+            for b in kids {
+                if taken.insert(b) {
+                    group.push(b);
+                }
+            }
+        }
+        let worst = group.iter().map(|&i| member(i).severity).max();
+        if worst >= Some(Severity::Warning) {
+            groups.push(group);
+        }
+    }
+
+    let mut out: Vec<Incident> = groups.iter().map(|g| incident(findings, g)).collect();
+    // Unclassified findings inside an incident join it.
+    for &u in idx.iter().filter(|&&i| is_unclassified(&member(i).rule_id)) {
+        let fu = member(u);
+        let kind = fu
+            .rule_id
+            .rsplit_once('_')
+            .and_then(|(_, k)| LogKind::parse(k));
+        let target = groups.iter().enumerate().position(|(gi, g)| {
+            let files: BTreeSet<&str> = g
+                .iter()
+                .flat_map(|&i| member(i).evidence.iter().map(|e| e.file.as_str()))
+                .collect();
+            let same_log = fu.evidence.iter().any(|e| {
+                files.contains(e.file.as_str())
+                    || kind.is_some_and(|k| files.iter().any(|f| (know.kind_of_file)(f) == Some(k)))
+            });
+            same_log && inside(fu, &out[gi], &files)
+        });
+        if let Some(t) = target {
+            out[t].findings.push(fu.rule_id.clone());
+        }
+    }
+    out
+}
+
+/// The symptom shows one of `codes` (any when `codes` is empty); compared case-insensitively.
+fn shows_codes(f: &Finding, codes: &[String]) -> bool {
+    codes.is_empty()
+        || f.codes
+            .iter()
+            .any(|c| codes.iter().any(|w| w.eq_ignore_ascii_case(c)))
+}
+
+/// Same time window (with [`WINDOW`] of slack), or, when either has no time, a shared file.
+fn tied(a: &Finding, b: &Finding) -> bool {
+    match (a.first_seen, a.last_seen, b.first_seen, b.last_seen) {
+        (Some(af), Some(al), Some(bf), Some(bl)) => bf <= al + WINDOW && af - WINDOW <= bl,
+        _ => a
+            .evidence
+            .iter()
+            .any(|x| b.evidence.iter().any(|y| x.file == y.file)),
+    }
+}
+
+/// The unclassified finding's lines all fall inside the incident (timed), or it shares a file
+/// with it (untimed).
+fn inside(u: &Finding, inc: &Incident, files: &BTreeSet<&str>) -> bool {
+    match (u.first_seen, u.last_seen, inc.first_seen, inc.last_seen) {
+        (Some(uf), Some(ul), Some(f), Some(l)) => {
+            uf >= f - UNCLASSIFIED_SLACK && ul <= l + UNCLASSIFIED_SLACK
+        }
+        (None, None, _, _) => u.evidence.iter().any(|e| files.contains(e.file.as_str())),
+        _ => false,
+    }
+}
+
+fn incident(findings: &[Finding], group: &[usize]) -> Incident {
+    let root = &findings[group[0]];
+    let members: Vec<&Finding> = group.iter().map(|&i| &findings[i]).collect();
+    let first_seen = members.iter().filter_map(|f| f.first_seen).min();
+    let last_seen = members.iter().filter_map(|f| f.last_seen).max();
+    let severity = members
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(root.severity);
+    let mut ties = Vec::new();
+    if let Some(h) = &root.host {
+        ties.push(format!("host {h}"));
+    }
+    if members.len() > 1 {
+        if let (Some(f), Some(l)) = (first_seen, last_seen) {
+            ties.push(format!(
+                "one time window: {} – {}",
+                f.format("%Y-%m-%d %H:%M:%SZ"),
+                l.format("%Y-%m-%d %H:%M:%SZ")
+            ));
+        }
+        let shared: Vec<&String> = root
+            .codes
+            .iter()
+            .filter(|c| {
+                members[1..]
+                    .iter()
+                    .any(|m| m.codes.iter().any(|x| x.eq_ignore_ascii_case(c)))
+            })
+            .collect();
+        if !shared.is_empty() {
+            let list: Vec<&str> = shared.iter().map(|s| s.as_str()).collect();
+            ties.push(format!("code {}", list.join(", ")));
+        }
+        if first_seen.is_none() {
+            let files: BTreeSet<&str> = members
+                .iter()
+                .flat_map(|m| m.evidence.iter().map(|e| e.file.as_str()))
+                .collect();
+            let list: Vec<&str> = files.into_iter().collect();
+            ties.push(format!("same file: {}", list.join(", ")));
+        }
+    }
+    Incident {
+        id: String::new(),
+        title: root.title.clone(),
+        severity,
+        root_cause: root.rule_id.clone(),
+        findings: members.iter().map(|f| f.rule_id.clone()).collect(),
+        first_seen,
+        last_seen,
+        host: root.host.clone(),
+        ties,
+        cause: root.cause.clone(),
+        fix: root.fix.clone(),
+        next_step: first_sentence(&root.fix),
+    }
+}
+
+/// The first sentence of a text (up to a '.', '!' or ':' followed by a space or the end, not in
+/// an abbreviation such as "e.g." or a number such as "4.0"), on one line.
+pub fn first_sentence(text: &str) -> String {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let mut depth = 0i32;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b'.' | b'!' if depth <= 0 => {
+                let end = b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace());
+                let abbrev = ["e.g", "i.e", "etc", "vs"]
+                    .iter()
+                    .any(|a| t[..i].to_ascii_lowercase().ends_with(a));
+                if end && !abbrev {
+                    return t[..=i].split_whitespace().collect::<Vec<_>>().join(" ");
+                }
+            }
+            b'\n' if b.get(i + 1) == Some(&b'\n') => {
+                return t[..i].split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+            _ => {}
+        }
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+#[path = "incidents_tests.rs"]
+mod tests;
