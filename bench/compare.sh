@@ -92,10 +92,10 @@ echo
 cat "$OUT/cm.log" "$OUT/sms.log" > /dev/null  # warm the page cache
 T=$(python3 bench/measure.py "$REPEAT" "$OUT/spec.json")
 TS=$(python3 bench/measure.py 40 "$OUT/spec_small.json")
-rss_read=$(peak_rss_mb "$BIN" analyze --format json --fail-on never --quiet --no-mmap "$OUT/cm.log")
+rss_read=$(peak_rss_mb "$BIN" analyze --format json --fail-on never --quiet "$OUT/cm.log")
 rss_half=$(python3 -c "import os;print(os.path.getsize('$OUT/cm.log')//2)")
 head -c "$rss_half" "$OUT/cm.log" > "$OUT/cm_half.log"
-rss_read_half=$(peak_rss_mb "$BIN" analyze --format json --fail-on never --quiet --no-mmap "$OUT/cm_half.log")
+rss_read_half=$(peak_rss_mb "$BIN" analyze --format json --fail-on never --quiet "$OUT/cm_half.log")
 rm -f "$OUT/cm_half.log"
 
 python3 - "$T" "$TS" "$(stat -c %s "$OUT/cm.log")" "$(stat -c %s "$OUT/sms.log")" "$rss_read" "$rss_read_half" "$SIZE" <<'PY'

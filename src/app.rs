@@ -114,9 +114,10 @@ pub fn discover_or_fail(paths: &[std::path::PathBuf], quiet: bool) -> Result<sou
     Ok(d)
 }
 
-pub fn scan_options(no_mmap: bool) -> ScanOptions {
+/// Read options from `--mmap` (`SUPDIAG_NO_MMAP` in the environment overrides it).
+pub fn scan_options(mmap: bool) -> ScanOptions {
     ScanOptions {
-        allow_mmap: !no_mmap && std::env::var_os("SUPDIAG_NO_MMAP").is_none(),
+        allow_mmap: mmap && std::env::var_os("SUPDIAG_NO_MMAP").is_none(),
     }
 }
 

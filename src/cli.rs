@@ -237,8 +237,13 @@ pub struct CommonArgs {
     /// Fail (exit 2) on a bad settings file instead of warning and going on without it
     #[arg(long, help_heading = INPUT)]
     pub strict: bool,
-    /// Read files instead of memory-mapping them
+    /// Memory-map big files instead of reading them: faster on many cores, but only for copies
+    /// of logs that nothing writes to. A file truncated while mapped kills supdiag (SIGBUS);
+    /// never use it on a live site server's logs
     #[arg(long, help_heading = INPUT)]
+    pub mmap: bool,
+    /// Accepted for old scripts; reading is the default now
+    #[arg(long, hide = true)]
     pub no_mmap: bool,
     /// Extra rules folder: adds rules or overrides built-in ones by id; repeatable
     #[arg(long = "rules", value_name = "DIR", help_heading = RULES)]
@@ -317,8 +322,12 @@ pub struct ViewArgs {
     /// Colour: auto (terminal and NO_COLOR unset), always, never
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto", help_heading = OUTPUT)]
     pub color: ColorChoice,
-    /// Read files instead of memory-mapping them
-    #[arg(long)]
+    /// Memory-map big files instead of reading them (only for logs nothing writes to: a file
+    /// truncated while mapped kills supdiag with SIGBUS)
+    #[arg(long, conflicts_with = "follow", help_heading = INPUT)]
+    pub mmap: bool,
+    /// Accepted for old scripts; reading is the default now
+    #[arg(long, hide = true)]
     pub no_mmap: bool,
 }
 

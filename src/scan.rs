@@ -42,6 +42,13 @@ pub struct FileReport {
     /// Why the file could not be read (then everything else is zero).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The file shrank, grew, was rewritten or replaced while it was read: what was read was
+    /// analysed, and `note` says what happened.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub changed_while_read: bool,
+    /// Physical lines longer than the line cap, cut to the cap (`note` says by how much).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cut_lines: u64,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -105,15 +112,13 @@ pub trait Visitor: Send {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+/// How files are read. The default streams every file through a bounded buffer
+/// ([`source::stream`]); `allow_mmap` (`--mmap`) maps big files instead, which is only safe on
+/// files nothing writes to while they are read (a file truncated under a map kills the process
+/// with SIGBUS).
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ScanOptions {
     pub allow_mmap: bool,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        ScanOptions { allow_mmap: true }
-    }
 }
 
 /// Kind of a file whose name does not say, from the components in its first bytes or its format.
@@ -343,6 +348,8 @@ fn error_report(input: &InputFile, e: &std::io::Error) -> FileReport {
         host: input.host.clone(),
         note: None,
         error: Some(format!("cannot read: {e}")),
+        changed_while_read: false,
+        cut_lines: 0,
     }
 }
 
@@ -364,10 +371,7 @@ fn scan_file<V: Visitor>(
     opts: ScanOptions,
     progress: &Progress,
 ) -> FileReport {
-    let big = std::fs::metadata(&input.path)
-        .map(|m| m.len() >= source::decode::MMAP_THRESHOLD)
-        .unwrap_or(false);
-    if big && !opts.allow_mmap {
+    if !opts.allow_mmap {
         return scan_file_streaming(input, id, visitor, progress);
     }
     let loaded = match source::load(&input.path, opts.allow_mmap) {
@@ -402,6 +406,7 @@ fn scan_file<V: Visitor>(
     // Progress counts text; settle on the size on disk (UTF-16 text is about half of it).
     progress.inc(loaded.bytes.saturating_sub(text.len() as u64));
     let lines = lines_of(text, c.newlines);
+    let change = loaded.change();
     FileReport {
         path: input.display.clone(),
         kind,
@@ -414,9 +419,20 @@ fn scan_file<V: Visitor>(
         lines,
         replaced_bytes: loaded.replaced as u64,
         host: input.host.clone(),
-        note: plain_note(format, text.is_empty()),
+        note: join_notes([
+            plain_note(format, text.is_empty()),
+            change.as_ref().map(source::open::Change::note),
+        ]),
         error: None,
+        changed_while_read: change.is_some(),
+        cut_lines: 0,
     }
+}
+
+/// Notes of one file, in order, as one (`None` when there are none).
+fn join_notes<const N: usize>(notes: [Option<String>; N]) -> Option<String> {
+    let v: Vec<String> = notes.into_iter().flatten().collect();
+    (!v.is_empty()).then(|| v.join("; "))
 }
 
 /// The parse context of file `id` for `visitor`.
@@ -609,6 +625,14 @@ fn scan_file_streaming<V: Visitor>(
     progress.inc(stream.bytes.saturating_sub(text_bytes));
     let (kind, format) =
         class.unwrap_or((input.kind_hint.unwrap_or(LogKind::Other), Format::Plain));
+    let change = stream.change();
+    let (cut_lines, cut_bytes) = stream.cut_lines();
+    let cut_note = (cut_lines > 0).then(|| {
+        format!(
+            "{cut_lines} line(s) longer than {} cut to that length ({cut_bytes} bytes not analysed)",
+            source::open::human_size(source::stream::MAX_LINE as u64)
+        )
+    });
     FileReport {
         path: input.display.clone(),
         kind,
@@ -621,8 +645,14 @@ fn scan_file_streaming<V: Visitor>(
         lines,
         replaced_bytes: stream.replaced as u64,
         host: input.host.clone(),
-        note: plain_note(format, lines == 0),
+        note: join_notes([
+            plain_note(format, lines == 0),
+            change.as_ref().map(source::open::Change::note),
+            cut_note,
+        ]),
         error,
+        changed_while_read: change.is_some(),
+        cut_lines,
     }
 }
 

@@ -120,7 +120,7 @@ fn record_counts_equal_the_manifest() {
     ];
     for (name, args) in cases {
         let (path, m) = generate(dir.path(), name, args);
-        for extra in [&[][..], &["--no-mmap"][..]] {
+        for extra in [&[][..], &["--mmap"][..]] {
             let r = analyze(&path, extra);
             let input = &r["inputs"][0];
             assert_eq!(input["records"], m["entries"], "{name} {extra:?}: records");

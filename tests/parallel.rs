@@ -128,7 +128,7 @@ fn generated_logs_give_the_same_report_on_any_thread_count() {
         let path = p.display().to_string();
         let base = ["analyze", "--format", "json", "--fail-on", "never"];
         assert_same(&[&base[..], &[&path]].concat(), 64 * 1024);
-        assert_same(&[&base[..], &["--no-mmap", &path]].concat(), 64 * 1024);
+        assert_same(&[&base[..], &["--mmap", &path]].concat(), 64 * 1024);
         assert_same(
             &[
                 "sync",

@@ -603,7 +603,7 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let results = scan::scan_all_progress(
         &d.streams,
         |_| StreamVisitor::new(&set),
-        scan_options(common.no_mmap),
+        scan_options(common.mmap),
         &progress,
     );
     progress.finish();

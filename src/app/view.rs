@@ -226,7 +226,7 @@ pub fn run(a: ViewArgs) -> Result<u8> {
     let results = scan::scan_all(
         &d.streams,
         |_| Collect::new(&filter),
-        scan_options(a.no_mmap),
+        scan_options(a.mmap),
     );
     let mut reports = Vec::new();
     let mut records = Vec::new();

@@ -121,6 +121,19 @@ fn json_value(v: &serde_json::Value) -> String {
     }
 }
 
+/// Inputs that were read only in part (changed while read, lines cut), one line each: the
+/// figures above them are not the whole file.
+fn input_problems(report: &Report) -> String {
+    let mut s = String::new();
+    for i in &report.inputs {
+        if i.changed_while_read || i.cut_lines > 0 {
+            let note = i.note.as_deref().unwrap_or("read in part");
+            let _ = writeln!(s, "  note: {}: {}", esc(&i.path, false), esc(note, false));
+        }
+    }
+    s
+}
+
 /// The whole analyze report for a terminal.
 pub fn render(report: &Report, color: bool) -> String {
     let mut s = String::new();
@@ -138,6 +151,7 @@ pub fn render(report: &Report, color: bool) -> String {
         sm.success,
         if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
     );
+    s.push_str(&input_problems(report));
     if report.findings.is_empty() {
         let _ = writeln!(s, "\nno findings");
         return s;

@@ -1,11 +1,14 @@
-//! Loading and decoding one file: memory map (or read), BOM sniffing, UTF-8/UTF-16 decoding.
+//! Loading and decoding one file whole: memory map (`--mmap`) or read, BOM sniffing,
+//! UTF-8/UTF-16 decoding. (The default read path is [`super::stream`].)
 //!
-//! Valid UTF-8 stays in the map and is borrowed; UTF-16 and invalid UTF-8 are decoded into an
-//! owned string with U+FFFD for bad sequences. Nothing here panics on file content.
+//! Valid UTF-8 read into our memory is borrowed as it is; a map is checked again each time its
+//! text is taken, because another process can change the file under it. UTF-16 and invalid
+//! UTF-8 are decoded into an owned string with U+FFFD for bad sequences. Nothing here panics on
+//! file content.
 
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
 
@@ -50,6 +53,16 @@ pub struct Loaded {
     pub replaced: usize,
     /// Line terminators counted while validating a big text in parallel (see [`NewlineIndex`]).
     pub newlines: Option<NewlineIndex>,
+    /// The file as opened, to tell afterwards whether it changed while read.
+    origin: Option<Origin>,
+    /// Bytes read (or mapped).
+    read: u64,
+}
+
+struct Origin {
+    file: File,
+    path: PathBuf,
+    at_open: super::open::Snapshot,
 }
 
 /// Newlines before block starts of a text, counted block by block right after validating each
@@ -110,38 +123,61 @@ fn count_newlines(b: &[u8]) -> u64 {
 }
 
 impl Loaded {
-    /// The decoded text. Borrowed storage was validated as UTF-8 when it was loaded (the
-    /// only kind of borrowed storage a `Loaded` is ever built with), so this costs nothing.
+    /// The decoded text. Bytes in our own memory were validated as UTF-8 when they were loaded
+    /// and are borrowed at no cost. A map is validated again: the file under it may have been
+    /// rewritten since; then only its valid start is taken (and [`Self::change`] tells).
     pub fn text(&self) -> &str {
         match &self.storage {
             Storage::Decoded(s) => s,
-            Storage::Mapped(m) => validated(m.get(self.skip..).unwrap_or(&[])),
             Storage::Bytes(b) => validated(b.get(self.skip..).unwrap_or(&[])),
+            Storage::Mapped(m) => {
+                let b = m.get(self.skip..).unwrap_or(&[]);
+                match std::str::from_utf8(b) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+                }
+            }
         }
     }
 
     pub fn is_mapped(&self) -> bool {
         matches!(self.storage, Storage::Mapped(_))
     }
+
+    /// How the file changed while it was read (after the text was used).
+    pub fn change(&self) -> Option<super::open::Change> {
+        let o = self.origin.as_ref()?;
+        super::open::change_after_read(&o.path, &o.file, o.at_open, self.read)
+    }
 }
 
-/// Read and decode `path`. `allow_mmap = false` forces the read path.
+/// Read and decode `path` whole (a regular file only, up to its size when opened);
+/// `allow_mmap` maps it when it is big.
 pub fn load(path: &Path, allow_mmap: bool) -> std::io::Result<Loaded> {
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(std::io::Error::other("is a directory"));
-    }
+    let (file, meta) = super::open::open_regular(path)?;
+    let at_open = super::open::Snapshot::of(&meta);
     let len = meta.len();
     let raw = if allow_mmap && len >= MMAP_THRESHOLD {
         match map(&file, len) {
             Ok(m) => Storage::Mapped(m),
-            Err(_) => Storage::Bytes(read_all(file, len)?),
+            Err(_) => Storage::Bytes(read_all(&file, len)?),
         }
     } else {
-        Storage::Bytes(read_all(file, len)?)
+        Storage::Bytes(read_all(&file, len)?)
     };
-    Ok(decode_storage(raw, len))
+    let read = match &raw {
+        Storage::Mapped(m) => m.len() as u64,
+        Storage::Bytes(b) => b.len() as u64,
+        Storage::Decoded(s) => s.len() as u64,
+    };
+    let mut loaded = decode_storage(raw, len);
+    loaded.read = read;
+    loaded.origin = Some(Origin {
+        file,
+        path: path.to_path_buf(),
+        at_open,
+    });
+    Ok(loaded)
 }
 
 /// Decode bytes already in memory (tests, stdin, fuzzing).
@@ -150,20 +186,20 @@ pub fn decode_bytes(bytes: Vec<u8>) -> Loaded {
     decode_storage(Storage::Bytes(bytes), len)
 }
 
-fn read_all(mut file: File, len: u64) -> std::io::Result<Vec<u8>> {
+/// Up to `len` bytes (the size when opened: a file growing meanwhile is read as it was).
+fn read_all(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 30));
-    file.read_to_end(&mut buf)?;
+    file.take(len).read_to_end(&mut buf)?;
     Ok(buf)
 }
 
-/// Bytes that `decode_storage` has validated as UTF-8, as a `&str`.
+/// Bytes in our own memory that `decode_storage` has validated as UTF-8, as a `&str`.
 #[allow(unsafe_code)]
 fn validated(b: &[u8]) -> &str {
     debug_assert!(std::str::from_utf8(b).is_ok());
-    // SAFETY: `Storage::Mapped` and `Storage::Bytes` only reach a `Loaded` through
-    // `decode_storage`, after `is_utf8` accepted exactly these bytes (the same `skip`), and the
-    // storage is never mutated afterwards. Validating once instead of per call saves a full
-    // pass over the file (about a tenth of the parse time of a CMTrace log).
+    // SAFETY: `Storage::Bytes` only reaches a `Loaded` through `decode_storage`, after
+    // `is_utf8` accepted exactly these bytes (the same `skip`); the vector is ours and never
+    // mutated afterwards. (Never used on a map: another process can change mapped bytes.)
     unsafe { std::str::from_utf8_unchecked(b) }
 }
 
@@ -228,9 +264,10 @@ fn is_utf8(b: &[u8], populate: &(dyn Fn(usize, usize) + Sync)) -> (bool, Option<
 #[allow(unsafe_code)]
 fn map(file: &File, len: u64) -> std::io::Result<Mmap> {
     // SAFETY: the map is read-only and private to this process. If another process truncates
-    // the file while we read it, access past the new end raises SIGBUS; ConfigMgr only appends
-    // to a log and renames it to .lo_ on rollover (rename does not truncate), and `view --follow`
-    // re-reads instead of mapping. (The other unsafe site is `validated`.)
+    // the file while we read it, access past the new end raises SIGBUS and the process dies:
+    // that is why mapping is only done on request (`--mmap`, documented with that risk); the
+    // default read path copies the file into our memory. Bytes changed under the map are
+    // re-validated before use (`Loaded::text`). (The other unsafe site is `validated`.)
     // `populate` asks the kernel to map every page up front (MAP_POPULATE on Linux): taking a
     // page fault per 64 KiB while validating cost ~0.2 s per GiB. When the text is validated
     // in parallel, each worker populates its own blocks instead (`is_utf8`).
@@ -271,6 +308,8 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
                 bytes: len,
                 replaced,
                 newlines: None,
+                origin: None,
+                read: len,
             }
         }
         Encoding::Utf8 | Encoding::Utf8Bom => {
@@ -292,6 +331,8 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
                     bytes: len,
                     replaced: 0,
                     newlines,
+                    origin: None,
+                    read: len,
                 }
             } else {
                 let text = String::from_utf8_lossy(&bytes[bom..]).into_owned();
@@ -303,6 +344,8 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
                     bytes: len,
                     replaced,
                     newlines: None,
+                    origin: None,
+                    read: len,
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! history files `X-YYYYMMDD-HHMMSS.log` in stamp order followed by `X.log`.
 
 pub mod decode;
+pub mod open;
 pub mod stream;
 
 use std::collections::BTreeMap;
