@@ -223,11 +223,7 @@ pub fn run(a: ViewArgs) -> Result<u8> {
         return crate::app::follow::run(&a, &filter);
     }
     let d = discover_or_fail(&a.paths, false)?;
-    let results = scan::scan_all(
-        &d.streams,
-        |_| Collect::new(&filter),
-        scan_options(a.mmap),
-    );
+    let results = scan::scan_all(&d.streams, |_| Collect::new(&filter), scan_options(a.mmap));
     let mut reports = Vec::new();
     let mut records = Vec::new();
     let mut component_hit = false;
