@@ -139,8 +139,9 @@ fn is_unclassified(id: &str) -> bool {
 /// Incidents of one host; `idx` are the indices of its findings.
 fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<Incident> {
     let member = |i: usize| &findings[i];
-    // Edges cause -> symptom between the findings of this host.
-    let mut edges: Vec<(usize, usize)> = Vec::new();
+    // Edges cause -> symptom between the findings of this host; `true` when the edge asks for
+    // codes (the symptom shows a code of this very cause).
+    let mut edges: Vec<(usize, usize, bool)> = Vec::new();
     for &a in idx {
         let fa = member(a);
         if is_unclassified(&fa.rule_id) || fa.severity == Severity::Success {
@@ -150,12 +151,12 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
             for &b in idx {
                 let fb = member(b);
                 if a != b && fb.rule_id == s.rule && shows_codes(fb, &s.codes) && tied(fa, fb) {
-                    edges.push((a, b));
+                    edges.push((a, b, !s.codes.is_empty()));
                 }
             }
         }
     }
-    let has_cause = |b: usize| edges.iter().any(|&(a, x)| x == b && a != b);
+    let has_cause = |b: usize| edges.iter().any(|&(a, x, _)| x == b && a != b);
     // Report order: most severe first, then earliest.
     let mut order: Vec<usize> = idx
         .iter()
@@ -168,6 +169,8 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
 
     let mut taken: BTreeSet<usize> = BTreeSet::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    // (group index, finding) listed in a second incident (see below).
+    let mut shared: Vec<(usize, usize)> = Vec::new();
     // Roots first (nothing explains them), then whatever is left (cycles, findings whose cause
     // was already taken by another incident).
     let roots: Vec<usize> = order.iter().copied().filter(|&i| !has_cause(i)).collect();
@@ -181,23 +184,34 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
         while next < group.len() {
             let a = group[next];
             next += 1;
-            // Symptoms in report order.
-            let mut kids: Vec<usize> = edges
+            // Symptoms in report order. A symptom already explained by another incident is
+            // listed here too when it shows this cause's own codes (one merged finding can carry
+            // the codes of two causes), but what it explains stays with the first.
+            let mut kids: Vec<(usize, bool)> = edges
                 .iter()
-                .filter(|&&(x, b)| x == a && !taken.contains(&b))
-                .map(|&(_, b)| b)
+                .filter(|&&(x, b, coded)| x == a && (coded || !taken.contains(&b)))
+                .map(|&(_, b, coded)| (b, coded))
                 .collect();
-            kids.sort_by(|&x, &y| member(x).sort_key().cmp(&member(y).sort_key()));
-            kids.dedup();
-            for b in kids {
+            kids.sort_by(|x, y| member(x.0).sort_key().cmp(&member(y.0).sort_key()));
+            kids.dedup_by_key(|k| k.0);
+            for (b, _) in kids {
                 if taken.insert(b) {
                     group.push(b);
+                } else if !group.contains(&b) {
+                    shared.push((groups.len(), b));
                 }
             }
         }
         let worst = group.iter().map(|&i| member(i).severity).max();
         if worst >= Some(Severity::Warning) {
             groups.push(group);
+        } else {
+            shared.retain(|&(g, _)| g != groups.len());
+        }
+    }
+    for (g, b) in shared {
+        if let Some(group) = groups.get_mut(g) {
+            group.push(b);
         }
     }
 
@@ -221,8 +235,13 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
             same_log && inside(fu, &out[gi], &files)
         });
         if let Some(t) = target {
-            out[t].findings.push(fu.rule_id.clone());
+            groups[t].push(u);
         }
+    }
+    for (inc, g) in out.iter_mut().zip(&groups) {
+        let (findings_ids, ties) = members_and_ties(findings, g);
+        inc.findings = findings_ids;
+        inc.ties = ties;
     }
     out
 }
@@ -235,15 +254,26 @@ fn shows_codes(f: &Finding, codes: &[String]) -> bool {
             .any(|c| codes.iter().any(|w| w.eq_ignore_ascii_case(c)))
 }
 
-/// Same time window (with [`WINDOW`] of slack), or, when either has no time, a shared file.
+/// Same time window (with [`WINDOW`] of slack); when either has no time (a paste, a
+/// WindowsUpdate.log without a time zone), a shared file or folder (one machine's logs); a
+/// finding from the settings alone (no evidence lines) explains what its host shows.
 fn tied(a: &Finding, b: &Finding) -> bool {
+    if a.evidence.is_empty() || b.evidence.is_empty() {
+        return true;
+    }
     match (a.first_seen, a.last_seen, b.first_seen, b.last_seen) {
         (Some(af), Some(al), Some(bf), Some(bl)) => bf <= al + WINDOW && af - WINDOW <= bl,
-        _ => a
-            .evidence
-            .iter()
-            .any(|x| b.evidence.iter().any(|y| x.file == y.file)),
+        _ => a.evidence.iter().any(|x| {
+            b.evidence
+                .iter()
+                .any(|y| x.file == y.file || folder(&x.file) == folder(&y.file))
+        }),
     }
+}
+
+/// The folder part of an evidence path (either separator).
+fn folder(path: &str) -> &str {
+    path.rfind(['/', '\\']).map_or("", |i| &path[..i])
 }
 
 /// The unclassified finding's lines all fall inside the incident (timed), or it shares a file
@@ -268,54 +298,95 @@ fn incident(findings: &[Finding], group: &[usize]) -> Incident {
         .map(|f| f.severity)
         .max()
         .unwrap_or(root.severity);
-    let mut ties = Vec::new();
-    if let Some(h) = &root.host {
-        ties.push(format!("host {h}"));
-    }
-    if members.len() > 1 {
-        if let (Some(f), Some(l)) = (first_seen, last_seen) {
-            ties.push(format!(
-                "one time window: {} – {}",
-                f.format("%Y-%m-%d %H:%M:%SZ"),
-                l.format("%Y-%m-%d %H:%M:%SZ")
-            ));
-        }
-        let shared: Vec<&String> = root
-            .codes
-            .iter()
-            .filter(|c| {
-                members[1..]
-                    .iter()
-                    .any(|m| m.codes.iter().any(|x| x.eq_ignore_ascii_case(c)))
-            })
-            .collect();
-        if !shared.is_empty() {
-            let list: Vec<&str> = shared.iter().map(|s| s.as_str()).collect();
-            ties.push(format!("code {}", list.join(", ")));
-        }
-        if first_seen.is_none() {
-            let files: BTreeSet<&str> = members
-                .iter()
-                .flat_map(|m| m.evidence.iter().map(|e| e.file.as_str()))
-                .collect();
-            let list: Vec<&str> = files.into_iter().collect();
-            ties.push(format!("same file: {}", list.join(", ")));
-        }
-    }
+    let (ids, ties) = members_and_ties(findings, group);
     Incident {
         id: String::new(),
         title: root.title.clone(),
         severity,
         root_cause: root.rule_id.clone(),
-        findings: members.iter().map(|f| f.rule_id.clone()).collect(),
+        findings: ids,
         first_seen,
         last_seen,
         host: root.host.clone(),
         ties,
         cause: root.cause.clone(),
         fix: root.fix.clone(),
-        next_step: first_sentence(&root.fix),
+        next_step: without_asides(&first_sentence(&root.fix)),
     }
+}
+
+/// Rule ids of a group (root first) and what ties them: the host, the time window of the timed
+/// findings, the codes the root shares with the others, the file of untimed findings.
+fn members_and_ties(findings: &[Finding], group: &[usize]) -> (Vec<String>, Vec<String>) {
+    let members: Vec<&Finding> = group.iter().map(|&i| &findings[i]).collect();
+    let ids = members.iter().map(|f| f.rule_id.clone()).collect();
+    let mut ties = Vec::new();
+    let Some(root) = members.first() else {
+        return (ids, ties);
+    };
+    if let Some(h) = &root.host {
+        ties.push(format!("host {h}"));
+    }
+    if members.len() < 2 {
+        return (ids, ties);
+    }
+    let timed: Vec<&&Finding> = members.iter().filter(|f| f.first_seen.is_some()).collect();
+    if timed.len() > 1 {
+        let f = timed.iter().filter_map(|f| f.first_seen).min();
+        let l = timed.iter().filter_map(|f| f.last_seen).max();
+        if let (Some(f), Some(l)) = (f, l) {
+            ties.push(format!(
+                "one time window: {} – {}",
+                f.format("%Y-%m-%d %H:%M:%SZ"),
+                l.format("%Y-%m-%d %H:%M:%SZ")
+            ));
+        }
+    }
+    let shared: Vec<&str> = root
+        .codes
+        .iter()
+        .filter(|c| {
+            members[1..]
+                .iter()
+                .any(|m| m.codes.iter().any(|x| x.eq_ignore_ascii_case(c)))
+        })
+        .map(String::as_str)
+        .collect();
+    if !shared.is_empty() {
+        ties.push(format!("code {}", shared.join(", ")));
+    }
+    if timed.len() < members.len() {
+        let files: BTreeSet<&str> = members
+            .iter()
+            .filter(|m| m.first_seen.is_none())
+            .chain(members.first())
+            .flat_map(|m| m.evidence.iter().map(|e| e.file.as_str()))
+            .collect();
+        let list: Vec<&str> = files.into_iter().collect();
+        ties.push(format!("same file or folder, no time: {}", list.join(", ")));
+    }
+    (ids, ties)
+}
+
+/// `text` without its parenthesised asides (console paths, commands, examples): a next step
+/// says what to do; the incident's fix keeps the details.
+pub fn without_asides(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        // Unbalanced: keep the text as it was.
+        return text.to_string();
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.replace(" ,", ",").replace(" .", ".").replace(" ;", ";")
 }
 
 /// The first sentence of a text (up to a '.', '!' or ':' followed by a space or the end, not in

@@ -267,6 +267,11 @@ fn first_sentences() {
     );
     assert_eq!(first_sentence("one line\n\nnext"), "one line");
     assert_eq!(first_sentence("no stop"), "no stop");
+    assert_eq!(
+        without_asides("Start WsusPool (on the SUP), raise its limit (4 to 8 GB) and run cleanup."),
+        "Start WsusPool, raise its limit and run cleanup."
+    );
+    assert_eq!(without_asides("Unbalanced (aside."), "Unbalanced (aside.");
 }
 
 #[test]

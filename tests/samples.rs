@@ -108,3 +108,132 @@ fn log_samples_produce_their_findings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// README lines `- \`path\` — <tag> <rest>`: (sample path, rest).
+fn contract_lines(readme: &Path, tag: &str) -> Vec<(PathBuf, String)> {
+    let text = std::fs::read_to_string(readme).expect("README");
+    let dir = readme.parent().expect("dir").to_path_buf();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("- `") else {
+            continue;
+        };
+        let Some((path, tail)) = rest.split_once('`') else {
+            continue;
+        };
+        let Some((_, value)) = tail.split_once(tag) else {
+            continue;
+        };
+        out.push((dir.join(path), value.trim().to_string()));
+    }
+    out
+}
+
+#[test]
+fn samples_do_not_produce_findings_their_evidence_does_not_show() {
+    let list = contract_lines(&root().join("samples/README.md"), "must not produce:");
+    assert!(
+        list.len() >= 3,
+        "README lists only {} such lines",
+        list.len()
+    );
+    let mut failures = Vec::new();
+    for (path, ids) in list {
+        let report = analyze(&path, &[]);
+        let got = finding_ids(&report, &["error", "warning", "info", "success"]);
+        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if got.iter().any(|g| g == id) {
+                failures.push(format!("{}: must not produce {id}", path.display()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `root [a, b]; root2 [c]` or `none`.
+fn parse_incidents(spec: &str) -> Vec<(String, Vec<String>)> {
+    if spec == "none" {
+        return Vec::new();
+    }
+    spec.split(';')
+        .map(|inc| {
+            let inc = inc.trim();
+            let (root, rest) = inc.split_once('[').unwrap_or((inc, "]"));
+            let members = rest
+                .trim_end_matches(']')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            (root.trim().to_string(), members)
+        })
+        .collect()
+}
+
+#[test]
+fn samples_group_their_findings_into_the_expected_incidents() {
+    let list = contract_lines(&root().join("samples/README.md"), "incidents:");
+    assert!(
+        list.len() >= 10,
+        "README lists only {} incident lines",
+        list.len()
+    );
+    let mut failures = Vec::new();
+    for (path, spec) in list {
+        let report = analyze(&path, &[]);
+        let got: Vec<(String, Vec<String>)> = report["incidents"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|i| {
+                        let root = i["root_cause"].as_str().unwrap_or("").to_string();
+                        let members = i["findings"]
+                            .as_array()
+                            .map(|f| {
+                                f.iter()
+                                    .filter_map(|x| x.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        (root, members)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let want = parse_incidents(&spec);
+        let roots: Vec<&String> = got.iter().map(|g| &g.0).collect();
+        let want_roots: Vec<&String> = want.iter().map(|w| &w.0).collect();
+        if roots != want_roots {
+            failures.push(format!(
+                "{}: incidents {roots:?}, expected {want_roots:?}",
+                path.display()
+            ));
+            continue;
+        }
+        for ((root, members), (_, want_members)) in got.iter().zip(&want) {
+            if members.first() != Some(root) {
+                failures.push(format!("{}: {root} is not listed first", path.display()));
+            }
+            for m in want_members {
+                if !members.contains(m) {
+                    failures.push(format!(
+                        "{}: incident {root} lacks {m} (has {members:?})",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        // An unclassified finding inside an incident no longer warns.
+        for f in report["findings"].as_array().into_iter().flatten() {
+            let id = f["rule_id"].as_str().unwrap_or("");
+            let joined = got.iter().any(|(_, m)| m.iter().any(|x| x == id));
+            if id.starts_with("unclassified_") && joined && f["severity"] != "info" {
+                failures.push(format!(
+                    "{}: {id} joined an incident but still warns",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

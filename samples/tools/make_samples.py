@@ -1313,6 +1313,11 @@ def main():
     client_win7_legacy()
     pasted()
     site_rollover()
+    # Issue 18 samples (diagnosis on real-looking logs): their own module, same writers.
+    import diag_samples
+    for f in diag_samples.FOLDERS:
+        shutil.rmtree(ROOT / f, ignore_errors=True)
+    diag_samples.main()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,46 @@ use crate::event::{Event, Format, HttpFields, Severity};
 /// IIS's default W3C field set (used until a `#Fields:` line says otherwise).
 const DEFAULT_FIELDS: &str = "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
 
+/// Request lines pasted without their `#Fields:` header: the default field set of IIS 8.5 and
+/// later, of IIS 7/7.5 (no `cs(Referer)`), and both without the `date time` columns (copied
+/// from a viewer that shows them apart). Each has its own column count, so a line picks its
+/// layout by counting.
+const PASTED_FIELDS: [&str; 4] = [
+    DEFAULT_FIELDS,
+    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken",
+    "s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken",
+    "s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken",
+];
+
+/// One request line in one of the header-less layouts, or `None`. Besides fitting the columns,
+/// the method must be an HTTP method and the client and server addresses must look like IP
+/// addresses, so a line of prose with the right number of words is not taken for a request.
+fn pasted_request<'a>(line: &'a str, buf: &mut Vec<&'a str>) -> Option<Request<'a>> {
+    let n = line.split_ascii_whitespace().count();
+    PASTED_FIELDS.iter().find_map(|spec| {
+        let cols = Cols::from_fields(spec);
+        if cols.n != n {
+            return None;
+        }
+        let req = cols.request(line, None, buf)?;
+        let h = &req.http;
+        let method_ok = !h.method.is_empty() && h.method.bytes().all(|b| b.is_ascii_uppercase());
+        let ip = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+        };
+        (method_ok && ip(h.client_ip) && h.uri_stem.starts_with('/') && h.status >= 100)
+            .then_some(req)
+    })
+}
+
+/// One IIS request line pasted among other text (header-less layouts only), or `None`.
+pub fn pasted_line<'a>(ctx: &ParseCtx, no: u64, t: &'a str) -> Option<Event<'a>> {
+    let mut buf = Vec::new();
+    pasted_request(t, &mut buf).map(|req| event(ctx, no, t, req))
+}
+
 const DIRECTIVES: [&str; 7] = [
     "#Fields:",
     "#Software:",
@@ -49,11 +89,16 @@ pub fn sniff(lines: &[&str]) -> bool {
     if header {
         return true;
     }
-    let cols = Cols::from_fields(DEFAULT_FIELDS);
+    // Header-less: the first line, or most lines, read as requests.
     let mut buf = Vec::new();
+    let hits = lines
+        .iter()
+        .filter(|l| pasted_request(l, &mut buf).is_some())
+        .count();
     lines
         .first()
-        .is_some_and(|l| cols.request(l, None, &mut buf).is_some())
+        .is_some_and(|l| pasted_request(l, &mut buf).is_some())
+        || (hits > 0 && hits * 2 > lines.len())
 }
 
 fn starts_with_ci(t: &str, p: &str) -> bool {
@@ -62,6 +107,8 @@ fn starts_with_ci(t: &str, p: &str) -> bool {
 
 pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn FnMut(Event<'a>)) {
     let mut cols = Cols::from_fields(DEFAULT_FIELDS);
+    // Until a `#Fields:` line names the columns, a line may be in any header-less layout.
+    let mut fields_seen = false;
     // `#Date:` supplies the day when the `date` column is not logged.
     let mut header_date: Option<NaiveDate> = None;
     let mut buf: Vec<&'a str> = Vec::new();
@@ -74,6 +121,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             let d = t.trim_start();
             if starts_with_ci(d, "#Fields:") {
                 cols = Cols::from_fields(&d["#Fields:".len()..]);
+                fields_seen = true;
             } else if starts_with_ci(d, "#Date:") {
                 header_date = date(
                     d["#Date:".len()..]
@@ -85,7 +133,12 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             }
             continue;
         }
-        let ev = match cols.request(t, header_date, &mut buf) {
+        let req = match cols.request(t, header_date, &mut buf) {
+            Some(req) => Some(req),
+            None if !fields_seen => pasted_request(t, &mut buf),
+            None => None,
+        };
+        let ev = match req {
             Some(req) => event(ctx, line.no, t, req),
             None => super::unparsed(ctx, Format::Plain, line.no, t),
         };
@@ -338,6 +391,46 @@ mod tests {
             ]
         );
         assert_eq!(v[4].http.as_ref().map(|h| h.uri_stem), Some("/z"));
+    }
+
+    #[test]
+    fn request_lines_without_their_header() {
+        // IIS 10 default order, IIS 7.5 order (no referer), and both without date and time.
+        let text = "2026-11-18 13:59:51 10.20.1.21 POST /ClientWebService/client.asmx - 8530 - 10.20.40.167 Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50 - 503 0 0 0\r\n\
+2026-11-18 13:59:52 10.20.1.21 GET /selfupdate/wuident.cab 2611181402 8530 - 10.20.40.103 Windows-Update-Agent 503 0 0 1\r\n\
+10.20.1.21 POST /ApiRemoting30/WebService.asmx - 8530 CONTOSO\\CM02$ 10.20.1.10 Mozilla/4.0+(compatible) - 503 0 0 2\r\n\
+10.20.1.21 GET /Content/AB/0123.cab - 8530 - 10.20.40.5 Windows-Update-Agent 404 0 2 3\r\n";
+        let v = run(text);
+        assert_eq!(v.len(), 4);
+        assert!(
+            v.iter().all(|e| e.parsed && e.format == Format::Iis),
+            "{v:?}"
+        );
+        assert_eq!(
+            v[0].time_utc.map(|t| t.to_rfc3339()),
+            Some("2026-11-18T13:59:51+00:00".into())
+        );
+        assert_eq!(
+            v[1].http.as_ref().map(|h| (h.status, h.uri_stem)),
+            Some((503, "/selfupdate/wuident.cab"))
+        );
+        assert_eq!(v[2].time_utc, None);
+        assert_eq!(
+            v[2].message,
+            "POST /ApiRemoting30/WebService.asmx 503.0 win32=0 ua=Mozilla/4.0+(compatible) client=10.20.1.10 port=8530"
+        );
+        assert_eq!(v[3].http.as_ref().map(|h| h.status), Some(404));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(sniff(&lines[2..]));
+        // Prose with as many words as a request is not a request.
+        let prose = "we saw the pool stop at noon and then it came back on its own";
+        assert_eq!(prose.split_whitespace().count(), 15);
+        let ctx = ParseCtx::new(0, LogKind::Other);
+        assert!(pasted_line(&ctx, 1, prose).is_none());
+        assert!(pasted_line(&ctx, 1, lines[3]).is_some());
+        // After a #Fields line only its columns count.
+        let v = run("#Fields: time cs-uri-stem sc-status\n10.20.1.21 GET /Content/AB/0123.cab - 8530 - 10.20.40.5 WUA 404 0 2 3\n");
+        assert!(!v[0].parsed);
     }
 
     #[test]

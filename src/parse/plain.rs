@@ -25,6 +25,21 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
 
 /// Parse one pasted line.
 pub fn parse_line<'a>(ctx: &ParseCtx, line_no: u64, raw: &'a str) -> Event<'a> {
+    // Whole lines of a log with its own layout keep their fields (and their rules): a
+    // WindowsUpdate.log line of either layout, an IIS request line without its header. Both
+    // start with a digit, so prose is not tried.
+    if raw.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        let line = raw.trim();
+        let pasted = super::windowsupdate::pasted_line(ctx, line_no, line)
+            .map(|e| (e, LogKind::WindowsUpdate))
+            .or_else(|| super::iis::pasted_line(ctx, line_no, line).map(|e| (e, LogKind::Iis)));
+        if let Some((mut ev, kind)) = pasted {
+            if ctx.kind == LogKind::Other {
+                ev.kind = kind;
+            }
+            return ev;
+        }
+    }
     let mut ev = Event::new(ctx.file, line_no, ctx.kind, Format::Plain, raw);
     let mut msg = raw.trim();
 
@@ -196,6 +211,34 @@ mod tests {
             Some("2026-11-20T08:01:02.123+00:00".into())
         );
         assert!(ev.message.starts_with("Failed"));
+    }
+
+    #[test]
+    fn pasted_windows_update_and_iis_lines_keep_their_fields() {
+        let ev = parse_line(
+            &ctx(),
+            2,
+            "2024-04-11 12:48:05.0000001 1980  8444  ProtocolTalker  *FAILED* [8024401C] Sync of Updates",
+        );
+        assert_eq!(
+            (ev.kind, ev.format),
+            (LogKind::WindowsUpdate, Format::WindowsUpdateEtw)
+        );
+        assert_eq!(ev.component, "ProtocolTalker");
+        assert_eq!(ev.message, "*FAILED* [8024401C] Sync of Updates");
+        let ev = parse_line(
+            &ctx(),
+            3,
+            "2026-11-18 13:59:51 10.20.1.21 POST /ClientWebService/client.asmx - 8530 - 10.20.40.167 Windows-Update-Agent - 503 0 0 0",
+        );
+        assert_eq!((ev.kind, ev.format), (LogKind::Iis, Format::Iis));
+        assert!(ev
+            .message
+            .starts_with("POST /ClientWebService/client.asmx 503.0"));
+        // A dated sentence stays plain.
+        let ev = parse_line(&ctx(), 4, "2026-11-20 07:01:02 the sync failed");
+        assert_eq!(ev.format, Format::Plain);
+        assert_eq!(ev.message, "the sync failed");
     }
 
     #[test]

@@ -46,6 +46,40 @@ pub fn sniff(lines: &[&str]) -> Option<Format> {
     first
 }
 
+/// One WindowsUpdate.log line of either layout pasted among other text (no session header, so
+/// a legacy line keeps its local time only), or `None`.
+pub fn pasted_line<'a>(ctx: &ParseCtx, no: u64, t: &'a str) -> Option<Event<'a>> {
+    if let Some(rec) = legacy_line(t) {
+        let mut ev = record(ctx, no, t, Format::WindowsUpdateLegacy, &rec);
+        ev.severity = legacy_severity(rec.message);
+        return Some(ev);
+    }
+    let rec = etw_line(t)?;
+    let mut ev = record(ctx, no, t, Format::WindowsUpdateEtw, &rec);
+    ev.severity = etw_severity(rec.message);
+    Some(ev)
+}
+
+fn legacy_severity(message: &str) -> Severity {
+    if message.contains("FATAL") {
+        Severity::Error
+    } else if message.contains("WARNING") {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
+}
+
+fn etw_severity(message: &str) -> Severity {
+    if message.contains("*FAILED*") || message.contains("FATAL") {
+        Severity::Error
+    } else if message.contains("WARNING") {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
+}
+
 pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn FnMut(Event<'a>)) {
     let tz_finder = memmem::Finder::new("tz:");
     // Offset east of UTC in minutes, from the last `Logging initialized` header.
@@ -62,13 +96,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
                 }
             }
             let mut ev = record(ctx, line.no, t, Format::WindowsUpdateLegacy, &rec);
-            ev.severity = if rec.message.contains("FATAL") {
-                Severity::Error
-            } else if rec.message.contains("WARNING") {
-                Severity::Warning
-            } else {
-                Severity::Info
-            };
+            ev.severity = legacy_severity(rec.message);
             if let Some(o) = offset {
                 // Windows bias convention: UTC = local + bias, so bias = −(ISO offset).
                 ev.bias = Some(-o);
@@ -77,13 +105,7 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
             ev
         } else if let Some(rec) = etw_line(t) {
             let mut ev = record(ctx, line.no, t, Format::WindowsUpdateEtw, &rec);
-            ev.severity = if rec.message.contains("*FAILED*") || rec.message.contains("FATAL") {
-                Severity::Error
-            } else if rec.message.contains("WARNING") {
-                Severity::Warning
-            } else {
-                Severity::Info
-            };
+            ev.severity = etw_severity(rec.message);
             ev
         } else {
             super::unparsed(ctx, Format::Plain, line.no, t)
@@ -160,11 +182,12 @@ fn legacy_line(t: &str) -> Option<Rec<'_>> {
     })
 }
 
-/// `YYYY/MM/DD HH:MM:SS.fffffff PID TID Component message` (decimal PID/TID).
+/// `YYYY/MM/DD HH:MM:SS.fffffff PID TID Component message` (decimal PID/TID). The date
+/// separator follows the machine that decoded the trace: `/`, ISO `-` or `.` (the same one twice).
 fn etw_line(t: &str) -> Option<Rec<'_>> {
     let (date, rest) = token(t);
     let db = date.as_bytes();
-    if db.len() != 10 || db[4] != b'/' || db[7] != b'/' {
+    if db.len() != 10 || !matches!(db[4], b'/' | b'-' | b'.') || db[7] != db[4] {
         return None;
     }
     let (clock, rest) = token(rest);
@@ -308,6 +331,52 @@ mod tests {
         assert_eq!(v[2].severity, Severity::Error);
         assert_eq!(v[3].severity, Severity::Warning);
         assert_eq!(v[4].line, 5);
+    }
+
+    /// `Get-WindowsUpdateLog` on a machine with ISO (or dotted) dates.
+    const ETW_ISO: &str = "2024-04-11 12:48:04.6269606 1980  8444  DownloadManager PurgeExpiredFiles::Found 0 expired files to delete.\r\n\
+2024-04-11 12:48:05.0000001 1980  8444  ProtocolTalker  *FAILED* [8024401C] Sync of Updates\r\n\
+2024.04.11 12:48:06.1000000 1980  8444  Agent           * END * Finding updates CallerId = CcmExec  Id = 7  Exit code = 0x8024401C\r\n";
+
+    #[test]
+    fn etw_lines_with_iso_and_dotted_dates() {
+        let v = run(ETW_ISO);
+        assert_eq!(v.len(), 3);
+        assert!(
+            v.iter()
+                .all(|e| e.parsed && e.format == Format::WindowsUpdateEtw),
+            "{v:?}"
+        );
+        assert_eq!(v[0].component, "DownloadManager");
+        assert_eq!(v[0].thread, Some(8444));
+        assert_eq!(
+            v[0].local_time.map(|t| t.to_string()),
+            Some("2024-04-11 12:48:04.626960600".into())
+        );
+        assert_eq!(v[1].severity, Severity::Error);
+        assert_eq!(v[2].component, "Agent");
+        let lines: Vec<&str> = ETW_ISO.lines().collect();
+        assert_eq!(sniff(&lines), Some(Format::WindowsUpdateEtw));
+        // Mixed separators are no date.
+        assert!(etw_line("2024-04/11 12:48:04.6269606 1980 8444 Agent x").is_none());
+        // A dated sentence is no ETW line (no PID and TID).
+        assert!(etw_line("2024-04-11 12:48:04.6269606 the scan failed").is_none());
+    }
+
+    #[test]
+    fn pasted_lines_of_either_layout() {
+        let ctx = ParseCtx::new(0, LogKind::Other);
+        let l = "2009-10-26\t10:55:50:001\t 912\t 44c\tPT\tWARNING: SyncServerUpdatesInternal failed: 0x80244010";
+        let e = pasted_line(&ctx, 3, l);
+        assert!(e
+            .as_ref()
+            .is_some_and(|e| e.format == Format::WindowsUpdateLegacy
+                && e.severity == Severity::Warning
+                && e.line == 3
+                && e.time_utc.is_none()));
+        let e = pasted_line(&ctx, 4, ETW_ISO.lines().nth(1).unwrap_or(""));
+        assert!(e.is_some_and(|e| e.format == Format::WindowsUpdateEtw && e.severity == Severity::Error));
+        assert!(pasted_line(&ctx, 5, "Sync failed: WSUS server not configured").is_none());
     }
 
     #[test]

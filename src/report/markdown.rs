@@ -118,6 +118,60 @@ pub fn findings_details(findings: &[Finding]) -> String {
     s
 }
 
+/// The incidents in plain language (root cause, what it explains, what ties them, cause and
+/// fix), then one next step per incident; empty when there is none.
+pub fn incidents_section(incidents: &[crate::incidents::Incident]) -> String {
+    let mut s = String::new();
+    if incidents.is_empty() {
+        return s;
+    }
+    s.push_str("## Incidents\n\n");
+    for inc in incidents {
+        let host = inc
+            .host
+            .as_deref()
+            .map(|h| format!(" ({})", md(h)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "### {} {}{host} — {}\n",
+            inc.severity.as_str().to_uppercase(),
+            md(&inc.id),
+            md(&inc.title)
+        );
+        let _ = writeln!(
+            s,
+            "- **Seen:** {} … {}",
+            time(inc.first_seen),
+            time(inc.last_seen)
+        );
+        let _ = writeln!(s, "- **Root cause:** `{}`", code(&inc.root_cause));
+        if inc.findings.len() > 1 {
+            let rest: Vec<String> = inc.findings[1..]
+                .iter()
+                .map(|f| format!("`{}`", code(f)))
+                .collect();
+            let _ = writeln!(s, "- **Explains:** {}", rest.join(", "));
+        }
+        if !inc.ties.is_empty() {
+            let ties: Vec<String> = inc.ties.iter().map(|t| md(t)).collect();
+            let _ = writeln!(s, "- **Tied by:** {}", ties.join("; "));
+        }
+        let _ = writeln!(
+            s,
+            "- **Cause:** {}",
+            md(inc.cause.trim()).replace('\n', " ")
+        );
+        let _ = writeln!(s, "- **Fix:** {}\n", md(inc.fix.trim()).replace('\n', " "));
+    }
+    s.push_str("## Next steps\n\n");
+    for (n, inc) in incidents.iter().enumerate() {
+        let _ = writeln!(s, "{}. {} ({})", n + 1, md(&inc.next_step), md(&inc.id));
+    }
+    s.push('\n');
+    s
+}
+
 /// The whole analyze report as Markdown.
 pub fn render(report: &Report) -> String {
     let mut s = String::new();
@@ -132,6 +186,10 @@ pub fn render(report: &Report) -> String {
         sm.info,
         sm.success
     );
+    s.push_str(&incidents_section(&report.incidents));
+    if !report.incidents.is_empty() {
+        s.push_str("## Findings\n\n");
+    }
     s.push_str(&findings_table(&report.findings));
     s.push('\n');
     let important: Vec<Finding> = report

@@ -43,6 +43,11 @@ fn block(text: &str, pad: &str) -> String {
 
 /// One finding, several lines.
 pub fn finding(f: &Finding, color: bool) -> String {
+    finding_in(f, color, None)
+}
+
+/// [`finding`], naming the incident it belongs to.
+fn finding_in(f: &Finding, color: bool, incident: Option<&str>) -> String {
     let mut s = String::new();
     let pad = "         ";
     let id = if color {
@@ -55,9 +60,12 @@ pub fn finding(f: &Finding, color: bool) -> String {
         .as_deref()
         .map(|h| format!(" [{}]", esc(h, false)))
         .unwrap_or_default();
+    let part = incident
+        .map(|i| format!("  (part of {})", esc(i, false)))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "{} {id}{host}  {}",
+        "{} {id}{host}  {}{part}",
         sev_label(f.severity, color),
         esc(&f.title, false)
     );
@@ -134,6 +142,75 @@ fn input_problems(report: &Report) -> String {
     s
 }
 
+fn heading(s: &mut String, text: &str, color: bool) {
+    let h = format!("── {text} ");
+    let _ = writeln!(s, "\n{}", if color { h.bold().to_string() } else { h });
+}
+
+/// The verdict: each incident in plain language (root cause, what it explains, what ties the
+/// findings, cause and fix), then one next step per incident.
+fn incidents(s: &mut String, report: &Report, color: bool) {
+    if report.incidents.is_empty() {
+        return;
+    }
+    let pad = "         ";
+    heading(s, &format!("Incidents ({})", report.incidents.len()), color);
+    for inc in &report.incidents {
+        let host = inc
+            .host
+            .as_deref()
+            .map(|h| format!(" [{}]", esc(h, false)))
+            .unwrap_or_default();
+        let id = esc(&inc.id, false);
+        let id = if color { id.bold().to_string() } else { id };
+        let _ = writeln!(
+            s,
+            "\n{} {id}{host}  {}",
+            sev_label(inc.severity, color),
+            esc(&inc.title, false)
+        );
+        let seen = match (inc.first_seen, inc.last_seen) {
+            (None, None) => "(no time)".to_string(),
+            (f, l) if f == l => time(f),
+            (f, l) => format!("{} … {}", time(f), time(l)),
+        };
+        let _ = writeln!(s, "{pad}seen {seen}");
+        let symptoms: Vec<String> = inc.findings[1..].iter().map(|f| esc(f, false)).collect();
+        let _ = writeln!(s, "{pad}root cause: {}", esc(&inc.root_cause, false));
+        if !symptoms.is_empty() {
+            let _ = writeln!(
+                s,
+                "{pad}explains:   {}",
+                block(&symptoms.join(", "), &format!("{pad}            "))
+            );
+        }
+        if !inc.ties.is_empty() {
+            let ties: Vec<String> = inc.ties.iter().map(|t| esc(t, false)).collect();
+            let _ = writeln!(s, "{pad}tied by:    {}", ties.join("; "));
+        }
+        let _ = writeln!(
+            s,
+            "{pad}cause: {}",
+            block(&inc.cause, &format!("{pad}       "))
+        );
+        let _ = writeln!(
+            s,
+            "{pad}fix:   {}",
+            block(&inc.fix, &format!("{pad}       "))
+        );
+    }
+    heading(s, "Next steps", color);
+    for (n, inc) in report.incidents.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "  {}. {} ({})",
+            n + 1,
+            esc(&inc.next_step, false),
+            esc(&inc.id, false)
+        );
+    }
+}
+
 /// The whole analyze report for a terminal.
 pub fn render(report: &Report, color: bool) -> String {
     let mut s = String::new();
@@ -144,7 +221,8 @@ pub fn render(report: &Report, color: bool) -> String {
     let sm = &report.summary;
     let _ = writeln!(
         s,
-        "supdiag: {} error(s), {} warning(s), {} info, {} success marker(s) — {files} file(s), {records} record(s), {unparsed} unparsed line(s){}",
+        "supdiag: {} incident(s), {} error(s), {} warning(s), {} info, {} success marker(s) — {files} file(s), {records} record(s), {unparsed} unparsed line(s){}",
+        report.incidents.len(),
         sm.error,
         sm.warning,
         sm.info,
@@ -156,6 +234,7 @@ pub fn render(report: &Report, color: bool) -> String {
         let _ = writeln!(s, "\nno findings");
         return s;
     }
+    incidents(&mut s, report, color);
     for sev in Severity::ALL {
         let group: Vec<&Finding> = report
             .findings
@@ -182,8 +261,13 @@ pub fn render(report: &Report, color: bool) -> String {
             }
         );
         for f in group {
+            let incident = report
+                .incidents
+                .iter()
+                .find(|i| i.host == f.host && i.findings.contains(&f.rule_id))
+                .map(|i| i.id.as_str());
             s.push('\n');
-            s.push_str(&finding(f, color));
+            s.push_str(&finding_in(f, color, incident));
         }
     }
     s

@@ -123,7 +123,7 @@ pub struct HitSet {
     pub last_seen: Option<DateTime<Utc>>,
     pub evidence: Vec<Evidence>,
     pub codes: Vec<String>,
-    /// Named captures of the first hit that had them (for advice templates).
+    /// The first value of each named capture (for cause, fix and advice templates).
     pub captures: BTreeMap<String, String>,
 }
 
@@ -171,10 +171,10 @@ impl HitSet {
                 self.evidence.push(e);
             }
         }
-        // Every part keeps the first N of what it saw (evidence, codes) and the captures of its
-        // first hit that had any: merging in input order gives what one pass would have kept.
-        if self.captures.is_empty() {
-            self.captures = other.captures;
+        // Every part keeps the first N of what it saw (evidence, codes) and the first value of
+        // each capture name: merging in input order gives what one pass would have kept.
+        for (k, v) in other.captures {
+            self.captures.entry(k).or_insert(v);
         }
     }
 }

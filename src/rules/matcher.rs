@@ -695,7 +695,7 @@ impl<'r> StreamMatcher<'r> {
             matched.push(rule.id.as_str());
             record(hs, ev.time_utc, file, ev.line, ev.raw);
             if let Some(caps) = caps {
-                let (codes, captures) = capture_data(&caps, hs.captures.is_empty());
+                let (codes, captures) = capture_data(&caps, Some(&hs.captures));
                 add_codes(hs, codes);
                 for (k, v) in captures {
                     hs.captures.entry(k).or_insert(v);
@@ -733,7 +733,7 @@ impl<'r> StreamMatcher<'r> {
             SeqPart::Reset => self.close_scope(ri),
             SeqPart::First => {
                 let (codes, captures) = match first.captures(text) {
-                    Some(c) => capture_data(&named(first, &c), true),
+                    Some(c) => capture_data(&named(first, &c), None),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 if let Some(st) = self.seq.get_mut(si) {
@@ -756,7 +756,7 @@ impl<'r> StreamMatcher<'r> {
                     return;
                 }
                 let (codes, captures) = match then.captures(text) {
-                    Some(c) => capture_data(&named(then, &c), true),
+                    Some(c) => capture_data(&named(then, &c), None),
                     None => (Vec::new(), BTreeMap::new()),
                 };
                 let Some(hs) = hit_set(&mut self.hits, ri) else {
@@ -894,14 +894,20 @@ fn named<'a, 't>(re: &'a LazyRegex, caps: &Captures<'t>) -> Vec<(&'a str, &'t st
 }
 
 /// Codes from the `code`/`status`/`hresult` captures; all named captures when `want_all`.
-fn capture_data(caps: &[(&str, &str)], want_all: bool) -> (Vec<String>, BTreeMap<String, String>) {
+/// Codes of the captures, and the captures not in `have` yet (all when `None`): a finding keeps
+/// the first value of each capture name, so a value one line shows (the GPO's server) is not lost
+/// because another line of the rule (the error code) came first.
+fn capture_data(
+    caps: &[(&str, &str)],
+    have: Option<&BTreeMap<String, String>>,
+) -> (Vec<String>, BTreeMap<String, String>) {
     let mut codes = Vec::new();
     let mut captures = BTreeMap::new();
     for &(name, m) in caps {
         if matches!(name, "code" | "status" | "hresult") {
             codes_from_capture(name, m, &mut codes);
         }
-        if want_all {
+        if have.is_none_or(|h| !h.contains_key(name)) {
             captures.insert(name.to_string(), truncate_text(m, MAX_CAPTURE_TEXT));
         }
     }

@@ -1,0 +1,302 @@
+"""Samples for diagnosis on real-looking logs (issue 18): a client failure seen in every client log
+and in an ETW-decoded WindowsUpdate.log with ISO dates, a client whose failure shows only in
+WindowsUpdate.log, IIS request lines pasted without their header, ADR certificate failures, and a
+WSUS Control Manager proxy failure. Called from make_samples.py (same writers, same conventions).
+"""
+
+import datetime as dt
+import random
+
+from make_samples import Cm, Sms, WCTRL, RULE, ms, write, guid, WUA_SRC
+
+
+# ---------------------------------------------------------------------------------------------
+# Get-WindowsUpdateLog rendering with the machine's date format (ISO `-` or `/`).
+
+class Etw:
+    def __init__(self, sep, pid, tid, seed):
+        self.sep, self.pid, self.tid = sep, pid, tid
+        self.rng = random.Random(seed)
+        self.t = None
+        self.lines = []
+
+    def at(self, t):
+        self.t = t
+
+    def __call__(self, comp, msg, delta_ms=None, thread=None):
+        if delta_ms is None:
+            delta_ms = self.rng.randint(0, 20)
+        self.t += delta_ms * ms
+        frac = self.t.microsecond * 10 + self.rng.randint(0, 9)
+        d = self.t.strftime(f"%Y{self.sep}%m{self.sep}%d")
+        self.lines.append(f"{d} {self.t:%H:%M:%S}.{frac:07d} {self.pid:<5} {thread or self.tid:<5} "
+                          f"{comp:<15} {msg}")
+
+
+def etw_service_start(wu, server):
+    wu("Shared", "* START * Service startup", 0)
+    wu("Agent", "WU client version 10.0.26100.4202")
+    wu("Agent", "Base directory: C:\\WINDOWS\\SoftwareDistribution")
+    wu("Agent", "Datastore directory: C:\\WINDOWS\\SoftwareDistribution\\DataStore\\DataStore.edb")
+    wu("Shared", "Network state: Connected", 230)
+    wu("Misc", "*FAILED* [8024000C] LoadHistoryEventFromRegistry completed", 41)
+    wu("Agent", "Initializing global settings cache", 12)
+    wu("Agent", f"WSUS server: {server}")
+    wu("Agent", f"WSUS status server: {server}")
+    wu("Agent", "Alternate Download Server: (null)")
+    wu("Agent", "Fill Empty Content Urls: No")
+    wu("Agent", "Target group: (Unassigned Computers)")
+    wu("Agent", "Windows Update access disabled: No")
+    wu("DownloadManager", "Download manager restoring 0 downloads", 25)
+
+
+# =============================================================================================
+# client-scan-trips: the round-trip limit in WUAHandler, ScanAgent and an ISO-dated ETW log
+
+def client_scan_trips():
+    d = "client-scan-trips"
+    bias = -60
+    rng = random.Random(1801)
+    server = "http://CM01.contoso.com:8530"
+    sa = Cm("ScanAgent", bias, 6120, 1802, "cscanagent.cpp")
+    wh = Cm("WUAHandler", bias, 6120, 1803, "cwuahandler.cpp")
+    wu = Etw("-", 3712, 5044, 1804)
+    wu.at(dt.datetime(2026, 11, 21, 9, 14, 2, 118000))
+    etw_service_start(wu, server)
+    t = dt.datetime(2026, 11, 21, 9, 20, 41, 307000)
+    for attempt in range(2):
+        job = guid(rng)
+        sa.at(t)
+        sa(f"Message received: '<?xml version='1.0' ?><UpdateSourceMessage><UpdateSourceID>"
+           f"{WUA_SRC}</UpdateSourceID><Priority>5</Priority><ScanType>1</ScanType>"
+           f"<AutoCompleteRequest>false</AutoCompleteRequest></UpdateSourceMessage>'", 0, typ=1)
+        sa("*****ScanByUpdateSource request received with ScanType ID = 1, ScanType = Scan All, "
+           "ForceReScan = False, ScanOptions = 0x00000000", 16, typ=1)
+        sa(f"ScanJob({job}): CScanJob::Execute - Adding UpdateSource={WUA_SRC}, ContentType=2, "
+           f"ContentLocation={server}, ContentVersion=41", 31, typ=1)
+        wh.at(sa.t + 47 * ms)
+        wh(f"Its a WSUS Update Source type ({WUA_SRC}), adding it.", 0, typ=1)
+        wh(f"Existing WUA Managed server was already set ({server}), skipping Group Policy "
+           f"registration.", 0, typ=1)
+        wh(f"Added Update Source ({WUA_SRC}) of content type: 2", 16, typ=1)
+        wh("Scan results will include superseded updates only when they are superseded by "
+           "service packs and definition updates.", 0, typ=1)
+        wh("Search Criteria is (DeploymentAction=* AND Type='Software') OR (DeploymentAction=* "
+           "AND Type='Driver')", 0, typ=1)
+        wh("Running single-call scan of updates.", 0, typ=1)
+        wh("Async searching of updates using WUAgent started.", 0, typ=1)
+        wu.at(wh.t + 12 * ms)
+        wu("ComApi", "* START *   Search ClientId = CcmExec", 0, thread=6120)
+        wu("Agent", f"* START * Finding updates CallerId = CcmExec  Id = {14 + attempt}", 3)
+        wu("Agent", "Online = Yes; Interactive = No; AllowCachedResults = No; Ignore download "
+           "priority = No")
+        wu("Agent", "ServiceID = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed")
+        wu("Agent", "Search Scope = {Machine}")
+        wu("Misc", f"Got WSUS Client/Server URL: {server}/ClientWebService/client.asmx", 140)
+        wu("ProtocolTalker", "OK to reuse existing configuration", 2)
+        wu("ProtocolTalker", f"ServiceId = {{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}}, Server URL = "
+           f"{server}/ClientWebService/client.asmx", 0)
+        fetched = 0
+        for k in range(200):
+            n = rng.randint(1, 4)
+            fetched += n
+            wu("ProtocolTalker", f"SyncUpdates round trip: FetchedCount={n}, "
+               f"OutOfScopeRevisionIds=0, ValidUpdatePreferenceIds=0, OtherCachedUpdates="
+               f"{2210 + fetched}, DeletedUpdates=0, Software=True, Driver=True",
+               rng.randint(900, 1500))
+        wu("ProtocolTalker", "*FAILED* [80244010] Sync of Updates", 4)
+        wu("ProtocolTalker", "*FAILED* [80244010] SyncServerUpdatesInternal", 0)
+        wu("Agent", f"* END * Finding updates CallerId = CcmExec  Id = {14 + attempt}  Exit code = "
+           f"0x80244010", 1)
+        wu("ComApi", "*RESUMED* Search ClientId = CcmExec", 9, thread=6120)
+        wu("ComApi", "* END *   Search ClientId = CcmExec", 0, thread=6120)
+        wh.at(wu.t + 31 * ms)
+        wh("OnSearchComplete - Failed to end search job. Error = 0x80244010.", 0, typ=3)
+        wh("Scan failed with error = 0x80244010.", 0, typ=3)
+        sa.at(wh.t + 63 * ms)
+        sa(f"ScanJob({job}): CScanJob::OnScanComplete -Scan Failed with Error=0x80244010", 0, typ=3)
+        sa(f"ScanJob({job}): CScanJob::ScheduleScanRetry- ScanRetry Timer task successfully "
+           f"scheduled. Will retry scan in 30 minutes", 16, typ=1)
+        sa("CScanJobManager::OnScanComplete -failed at CScanJob::Execute with error=0x80244010",
+           0, typ=3)
+        t = sa.t + dt.timedelta(minutes=30, seconds=rng.randint(1, 9))
+    write(f"{d}/ScanAgent.log", sa.lines)
+    write(f"{d}/WUAHandler.log", wh.lines)
+    write(f"{d}/WindowsUpdate.log", wu.lines, enc="ascii")
+
+
+# =============================================================================================
+# client-windowsupdate-only: the scan fails through a proxy; only WindowsUpdate.log was collected
+
+def client_windowsupdate_only():
+    d = "client-windowsupdate-only"
+    server = "http://CM01.contoso.com:8530"
+    wu = Etw("/", 2968, 7332, 1901)
+    wu.at(dt.datetime(2026, 11, 22, 14, 3, 55, 902000))
+    etw_service_start(wu, server)
+    rng = random.Random(1902)
+    for attempt in range(3):
+        wu.t += dt.timedelta(minutes=30 if attempt else 4, milliseconds=rng.randint(0, 999))
+        wu("ComApi", "* START *   Search ClientId = CcmExec", 0, thread=4416)
+        wu("Agent", f"* START * Finding updates CallerId = CcmExec  Id = {31 + attempt}", 2)
+        wu("Agent", "Online = Yes; Interactive = No; AllowCachedResults = No; Ignore download "
+           "priority = No")
+        wu("Agent", "ServiceID = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed")
+        wu("Misc", f"Got WSUS Client/Server URL: {server}/ClientWebService/client.asmx", 133)
+        wu("WebServices", "Auto proxy settings for this web service call.", 3)
+        wu("WebServices", "WinHttp: Proxy list used = proxy.contoso.com:8080, Bypass list used = "
+           "<local>", 0)
+        wu("WebServices", f"WS error: There was an error communicating with the endpoint at "
+           f"'{server}/ClientWebService/client.asmx'.", 2104)
+        wu("WebServices", "WS error: The server returned HTTP status code '407 (0x197)' with text "
+           "'Proxy Authentication Required'.", 0)
+        wu("WebServices", "*FAILED* [8024401B] Web service call", 0)
+        wu("ProtocolTalker", "*FAILED* [8024401B] Sync of Updates", 1)
+        wu("ProtocolTalker", "*FAILED* [8024401B] SyncServerUpdatesInternal", 0)
+        wu("Agent", f"* END * Finding updates CallerId = CcmExec  Id = {31 + attempt}  Exit code = "
+           f"0x8024401B", 1)
+        wu("ComApi", "*RESUMED* Search ClientId = CcmExec", 8, thread=4416)
+        wu("ComApi", "* END *   Search ClientId = CcmExec", 0, thread=4416)
+    write(f"{d}/WindowsUpdate.log", wu.lines, enc="ascii")
+
+
+# =============================================================================================
+# pasted/iis-and-client.txt: IIS request lines without their #Fields header, with and without the
+# date and time columns, and ETW-decoded WindowsUpdate.log lines with ISO dates, in a ticket.
+
+def pasted_iis():
+    lines = [
+        "Hi, since this afternoon none of our clients can scan against WSUS02.",
+        "",
+        "From the IIS log on WSUS02 (u_ex261118.log):",
+        "2026-11-18 13:59:51 10.20.1.21 POST /ClientWebService/client.asmx - 8530 - 10.20.40.167 "
+        "Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50 - 503 0 0 0",
+        "2026-11-18 14:02:51 10.20.1.21 GET /selfupdate/wuident.cab 2611181402 8530 - "
+        "10.20.40.103 Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50 - 503 0 0 0",
+        "",
+        "and from the viewer on the other front end (no date column there):",
+        "10.20.1.22 POST /ClientWebService/client.asmx - 8530 - 10.20.41.12 "
+        "Windows-Update-Agent/10.0.10011.16384+Client-Protocol/2.50 - 503 0 0 1",
+        "10.20.1.22 POST /ApiRemoting30/WebService.asmx - 8530 CONTOSO\\CM02$ 10.20.1.10 "
+        "Mozilla/4.0+(compatible;+MSIE+6.0;+MS+Web+Services+Client+Protocol+4.0.30319.42000) - "
+        "503 0 0 2",
+        "",
+        "WindowsUpdate.log of PC0412 says:",
+        "2026-11-18 15:00:12.4418023 3120  6604  ProtocolTalker  *FAILED* [80244022] Sync of Updates",
+        "2026-11-18 15:00:12.4419987 3120  6604  Agent           * END * Finding updates "
+        "CallerId = CcmExec  Id = 8  Exit code = 0x80244022",
+        "",
+        "Any idea? The pool was restarted at 16:10 and everything works again.",
+    ]
+    write("pasted/iis-and-client.txt", lines, enc="utf-8", eol="\n")
+
+
+# =============================================================================================
+# site-adr-certificates: ADR downloads through a TLS-inspecting proxy (12045) and a third-party
+# update whose signing certificate the site server does not trust (0x800b0004)
+
+def site_adr_certificates():
+    d = "site-adr-certificates"
+    bias = -60
+    rng = random.Random(2001)
+    rule, name = 16777219, "Third-party monthly"
+    pkg, pkg_path = "Third-party monthly", r"\\CM01.contoso.com\Sources\Updates\Third-party monthly"
+    r = Sms(RULE, bias, 6120, 2002, "CM01.contoso.com", "PS1")
+    pd = Cm("PatchDownloader", bias, 7312, 2003, "patchdownloader.cpp")
+    contents = [
+        # A vendor's HTTPS download behind a TLS-inspecting proxy whose CA the site server lacks.
+        (16790123, "AcroRdrDCx64Upd2600120963.msp",
+         "https://ardownload2.contoso-vendor.com/pub/reader/2600120963/AcroRdrDCx64Upd2600120963.msp"),
+        # A locally published update signed with a WSUS signing certificate nobody trusts yet.
+        (16790124, "7zip-2601-x64_4b1e9d.cab",
+         "http://WSUS01.contoso.com:8530/Content/4B/1E9D02C77A5F3B8E6D1C0A9F2E4B7D3C5A8E1F06.cab"),
+    ]
+    r.at(dt.datetime(2026, 11, 24, 7, 0, 58, 231000))
+    r(f"Found notification file D:\\Program Files\\Microsoft Configuration Manager\\inboxes\\"
+      f"RuleEngine.box\\{rule}.RUL", 0)
+    r(f"CRuleHandler: Processing Rule with ID:{rule}, Name:{name}.", 47)
+    r("Evaluating rule criteria...", 16)
+    r("Rule resulted in a total of 2 updates", 1312)
+    r("Enforcing Content Download Action", 31)
+    r("Getting all update sources in order Internet, WSUS, UNC", 16)
+    r(f'2 update(s) need to be downloaded in package "{pkg}" ({pkg_path})', 312)
+    cid, fname, url = contents[0]
+    r(f"Downloading content for ContentID:{cid}, FileName:{fname}", 47)
+    r("Attempting to download content from internet. Will retry 3 times", 0)
+    pd.at(r.t + 120 * ms)
+    folder = guid(rng, braces=False, upper=False)
+    pd(f"Download destination = {pkg_path}\\{folder}\\{fname} .", 0)
+    pd(f"Contentsource = {url} ", 0)
+    pd(f"Downloading content for ContentID = {cid}, FileName = {fname}.", 16)
+    pd("Proxy is enabled for download, using registry settings or defaults", 0)
+    for retry in (3, 2, 1):
+        pd(f"HttpSendRequest failed 12045, can still rety for {retry} times", 1032, typ=2)
+    pd("HttpSendRequest failed 12045", 1031, typ=3)
+    pd("FileHash value is NULL. Hash verification for this file will not be performed.", 0, typ=2)
+    pd("ERROR: DownloadContentFiles() failed with hr=0x80072f0d", 0, typ=3)
+    r.at(pd.t + 47 * ms)
+    r(f"Failed to download the update content with ID {cid} from internet. Error = 12045", 0)
+    cid, fname, url = contents[1]
+    r(f"Downloading content for ContentID:{cid}, FileName:{fname}", 31)
+    r("Attempting to download content from WSUS", 0)
+    pd.at(r.t + 110 * ms)
+    folder = guid(rng, braces=False, upper=False)
+    pd(f"Download destination = {pkg_path}\\{folder}\\{fname} .", 0)
+    pd(f"Contentsource = {url} ", 0)
+    pd(f"Downloading content for ContentID = {cid}, FileName = {fname}.", 16)
+    pd(f"Downloading from {url} to C:\\Windows\\TEMP\\CAB9F2E.tmp", 31)
+    pd("Download completed: 1894412 bytes received.", 2140)
+    pd("Authentication of file C:\\Windows\\TEMP\\CAB9F2E.tmp failed, error 0x800b0004", 422, typ=3)
+    pd("ERROR: DownloadContentFiles() failed with hr=0x80073633", 0, typ=3)
+    r.at(pd.t + 63 * ms)
+    r(f"Failed to download the update content with ID {cid} from internet. Error = 13875", 0)
+    r("Failed to download update contents.", 16)
+    r("Failed to download any update", 0)
+    r.stat(8706, "E", istr=[str(rule), name], delta_ms=16)
+    r("Failed to run the DownloadAction for the AutoDeployment.", 0)
+    r("Waiting for rule notification files or schedule...", 0)
+    write(f"{d}/PatchDownloader.log", pd.lines)
+    write(f"{d}/ruleengine.log", r.lines)
+
+
+# =============================================================================================
+# wsusctrl-proxy: the site system proxy of SUP02 is enabled with port 0; WSUS refuses it
+
+def wsusctrl_proxy():
+    d = "wsusctrl-proxy"
+    bias = 300
+    k = Sms(WCTRL, bias, 2808, 2101, "SUP02.contoso.com", "PS3", pid=2212)
+    t = dt.datetime(2026, 11, 25, 6, 14, 40, 139000)
+    for cycle in range(2):
+        k.at(t)
+        k("Checking runtime v4.0.30319...", 0)
+        k("Found supported assembly Microsoft.UpdateServices.Administration version 4.0.0.0, "
+          "file version 10.0.20348.2849", 31)
+        k("Supported WSUS version found", 0)
+        k("Attempting connection to local WSUS server", 0)
+        k("Successfully connected to local WSUS server", 211)
+        k("Setting proxy settings on local WSUS Server: Proxy Name proxy.contoso.com and Proxy "
+          "Port 0", 16)
+        k("Failed to set proxy settings on local WSUS Server. Error: "
+          "System.ArgumentOutOfRangeException: Specified argument was out of the range of valid "
+          "values.~~Parameter name: ProxyServerPort~~   at Microsoft.UpdateServices.Internal."
+          "BaseApi.UpdateServerConfiguration.set_ProxyServerPort(Int32 value)", 47)
+        k("Remote configuration failed on WSUS Server.", 0)
+        k.stat(7000, "E", ("SUP02.contoso.com",), delta_ms=16)
+        k("There are no unhealthy WSUS Server components on WSUS Server SUP02.contoso.com", 1203)
+        k("Successfully checked database connection on WSUS server SUP02.contoso.com", 140)
+        k("Waiting for changes for 59 minutes", 16)
+        t = k.t + dt.timedelta(minutes=59, seconds=2)
+    write(f"{d}/WSUSCtrl.log", k.lines)
+
+
+FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
+           "wsusctrl-proxy"]
+
+
+def main():
+    client_scan_trips()
+    client_windowsupdate_only()
+    pasted_iis()
+    site_adr_certificates()
+    wsusctrl_proxy()
