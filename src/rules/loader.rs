@@ -269,8 +269,7 @@ mod tests {
 
     #[test]
     fn override_by_id_from_folder() {
-        let dir = tempfile::tempdir().ok();
-        let Some(dir) = dir else { return };
+        let dir = tempfile::tempdir().expect("tempdir");
         let text = r#"
 id = "wcm_config_success"
 severity = "info"
@@ -288,7 +287,7 @@ matches = true
 line = "Configuration failed."
 matches = false
 "#;
-        let _ = std::fs::write(dir.path().join("wcm_config_success.toml"), text);
+        std::fs::write(dir.path().join("wcm_config_success.toml"), text).expect("write");
         let rules = load_rules(&[dir.path()], &[]).unwrap_or_default();
         let r = rules.iter().find(|r| r.id == "wcm_config_success");
         assert_eq!(r.map(|r| r.title.as_str()), Some("Overridden"));
