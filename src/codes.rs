@@ -1,4 +1,4 @@
-//! Error-code table for `supdiag explain` (domain §C.6 and the codes used by rules), and code
+//! Error-code table for `supdiag explain` (docs/domain.md §C.6 and the codes used by rules), and code
 //! parsing: `0x80072EE7`, `80072ee7`, `-2147012889`, `2147942405`, `12007`, `5`.
 
 /// One entry of the table. `hresults` are 32-bit HRESULTs (decimal Win32/WinINet codes and HTTP

@@ -2,9 +2,9 @@
 """Write the bundled sample log folders under samples/ (deterministic; run once, commit output).
 
 Every line here is written by us: hosts are in contoso.com, times are in November 2026, and the
-wording of lines the detection rules match follows /work/shared/domain.md (§A–§D) exactly.
+wording of lines the detection rules match follows docs/domain.md (§A–§D) exactly.
 
-Formats (domain.md §A/§B):
+Formats (docs/domain.md §A/§B):
 * site-server logs (wsyncmgr, WCM, WSUSCtrl, ruleengine): SMS trailer format, UTF-8 BOM, CRLF;
 * PatchDownloader and client logs: CMTrace records, UTF-8 BOM, CRLF;
 * SUPSetup.log: `<MM/DD/YY HH:MM:SS> msg`, ASCII, CRLF;

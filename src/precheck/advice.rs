@@ -1,5 +1,5 @@
-//! Title, cause and fix of every precheck id, in our own words after the seed page
-//! ("Install and configure a software update point", domain.md §G) and domain.md §E/§F.
+//! Title, cause and fix of every precheck id, in our own words after the product documentation
+//! ("Install and configure a software update point", docs/domain.md §G) and docs/domain.md §E/§F.
 
 /// Advice for one check id.
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,5 @@
-//! Static checks (hierarchy part; configuration part in `checks_config`): the seed's prerequisites (domain.md §G) and the port/SSL/proxy rules of
-//! domain.md §E.5 applied to `config.*` facts. A check that lacks the setting it needs is
+//! Static checks (hierarchy part; configuration part in `checks_config`): the documented prerequisites (docs/domain.md §G) and the port/SSL/proxy rules of
+//! docs/domain.md §E.5 applied to `config.*` facts. A check that lacks the setting it needs is
 //! `skipped` with the reason, never passed.
 
 use super::checks_config::{

@@ -1,6 +1,6 @@
 //! Static checks of the SUP configuration itself: ports and SSL, certificate name, connection
 //! account, proxy, remote console, sync source, schedule, products, supersedence, reporting
-//! events (seed page, domain.md §E.5).
+//! events (docs/domain.md §E.5).
 
 use super::checks::{no_sups, url_host};
 use super::hierarchy::{proxy_key, sup_key, Hierarchy};

@@ -1,5 +1,5 @@
 //! Pre-install checks for a software update point: static checks of the settings against the
-//! product documentation's rules (the seed page, domain.md §G) and live probes turned into a
+//! product documentation's rules (the product documentation, docs/domain.md §G) and live probes turned into a
 //! checklist, `probe.*` facts and findings.
 
 pub mod advice;

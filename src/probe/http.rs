@@ -9,7 +9,7 @@ use rustls::ClientConfig;
 
 use super::{tcp, tls, Host, Outcome, ProbeResult, Step};
 
-/// The client test URLs (domain.md §F); `wuident.cab` must work over plain HTTP.
+/// The client test URLs (docs/domain.md §F); `wuident.cab` must work over plain HTTP.
 pub const WUSSERVERVERSION: &str = "/ClientWebService/wusserverversion.xml";
 pub const WUIDENT: &str = "/Selfupdate/wuident.cab";
 pub const SIMPLEAUTH: &str = "/SimpleAuthWebService/SimpleAuth.asmx";

@@ -208,8 +208,20 @@ struct JsonDoc<'a> {
 }
 
 pub fn render_json(doc: &HealthDoc<'_>) -> Result<String> {
+    // The document's `settings` are the rows of its table; the report's map of the same facts
+    // would be a second `settings` key in the one object.
+    let report;
+    let report_ref = if doc.report.settings.is_empty() {
+        doc.report
+    } else {
+        report = Report {
+            settings: BTreeMap::new(),
+            ..doc.report.clone()
+        };
+        &report
+    };
     let j = JsonDoc {
-        report: doc.report,
+        report: report_ref,
         generated: doc.generated,
         verdict: doc.verdict,
         verdict_reasons: &doc.reasons,

@@ -1,4 +1,4 @@
-//! JSON (design §4, `supdiag.report/1`) and NDJSON (one finding per line).
+//! JSON (docs/architecture.md §4, `supdiag.report/1`) and NDJSON (one finding per line).
 
 use std::io::Write;
 

@@ -30,7 +30,7 @@ pub struct Summary {
     pub success: u64,
 }
 
-/// Everything a renderer needs (design §4).
+/// Everything a renderer needs (docs/architecture.md §4).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
     pub schema: &'static str,

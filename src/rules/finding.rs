@@ -58,7 +58,7 @@ pub struct SettingRef {
     pub source: Option<String>,
 }
 
-/// One finding of the report (design §4).
+/// One finding of the report (docs/architecture.md §4).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     pub rule_id: String,

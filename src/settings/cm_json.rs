@@ -1,6 +1,6 @@
 //! ConfigMgr exports piped to `ConvertTo-Json`: `Get-CMSoftwareUpdatePoint`,
 //! `Get-CMSoftwareUpdatePointComponent`, `Get-CMSiteSystemServer`, `Get-CMSiteComponent`,
-//! `Get-CMSite` and raw `SMS_SCI_SysResUse` / `SMS_SCI_Component` instances (domain §E.1).
+//! `Get-CMSite` and raw `SMS_SCI_SysResUse` / `SMS_SCI_Component` instances (docs/domain.md §E.1).
 //!
 //! Objects carry `RoleName` / `ComponentName` / `ItemName`, `SiteCode`, `NetworkOSPath` and a
 //! `Props` array of `{PropertyName, Value, Value1, Value2}`. Unknown objects and properties are

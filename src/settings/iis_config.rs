@@ -1,5 +1,5 @@
 //! IIS `applicationHost.config`: bindings of the WSUS site, `sslFlags` per WSUS virtual directory
-//! and the WsusPool private-memory limit (domain §E.3). Parsed with roxmltree; DTDs are refused,
+//! and the WsusPool private-memory limit (docs/domain.md §E.3). Parsed with roxmltree; DTDs are refused,
 //! so entity expansion (billion laughs) cannot blow up memory.
 
 use roxmltree::{Document, Node, ParsingOptions};

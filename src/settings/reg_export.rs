@@ -1,4 +1,4 @@
-//! `reg export` of `HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup` (domain §E.2): the WSUS
+//! `reg export` of `HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup` (docs/domain.md §E.2): the WSUS
 //! port, SSL flag, certificate name, content folder and SQL server. Windows writes these files
 //! in UTF-16LE with a BOM (decoded before we get here); UTF-8 and REGEDIT4 files work too.
 //! Values of other keys are ignored; odd or truncated values are warnings, never panics.

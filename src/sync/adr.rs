@@ -1,4 +1,4 @@
-//! ruleengine.log → automatic deployment rule (ADR) runs (domain §D, ADR cycle).
+//! ruleengine.log → automatic deployment rule (ADR) runs (docs/domain.md §D, ADR cycle).
 //!
 //! A run opens at `CRuleHandler: Processing Rule with ID:<n>, Name:<name>.` and is `success`
 //! once `Rule <n> Successfully Applied!` is logged. Without that line it is `failed` when the

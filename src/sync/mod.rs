@@ -1,4 +1,4 @@
-//! Sync and ADR run reconstruction from wsyncmgr.log and ruleengine.log (domain §D): the run
+//! Sync and ADR run reconstruction from wsyncmgr.log and ruleengine.log (docs/domain.md §D): the run
 //! types, the per-stream builder that `sync`, `report` and `analyze` feed event by event, and the
 //! merge of several streams (rollover generations are one stream; several site servers are
 //! several streams).

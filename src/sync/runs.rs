@@ -1,4 +1,4 @@
-//! wsyncmgr.log → sync runs (domain §D). One builder per stream; rollover generations arrive in
+//! wsyncmgr.log → sync runs (docs/domain.md §D). One builder per stream; rollover generations arrive in
 //! order as one stream, so a run that starts in `wsyncmgr.lo_` and ends in `wsyncmgr.log` is one
 //! run.
 //!

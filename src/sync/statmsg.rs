@@ -1,4 +1,4 @@
-//! STATMSG lines echoed into server component logs (domain §A.1): id, site, system, UTC
+//! STATMSG lines echoed into server component logs (docs/domain.md §A.1): id, site, system, UTC
 //! `GMTDATE`, insertion strings and the last error `LE=`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
