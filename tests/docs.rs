@@ -148,7 +148,7 @@ fn layout_sections_name_every_module() {
     {
         let name = e.file_name().to_string_lossy().into_owned();
         match name.strip_suffix(".rs") {
-            Some(stem) if ["lib", "testutil"].contains(&stem) => {}
+            Some(stem) if ["lib", "testutil"].contains(&stem) || stem.ends_with("_tests") => {}
             Some(_) => entries.push(name),
             None if e.path().is_dir() => entries.push(format!("{name}/")),
             None => {}
