@@ -371,6 +371,9 @@ fn scan_file<V: Visitor>(
     opts: ScanOptions,
     progress: &Progress,
 ) -> FileReport {
+    if let Some(skipped) = source::binary::skipped(input) {
+        return skipped;
+    }
     if !opts.allow_mmap {
         return scan_file_streaming(input, id, visitor, progress);
     }

@@ -173,3 +173,66 @@ fn many_files_finish() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["inputs"].as_array().map(Vec::len), Some(n));
 }
+
+/// A binary file in a folder is skipped as ripgrep skips it (a NUL byte in the first block, and
+/// not UTF-16): listed in `inputs` with a note, never read as log text. UTF-16 without a BOM is
+/// text.
+#[test]
+fn binary_files_are_listed_and_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("wsyncmgr.log"), SMS_LINE).expect("write");
+    // A rule would fire on this line if the file were read as text.
+    let mut bin = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+    bin.extend_from_slice(
+        b"\r\nSync failed: WSUS server not configured. Please refer to WCM.log for configuration error details  $$<SMS_WSUS_SYNC_MANAGER><11-20-2026 02:13:11.659+060><thread=5976 (0x1758)>\r\n",
+    );
+    std::fs::write(dir.path().join("WCM.log"), &bin).expect("write");
+    let utf16: Vec<u8> = SMS_LINE
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    std::fs::write(dir.path().join("WSUSCtrl.log"), &utf16).expect("write");
+    let out = supdiag()
+        .args(["analyze", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WCM.log: binary file"), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let inputs = doc["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 3, "{inputs:?}");
+    let wcm = inputs
+        .iter()
+        .find(|i| i["path"].as_str().is_some_and(|p| p.ends_with("WCM.log")))
+        .expect("WCM.log listed");
+    assert_eq!(wcm["encoding"], "binary");
+    assert_eq!(wcm["records"], 0);
+    assert_eq!(wcm["bytes"], bin.len());
+    assert!(wcm["note"].as_str().is_some_and(|n| n.contains("skipped")));
+    assert!(wcm.get("error").is_none());
+    let ctrl = inputs
+        .iter()
+        .find(|i| {
+            i["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("WSUSCtrl.log"))
+        })
+        .expect("WSUSCtrl.log listed");
+    assert_eq!(ctrl["encoding"], "utf-16le");
+    assert_eq!(ctrl["records"], 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("wsyncmgr_wsus_not_configured"),
+        "read as text: {text}"
+    );
+    // view does not show its lines either.
+    let view = supdiag().arg("view").arg(dir.path()).output().expect("run");
+    assert!(!String::from_utf8_lossy(&view.stdout).contains("Sync failed"));
+}

@@ -236,6 +236,18 @@ fn every_command_on_every_sample_follows_the_schema() {
             );
         }
     }
+    // A binary file among the logs is listed with its note.
+    let mixed = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        repo().join("samples/site-healthy/wsyncmgr.log"),
+        mixed.path().join("wsyncmgr.log"),
+    )
+    .expect("copy");
+    std::fs::write(mixed.path().join("WCM.log"), b"MZ\x90\x00\x03\x00binary").expect("write");
+    let mixed_path = mixed.path().to_string_lossy().into_owned();
+    let text = supdiag(&cwd, &["analyze", &mixed_path, "--format", "json"]);
+    assert!(text.contains("\"encoding\": \"binary\""), "{text}");
+    check("analyze with a binary file".into(), &text);
     assert!(checked > 80, "{checked}");
     // Every top-level field of the schema was produced by some command (none is dead).
     let declared: HashSet<String> = schema()["properties"]

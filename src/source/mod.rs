@@ -3,6 +3,7 @@
 //! A *stream* is one logical log: `X.lo_` (older) followed by `X.log`, or the date-stamped
 //! history files `X-YYYYMMDD-HHMMSS.log` in stamp order followed by `X.log`.
 
+pub mod binary;
 pub mod decode;
 pub mod open;
 pub mod stream;
