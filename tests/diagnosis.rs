@@ -212,3 +212,18 @@ fn fixes_use_the_values_the_logs_show() {
         "{shown}\n{other}"
     );
 }
+
+#[test]
+fn the_health_report_leads_with_incidents_too() {
+    let path = sample("wsus-pool-503");
+    let (html, _) = run(&["report", "--format", "html"], &path);
+    let inc = html.find("<h2>Incidents</h2>").expect("html incidents");
+    let next = html.find("<h2>Next steps</h2>").expect("html next steps");
+    let findings = html.find("<h2>Findings</h2>").expect("html findings");
+    assert!(inc < next && next < findings);
+    assert!(html.contains("<code>wsyncmgr_http_503_wsuspool</code>"));
+    let (md, _) = run(&["report", "--format", "markdown"], &path);
+    let inc = md.find("## Incidents").expect("markdown incidents");
+    let next = md.find("## Next steps").expect("markdown next steps");
+    assert!(inc < next, "{md}");
+}

@@ -431,6 +431,7 @@ pub fn render_markdown(doc: &HealthDoc<'_>) -> String {
         let _ = writeln!(out, "- {}", cell(r));
     }
     out.push('\n');
+    out.push_str(&super::markdown::incidents_section(&doc.report.incidents));
     markdown_findings(&mut out, &doc.report.findings);
     markdown_sync_sections(&mut out, doc.report);
     let _ = writeln!(out, "## Settings\n");

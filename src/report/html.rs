@@ -448,6 +448,7 @@ pub fn render(doc: &HealthDoc<'_>) -> String {
         let _ = write!(out, "<li>{}</li>", h(r));
     }
     out.push_str("</ul></div>\n");
+    out.push_str(&super::incidents_html::section(&doc.report.incidents));
     // History first: the chart is what a weekly reader looks at; the findings follow.
     sync_section(&mut out, doc);
     findings_html(&mut out, &doc.report.findings);

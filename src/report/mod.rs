@@ -4,6 +4,7 @@ pub mod checklist;
 pub mod escape;
 pub mod health;
 pub mod html;
+pub mod incidents_html;
 pub mod json;
 pub mod markdown;
 pub mod sync_table;

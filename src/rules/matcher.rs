@@ -893,7 +893,15 @@ fn named<'a, 't>(re: &'a LazyRegex, caps: &Captures<'t>) -> Vec<(&'a str, &'t st
         .collect()
 }
 
-/// Codes from the `code`/`status`/`hresult` captures; all named captures when `want_all`.
+/// `code`, `status` or `hresult` when `name` is one of them, optionally numbered (`code2`): a
+/// regex may read a code in several alternatives, and group names must be unique.
+pub fn code_capture(name: &str) -> Option<&'static str> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    ["code", "status", "hresult"]
+        .into_iter()
+        .find(|k| *k == base)
+}
+
 /// Codes of the captures, and the captures not in `have` yet (all when `None`): a finding keeps
 /// the first value of each capture name, so a value one line shows (the GPO's server) is not lost
 /// because another line of the rule (the error code) came first.
@@ -904,8 +912,8 @@ fn capture_data(
     let mut codes = Vec::new();
     let mut captures = BTreeMap::new();
     for &(name, m) in caps {
-        if matches!(name, "code" | "status" | "hresult") {
-            codes_from_capture(name, m, &mut codes);
+        if let Some(kind) = code_capture(name) {
+            codes_from_capture(kind, m, &mut codes);
         }
         if have.is_none_or(|h| !h.contains_key(name)) {
             captures.insert(name.to_string(), truncate_text(m, MAX_CAPTURE_TEXT));

@@ -1,0 +1,106 @@
+//! The incidents of a report as an HTML section (root cause, what it explains, what ties the
+//! findings, cause and fix) followed by the next steps: a self-contained fragment, all text
+//! escaped, that the health report puts right after its verdict.
+
+use std::fmt::Write;
+
+use super::escape::html as h;
+use super::sync_table::time;
+use crate::incidents::Incident;
+
+/// The section; empty when there is no incident.
+pub fn section(incidents: &[Incident]) -> String {
+    let mut out = String::new();
+    if incidents.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "<section class=\"incidents\"><h2>Incidents</h2>");
+    for inc in incidents {
+        let host = inc
+            .host
+            .as_deref()
+            .map(|x| format!(" <span class=\"host\">({})</span>", h(x)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<article class=\"incident sev-{}\"><h3>{} {}{host}: {}</h3><ul>",
+            inc.severity.as_str(),
+            h(&inc.severity.as_str().to_ascii_uppercase()),
+            h(&inc.id),
+            h(&inc.title)
+        );
+        let _ = writeln!(
+            out,
+            "<li><strong>Seen:</strong> {} … {}</li>",
+            h(&time(inc.first_seen)),
+            h(&time(inc.last_seen))
+        );
+        let _ = writeln!(
+            out,
+            "<li><strong>Root cause:</strong> <code>{}</code></li>",
+            h(&inc.root_cause)
+        );
+        if inc.findings.len() > 1 {
+            let rest: Vec<String> = inc.findings[1..]
+                .iter()
+                .map(|f| format!("<code>{}</code>", h(f)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<li><strong>Explains:</strong> {}</li>",
+                rest.join(", ")
+            );
+        }
+        if !inc.ties.is_empty() {
+            let ties: Vec<String> = inc.ties.iter().map(|t| h(t)).collect();
+            let _ = writeln!(
+                out,
+                "<li><strong>Tied by:</strong> {}</li>",
+                ties.join("; ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<li><strong>Cause:</strong> {}</li>",
+            h(inc.cause.trim())
+        );
+        let _ = writeln!(out, "<li><strong>Fix:</strong> {}</li>", h(inc.fix.trim()));
+        out.push_str("</ul></article>\n");
+    }
+    out.push_str("<h2>Next steps</h2><ol class=\"next-steps\">\n");
+    for inc in incidents {
+        let _ = writeln!(out, "<li>{} ({})</li>", h(&inc.next_step), h(&inc.id));
+    }
+    out.push_str("</ol></section>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Severity;
+
+    #[test]
+    fn incidents_are_escaped_and_listed_with_next_steps() {
+        let inc = Incident {
+            id: "incident-1".into(),
+            title: "Pool <stopped>".into(),
+            severity: Severity::Error,
+            root_cause: "wsyncmgr_http_503_wsuspool".into(),
+            findings: vec!["wsyncmgr_http_503_wsuspool".into(), "iis_wsus_503".into()],
+            first_seen: None,
+            last_seen: None,
+            host: Some("cm02".into()),
+            ties: vec!["code 503".into()],
+            cause: "c & d".into(),
+            fix: "Start it.".into(),
+            next_step: "Start it.".into(),
+        };
+        let s = section(&[inc]);
+        assert!(s.contains("Pool &lt;stopped&gt;"), "{s}");
+        assert!(s.contains("c &amp; d"), "{s}");
+        assert!(s.contains("<code>iis_wsus_503</code>"));
+        assert!(s.contains("<li>Start it. (incident-1)</li>"), "{s}");
+        assert!(section(&[]).is_empty());
+    }
+}
