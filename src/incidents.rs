@@ -115,21 +115,57 @@ pub fn group(findings: &mut [Finding], know: &Knowledge<'_>) -> Vec<Incident> {
     incidents
 }
 
-/// [`group`] with the symptoms the rules of `set` declare and the kinds of the report's inputs.
+/// [`group`] with the symptoms the rules of `set` declare and the kinds of the report's inputs;
+/// the sync runs that hold findings of an incident are named among its ties.
 pub fn group_with_rules(
     findings: &mut [Finding],
     set: &crate::rules::RuleSet,
     inputs: &[crate::scan::FileReport],
+    runs: &[crate::sync::SyncRun],
 ) -> Vec<Incident> {
     let symptoms = |id: &str| set.get(id).map(|r| r.symptoms.clone()).unwrap_or_default();
     let kind_of_file = |file: &str| inputs.iter().find(|i| i.path == file).map(|i| i.kind);
-    group(
+    let mut incidents = group(
         findings,
         &Knowledge {
             symptoms: &symptoms,
             kind_of_file: &kind_of_file,
         },
-    )
+    );
+    for inc in &mut incidents {
+        if let Some(tie) = same_runs(inc, runs) {
+            inc.ties.push(tie);
+        }
+    }
+    incidents
+}
+
+/// "same sync run …" when sync runs of the incident's host hold two or more of its findings.
+fn same_runs(inc: &Incident, runs: &[crate::sync::SyncRun]) -> Option<String> {
+    let shared: Vec<&crate::sync::SyncRun> = runs
+        .iter()
+        .filter(|r| r.host == inc.host)
+        .filter(|r| {
+            inc.findings
+                .iter()
+                .filter(|f| r.finding_ids.contains(f))
+                .count()
+                >= 2
+        })
+        .collect();
+    let first = shared.first()?;
+    let start = first.start.map_or_else(
+        || "(no time)".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+    );
+    let more = match shared.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "same sync run: started {start}, {}{more}",
+        first.result.as_str()
+    ))
 }
 
 fn is_unclassified(id: &str) -> bool {

@@ -187,6 +187,17 @@ fn verdicts_lead_with_incidents_and_next_steps() {
     ] {
         assert!(!i[key].is_null(), "incident without {key}: {i}");
     }
+    // What ties the findings: time window, the 503 they share, the sync runs that hold them.
+    let ties = strings(&i["ties"]);
+    assert!(
+        ties.iter().any(|t| t.starts_with("one time window")),
+        "{ties:?}"
+    );
+    assert!(ties.iter().any(|t| t == "code 503"), "{ties:?}");
+    assert!(
+        ties.iter().any(|t| t.starts_with("same sync run")),
+        "{ties:?}"
+    );
 }
 
 #[test]

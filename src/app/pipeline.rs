@@ -711,8 +711,12 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     report.adr_runs = data.adr_runs;
     report.settings = crate::report::settings_table(&all_facts);
     report.hosts = hosts.clone();
-    report.incidents =
-        crate::incidents::group_with_rules(&mut report.findings, &set, &report.inputs);
+    report.incidents = crate::incidents::group_with_rules(
+        &mut report.findings,
+        &set,
+        &report.inputs,
+        &report.sync_runs,
+    );
     report.finish();
     Ok(Analysis {
         report,
