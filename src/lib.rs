@@ -9,7 +9,7 @@ pub mod codes;
 pub mod event;
 pub mod facts;
 pub mod incidents;
-pub mod lower;
+pub mod matching;
 pub mod observe;
 pub mod parse;
 pub mod precheck;

@@ -10,36 +10,34 @@ use std::sync::LazyLock;
 
 use crate::event::{Event, LogKind};
 use crate::facts::{FactStore, Provenance, Value};
-use crate::lower::LowerBuf;
+use crate::matching::{Captures, Hit, LowerBuf, Pattern, Prefilter, Target};
 use crate::rules::finding::{truncate_text, MAX_CAPTURE_TEXT};
-use crate::rules::lazy_regex::{Captures, LazyRegex};
-use crate::rules::literal_index::LiteralIndex;
 use crate::scan::FileInfo;
 
-/// The extractors, each named by a bit: a message reaches an extractor only when it holds one
+/// The extractors, each with a number: a message reaches an extractor only when it holds one
 /// of the extractor's literals (every one of its patterns contains one), so a hit compiles and
 /// runs only the patterns that can match.
-const WCM_CONNECT: u32 = 0;
-const UPSTREAM: u32 = 1;
-const WSUS_PATH: u32 = 2;
-const WUA_SERVER: u32 = 3;
-const STARTING_SYNC: u32 = 4;
-const SYNC_NOTIFICATION: u32 = 5;
-const PARENT_SYNCED: u32 = 6;
-const SOURCE_SERVER: u32 = 7;
-const DB_PHASE: u32 = 8;
-const NOT_RESOLVED: u32 = 9;
-const ACTOR: u32 = 10;
-const PROXY: u32 = 11;
+const WCM_CONNECT: u16 = 0;
+const UPSTREAM: u16 = 1;
+const WSUS_PATH: u16 = 2;
+const WUA_SERVER: u16 = 3;
+const STARTING_SYNC: u16 = 4;
+const SYNC_NOTIFICATION: u16 = 5;
+const PARENT_SYNCED: u16 = 6;
+const SOURCE_SERVER: u16 = 7;
+const DB_PHASE: u16 = 8;
+const NOT_RESOLVED: u16 = 9;
+const ACTOR: u16 = 10;
+const PROXY: u16 = 11;
 
 /// Literals (lower case) with the extractor they lead to, by the kinds the extractors read.
-const WCM_LITERALS: &[(&str, u32)] = &[
+const WCM_LITERALS: &[(&str, u16)] = &[
     ("attempting connection to wsus server", WCM_CONNECT),
     ("upstream server is set to", UPSTREAM),
 ];
-const CLIENT_LITERALS: &[(&str, u32)] =
+const CLIENT_LITERALS: &[(&str, u16)] =
     &[("wsus path", WSUS_PATH), ("wua managed server", WUA_SERVER)];
-const WSYNCMGR_LITERALS: &[(&str, u32)] = &[
+const WSYNCMGR_LITERALS: &[(&str, u16)] = &[
     ("starting sync", STARTING_SYNC),
     ("sync notification", SYNC_NOTIFICATION),
     ("synced site with parent", PARENT_SYNCED),
@@ -47,12 +45,12 @@ const WSYNCMGR_LITERALS: &[(&str, u32)] = &[
     ("synchronizing sms database", DB_PHASE),
     ("starting sms database synchronization", DB_PHASE),
 ];
-const ENDPOINT_LITERALS: &[(&str, u32)] =
+const ENDPOINT_LITERALS: &[(&str, u16)] =
     &[("could not be resolved", NOT_RESOLVED), ("actor", ACTOR)];
-const PROXY_LITERALS: &[(&str, u32)] = &[("proxy", PROXY)];
+const PROXY_LITERALS: &[(&str, u16)] = &[("proxy", PROXY)];
 
 /// Prefilter groups: which literal lists apply to a kind.
-const GROUPS: [&[&[(&str, u32)]]; 6] = [
+const GROUPS: [&[&[(&str, u16)]]; 6] = [
     &[WCM_LITERALS],
     &[CLIENT_LITERALS],
     &[WSYNCMGR_LITERALS, ENDPOINT_LITERALS],
@@ -80,33 +78,44 @@ fn group_of(kind: LogKind) -> Option<usize> {
     })
 }
 
-/// The literals (lower case) of the extractors of `kind`, each with its extractor's number:
-/// the pipeline searches them in its one literal pass and hands the set of extractors whose
-/// literals it found to [`Observer::feed_hit`] (bit `1 << n`).
-pub fn literals(kind: LogKind) -> Vec<(&'static str, u32)> {
+/// The literals (lower case) of the extractors of `kind`, each with its extractor as target:
+/// the pipeline searches them in its one literal pass and hands the hits to
+/// [`Observer::feed_hits`].
+pub fn literals(kind: LogKind) -> Vec<(&'static str, Target)> {
     group_of(kind)
         .and_then(|g| GROUPS.get(g))
-        .map(|lists| lists.iter().flat_map(|l| l.iter().copied()).collect())
+        .map(|lists| {
+            lists
+                .iter()
+                .flat_map(|l| l.iter().map(|&(lit, n)| (lit, Target::Extractor(n))))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Literal index of each group (for [`Observer::feed`], which has no caller's scan to use).
-static PREFILTERS: LazyLock<Vec<LiteralIndex>> = LazyLock::new(|| {
+static PREFILTERS: LazyLock<Vec<Prefilter>> = LazyLock::new(|| {
     GROUPS
         .iter()
-        .map(|lists| LiteralIndex::build(lists.iter().flat_map(|l| l.iter().copied())))
+        .map(|lists| {
+            Prefilter::build(
+                lists
+                    .iter()
+                    .flat_map(|l| l.iter().map(|&(lit, n)| (lit, Target::Extractor(n)))),
+            )
+        })
         .collect()
 });
 
-/// Is extractor `n` in the set `mask`?
-fn has(mask: u32, n: u32) -> bool {
-    mask >> n & 1 == 1
+/// Did the literal search find a literal of extractor `n`?
+fn has(hits: &[Hit], n: u16) -> bool {
+    hits.iter().any(|h| h.target == Target::Extractor(n))
 }
 
 /// The captures of extractor `n`'s pattern `re` in `msg`, tried only when the literal search
-/// put `n` in `mask`.
-fn captured<'m>(mask: u32, n: u32, re: &'m Re, msg: &'m str) -> Option<Captures<'m>> {
-    if has(mask, n) {
+/// found one of `n`'s literals.
+fn captured<'m>(hits: &[Hit], n: u16, re: &'m Re, msg: &'m str) -> Option<Captures<'m>> {
+    if has(hits, n) {
         re.captures(msg)
     } else {
         None
@@ -114,11 +123,11 @@ fn captured<'m>(mask: u32, n: u32, re: &'m Re, msg: &'m str) -> Option<Captures<
 }
 
 /// A pattern compiled on first use, with the rules' ASCII rewrites (most runs need few of
-/// them; compiling all took a third of the time of a small run).
-struct Re(Option<LazyRegex>);
+/// them).
+struct Re(Option<Pattern>);
 
 impl Re {
-    fn captures<'t>(&'t self, t: &'t str) -> Option<Captures<'t>> {
+    fn captures<'t>(&self, t: &'t str) -> Option<Captures<'t>> {
         self.0.as_ref()?.captures(t)
     }
 
@@ -128,7 +137,7 @@ impl Re {
 }
 
 fn re(src: &'static str) -> Re {
-    Re(LazyRegex::new(src).ok())
+    Re(Pattern::new(src).ok())
 }
 
 struct Patterns {
@@ -315,22 +324,21 @@ impl Observer {
         let mut hits = Vec::new();
         index.scan(buf.set(ev.message.as_bytes()), &mut hits);
         self.lower = buf;
-        let mask = hits.iter().fold(0u32, |m, h| m | 1 << (h.0 & 31));
-        if mask != 0 {
-            self.feed_hit(ev, file, mask);
+        if !hits.is_empty() {
+            self.feed_hits(ev, file, &hits);
         }
     }
 
-    /// Look at an event whose message holds literals of the extractors in `mask` (bit `1 << n`
-    /// for extractor `n` of [`literals`]; the caller's own scan found them).
-    pub fn feed_hit(&mut self, ev: &Event<'_>, file: &FileInfo<'_>, mask: u32) {
+    /// Look at an event given the literal hits of its message (the caller's own scan found
+    /// them; hits of other targets are passed over).
+    pub fn feed_hits(&mut self, ev: &Event<'_>, file: &FileInfo<'_>, hits: &[Hit]) {
         let msg: &str = &ev.message;
         let kind = ev.kind;
         let any = kind == LogKind::Other;
         let line = ev.line;
         let p = &*P;
         if any || kind == LogKind::Wcm {
-            if let Some(c) = captured(mask, WCM_CONNECT, &p.wcm_connect, msg) {
+            if let Some(c) = captured(hits, WCM_CONNECT, &p.wcm_connect, msg) {
                 let server = c[1].trim_end_matches('.').to_ascii_lowercase();
                 self.put("observed.wcm.server", server, file, line);
                 if let Ok(port) = c[2].parse::<i64>() {
@@ -343,7 +351,7 @@ impl Observer {
                     line,
                 );
             }
-            if let Some(c) = captured(mask, UPSTREAM, &p.upstream, msg) {
+            if let Some(c) = captured(hits, UPSTREAM, &p.upstream, msg) {
                 let up = &c[1];
                 if up.eq_ignore_ascii_case("Microsoft Update") {
                     self.put("observed.wcm.upstream", "microsoft_update", file, line);
@@ -355,10 +363,10 @@ impl Observer {
             }
         }
         if any || matches!(kind, LogKind::LocationServices | LogKind::WuaHandler) {
-            let url = captured(mask, WSUS_PATH, &p.wsus_path, msg)
+            let url = captured(hits, WSUS_PATH, &p.wsus_path, msg)
                 .map(|c| c[1].to_string())
                 .or_else(|| {
-                    captured(mask, WUA_SERVER, &p.wua_server, msg)
+                    captured(hits, WUA_SERVER, &p.wua_server, msg)
                         .and_then(|c| c.get(1).or_else(|| c.get(2)).map(str::to_string))
                 });
             if let Some(url) = url {
@@ -370,11 +378,11 @@ impl Observer {
             }
         }
         if any || kind == LogKind::Wsyncmgr {
-            self.feed_wsyncmgr(msg, file, line, mask);
+            self.feed_wsyncmgr(msg, file, line, hits);
         }
         if any || matches!(kind, LogKind::Wsyncmgr | LogKind::SoftwareDistribution) {
-            let host = captured(mask, NOT_RESOLVED, &p.name_not_resolved, msg)
-                .or_else(|| captured(mask, ACTOR, &p.actor, msg))
+            let host = captured(hits, NOT_RESOLVED, &p.name_not_resolved, msg)
+                .or_else(|| captured(hits, ACTOR, &p.actor, msg))
                 .map(|c| c[1].to_ascii_lowercase());
             if let Some(h) = host {
                 // Only the top-level site's SUP talks to Microsoft Update's sync endpoint; child
@@ -386,7 +394,7 @@ impl Observer {
             }
         }
         if any || kind == LogKind::PatchDownloader {
-            if let Some(c) = captured(mask, PROXY, &p.proxy, msg) {
+            if let Some(c) = captured(hits, PROXY, &p.proxy, msg) {
                 self.put(
                     "observed.patchdownloader.proxy",
                     c[1].to_ascii_lowercase(),
@@ -397,16 +405,16 @@ impl Observer {
         }
     }
 
-    fn feed_wsyncmgr(&mut self, msg: &str, file: &FileInfo<'_>, line: u64, mask: u32) {
+    fn feed_wsyncmgr(&mut self, msg: &str, file: &FileInfo<'_>, line: u64, hits: &[Hit]) {
         let p = &*P;
-        if has(mask, STARTING_SYNC) {
+        if has(hits, STARTING_SYNC) {
             self.expect_source = Some(true);
         }
-        let notification = has(mask, SYNC_NOTIFICATION);
+        let notification = has(hits, SYNC_NOTIFICATION);
         let parent = notification
             .then(|| p.parent_syn.captures(msg))
             .flatten()
-            .or_else(|| captured(mask, PARENT_SYNCED, &p.parent_synced, msg))
+            .or_else(|| captured(hits, PARENT_SYNCED, &p.parent_synced, msg))
             .map(|c| c[1].to_ascii_uppercase());
         if let Some(parent) = parent {
             self.put("observed.site.child_of", parent, file, line);
@@ -422,7 +430,7 @@ impl Observer {
                 self.put("observed.site.children", Value::List(list), file, line);
             }
         }
-        if self.expect_source != Some(false) && has(mask, SOURCE_SERVER) {
+        if self.expect_source != Some(false) && has(hits, SOURCE_SERVER) {
             if let Some(c) = p.source_server.captures(msg) {
                 let s = c[1].trim_end_matches('.').to_ascii_lowercase();
                 if self.expect_source == Some(true) {
@@ -434,7 +442,7 @@ impl Observer {
                 self.expect_source = Some(false);
             }
         }
-        if has(mask, DB_PHASE) && p.db_phase.is_match(msg) {
+        if has(hits, DB_PHASE) && p.db_phase.is_match(msg) {
             self.put("observed.site.top_level", true, file, line);
         }
     }

@@ -81,12 +81,16 @@ fn rules_list_and_show() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("sequence: first"));
-    // Which matcher a line rule gets: the literal-anchored fast path, or the automaton (a lazy
-    // `.*?` has no fast path).
+    // Which matcher a line rule gets: the literal-anchored fast path (matches of a bounded
+    // length), or the automaton.
     for (id, how) in [
         (
-            "wsyncmgr_wsus_not_configured",
+            "wsyncmgr_update_synchronizing",
             "matched  without an automaton",
+        ),
+        (
+            "wsyncmgr_wsus_not_configured",
+            "matched  by the regex automaton",
         ),
         ("wsyncmgr_statmsg_6703", "matched  by the regex automaton"),
     ] {

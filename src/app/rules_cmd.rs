@@ -162,7 +162,7 @@ pub fn render_rule(set: &RuleSet, id: &str, color: bool) -> Option<String> {
             if let Some(n) = not_regex {
                 let _ = writeln!(o, "          not      {}", n.as_str());
             }
-            let how = if crate::rules::matcher::line_fast_match(literals, regex).is_some() {
+            let how = if regex.has_fast_path() {
                 "without an automaton (the fast path: see rules/README.md)"
             } else {
                 "by the regex automaton"

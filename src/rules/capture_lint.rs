@@ -10,8 +10,8 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-use super::lazy_regex::LazyRegex;
 use super::schema::{ExampleInput, Rule, RuleError};
+use crate::matching::Pattern;
 
 /// Problems with the numeric captures of `rule` (empty when there are none).
 pub fn check(rule: &Rule) -> Vec<RuleError> {
@@ -67,7 +67,7 @@ pub fn check(rule: &Rule) -> Vec<RuleError> {
 }
 
 /// Text and byte offset of capture `name` in the match of `re` on `text`.
-fn capture_at<'t>(re: &'t LazyRegex, text: &'t str, name: &str) -> Option<(&'t str, usize)> {
+fn capture_at<'t>(re: &'t Pattern, text: &'t str, name: &str) -> Option<(&'t str, usize)> {
     let caps = re.captures(text)?;
     let value = caps.name(name)?;
     // The capture is a slice of `text`: its offset is the distance between the two pointers.
@@ -77,7 +77,7 @@ fn capture_at<'t>(re: &'t LazyRegex, text: &'t str, name: &str) -> Option<(&'t s
 
 /// A variant of `text` with one more digit next to the numeric `value` at `at` that the regex
 /// still matches with `name` reading a part of the longer number; `None` when bounded.
-fn unbounded(re: &LazyRegex, text: &str, name: &str, value: &str, at: usize) -> Option<String> {
+fn unbounded(re: &Pattern, text: &str, name: &str, value: &str, at: usize) -> Option<String> {
     let digits = value.trim_start_matches('-');
     let hex = digits.len() > 2 && (digits.starts_with("0x") || digits.starts_with("0X"));
     let number = if hex { &digits[2..] } else { digits };

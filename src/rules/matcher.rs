@@ -14,13 +14,10 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 use smallvec::SmallVec;
 
-use super::fast_match::FastMatch;
 use super::finding::{truncate_text, Evidence, HitSet, MAX_CAPTURE_TEXT, MAX_CODES, MAX_EVIDENCE};
-use super::lazy_regex::{Captures, LazyRegex};
-use super::literal_index::LiteralIndex;
 use super::schema::{Body, Rule, SeqReport};
 use crate::event::{Event, LogKind, Severity};
-use crate::lower::LowerBuf;
+use crate::matching::{Captures, Hit, LowerBuf, Pattern, Prefilter, Target};
 use crate::scan::FileInfo;
 
 /// Number of kind slots: every known kind plus `other`.
@@ -52,39 +49,17 @@ struct SeqIndex {
     parts: Vec<(u32, SeqPart)>,
     /// Parts whose regex has no required literal: tried on every line of the kind.
     always: Vec<u32>,
-    /// Per part: the sequence matcher of its regex (built on first use), run where the
-    /// prefilter found one of the regex's required literals.
-    fast: Vec<OnceLock<Option<FastMatch>>>,
 }
 
-/// A kind's literal index targets one of four spaces (the top two bits of a target): a line
-/// rule (its index), a sequence part, another consumer's literal (its tag), a severity word.
-const SPACE_MASK: u32 = 3 << 30;
-const RULE_SPACE: u32 = 0;
-const SEQ_SPACE: u32 = 1 << 30;
-const EXTRA_SPACE: u32 = 2 << 30;
-const WORD_SPACE: u32 = 3 << 30;
-const TARGET_VALUE: u32 = !SPACE_MASK;
-
-/// The tag of a [`RuleSet::scan`] hit of an [`ExtraLiterals::per_kind`] literal.
-pub fn extra_tag(target: u32) -> Option<u32> {
-    (target & SPACE_MASK == EXTRA_SPACE).then_some(target & TARGET_VALUE)
-}
-
-/// The index into [`ExtraLiterals::words`] of a [`RuleSet::scan`] hit of a word.
-pub fn word_index(target: u32) -> Option<u32> {
-    (target & SPACE_MASK == WORD_SPACE).then_some(target & TARGET_VALUE)
-}
-
-/// Literals of other consumers, searched in the same pass as the rules' literals: one SIMD
-/// search of the lower-cased message instead of one per consumer (the observer's and the
-/// severity words' own searches were a third of the prefilter time).
+/// Literals of the other consumers of messages, searched in the same pass as the rules'
+/// literals: one search of the lower-cased message serves everyone.
 #[derive(Clone, Copy)]
 pub struct ExtraLiterals {
-    /// Per kind: literals with their tags (see [`extra_tag`]).
-    pub per_kind: fn(LogKind) -> Vec<(&'static str, u32)>,
-    /// Searched only when asked (events whose severity is inferred from their words; see
-    /// [`word_index`]).
+    /// Per kind: the literals of the observer's extractors and the sync builder, with their
+    /// targets.
+    pub per_kind: fn(LogKind) -> Vec<(&'static str, Target)>,
+    /// Searched only when asked (events whose severity is inferred from their words), as
+    /// [`Target::Word`] with their index.
     pub words: &'static [&'static str],
 }
 
@@ -103,11 +78,8 @@ pub struct RuleSet {
     /// Per kind slot and with/without the extra words, built on the first event that needs it
     /// (a run reads few kinds): the literals of the line rules, of the sequence parts and of
     /// the extra consumers → targets.
-    literals: Vec<OnceLock<LiteralIndex>>,
+    literals: Vec<OnceLock<Prefilter>>,
     seq: Vec<OnceLock<SeqIndex>>,
-    /// Per rule: the sequence matcher of its regex, when it has that simple shape (built on
-    /// the rule's first candidate line).
-    fast: Vec<OnceLock<Option<FastMatch>>>,
     extras: Option<ExtraLiterals>,
     /// Rule index → position among sequence rules (for per-stream state).
     seq_slot: Vec<Option<usize>>,
@@ -128,12 +100,10 @@ impl RuleSet {
                 seq_count += 1;
             }
         }
-        let fast = (0..rules.len()).map(|_| OnceLock::new()).collect();
         RuleSet {
             rules,
             literals: (0..2 * KIND_SLOTS).map(|_| OnceLock::new()).collect(),
             seq: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
-            fast,
             extras: None,
             seq_slot,
             seq_count,
@@ -151,27 +121,11 @@ impl RuleSet {
         self.literals = (0..2 * KIND_SLOTS).map(|_| OnceLock::new()).collect();
     }
 
-    fn literal_index(&self, slot: usize, words: bool) -> Option<&LiteralIndex> {
+    fn literal_index(&self, slot: usize, words: bool) -> Option<&Prefilter> {
         let cell = self.literals.get(slot + usize::from(words) * KIND_SLOTS)?;
         Some(cell.get_or_init(|| {
             build_literal_index(&self.rules, kind_of_slot(slot), self.extras, words)
         }))
-    }
-
-    /// The fast matcher of line rule `ri`'s regex, if its shape allows one.
-    fn fast_match(&self, ri: u32) -> Option<&FastMatch> {
-        let cell = self.fast.get(ri as usize)?;
-        cell.get_or_init(|| {
-            let rule = self.rules.get(ri as usize)?;
-            let Body::Line {
-                regex, literals, ..
-            } = &rule.body
-            else {
-                return None;
-            };
-            line_fast_match(literals, regex)
-        })
-        .as_ref()
     }
 
     fn seq_index(&self, slot: usize) -> Option<&SeqIndex> {
@@ -179,11 +133,10 @@ impl RuleSet {
         Some(cell.get_or_init(|| build_seq_index(&self.rules, kind_of_slot(slot))))
     }
 
-    /// (target, start) of every literal of `kind`'s rules and extra consumers in `lower` (a
-    /// message lower-cased by [`LowerBuf::set`]), with the extra words when `words`. Hits of
-    /// extra literals are told by [`extra_tag`] and [`word_index`]; hand the whole list to
-    /// [`StreamMatcher::feed_scanned`].
-    pub fn scan(&self, kind: LogKind, words: bool, lower: &[u8], out: &mut Vec<(u32, u32)>) {
+    /// Every place of a literal of `kind`'s rules and extra consumers in `lower` (a message
+    /// lower-cased by [`LowerBuf::set`]), with the extra words when `words`; hand the whole
+    /// list to [`StreamMatcher::feed_scanned`].
+    pub fn scan(&self, kind: LogKind, words: bool, lower: &[u8], out: &mut Vec<Hit>) {
         if let Some(idx) = self.literal_index(slot(kind), words) {
             idx.scan(lower, out);
         }
@@ -217,7 +170,7 @@ impl RuleSet {
 }
 
 /// The sequence parts of the rules that apply to `kind`, in a fixed order (part indexes).
-fn seq_parts(rules: &[Rule], kind: LogKind) -> Vec<(u32, SeqPart, &LazyRegex)> {
+fn seq_parts(rules: &[Rule], kind: LogKind) -> Vec<(u32, SeqPart, &Pattern)> {
     let mut out = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let Body::Sequence {
@@ -243,43 +196,41 @@ fn build_literal_index(
     kind: LogKind,
     extras: Option<ExtraLiterals>,
     words: bool,
-) -> LiteralIndex {
-    let mut lits: Vec<(&str, u32)> = Vec::new();
+) -> Prefilter {
+    let mut lits: Vec<(&str, Target)> = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let Body::Line { literals, .. } = &r.body else {
             continue;
         };
         if r.applies_to(kind) {
-            lits.extend(literals.iter().map(|l| (l.as_str(), RULE_SPACE | i as u32)));
+            lits.extend(
+                literals
+                    .iter()
+                    .map(|l| (l.as_str(), Target::Rule(i as u32))),
+            );
         }
     }
     for (pi, (_, _, re)) in seq_parts(rules, kind).into_iter().enumerate() {
         if let Some(req) = re.required_literals() {
-            lits.extend(req.iter().map(|l| (l.as_str(), SEQ_SPACE | pi as u32)));
+            lits.extend(req.iter().map(|l| (l.as_str(), Target::SeqPart(pi as u32))));
         }
     }
-    let extra: Vec<(&'static str, u32)> = extras.map(|e| (e.per_kind)(kind)).unwrap_or_default();
-    lits.extend(
-        extra
-            .iter()
-            .map(|&(l, t)| (l, EXTRA_SPACE | (t & TARGET_VALUE))),
-    );
+    lits.extend(extras.map(|e| (e.per_kind)(kind)).unwrap_or_default());
     if words {
         let ws = extras.map(|e| e.words).unwrap_or_default();
         lits.extend(
             ws.iter()
                 .enumerate()
-                .map(|(w, l)| (*l, WORD_SPACE | w as u32)),
+                .map(|(w, l)| (*l, Target::Word(w as u8))),
         );
     }
-    LiteralIndex::build(lits)
+    Prefilter::build(lits)
 }
 
 fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
     let mut idx = SeqIndex::default();
     for (pi, (ri, part, re)) in seq_parts(rules, kind).into_iter().enumerate() {
         idx.parts.push((ri, part));
-        idx.fast.push(OnceLock::new());
         if re.required_literals().is_none() {
             idx.always.push(pi as u32);
         }
@@ -288,7 +239,7 @@ fn build_seq_index(rules: &[Rule], kind: LogKind) -> SeqIndex {
 }
 
 /// The regex of sequence part `part` of `rule`.
-fn seq_regex(rule: &Rule, part: SeqPart) -> Option<&LazyRegex> {
+fn seq_regex(rule: &Rule, part: SeqPart) -> Option<&Pattern> {
     let Body::Sequence {
         first, then, reset, ..
     } = &rule.body
@@ -356,7 +307,7 @@ pub struct StreamMatcher<'r> {
     /// its literal).
     candidates: Vec<(u32, u32)>,
     /// Reused buffer of literal hits (for callers that do not scan themselves).
-    scanned: Vec<(u32, u32)>,
+    scanned: Vec<Hit>,
     /// Reused buffer: the text being matched, ASCII lower-cased (when the caller has no
     /// lower-cased copy to share).
     lower: LowerBuf,
@@ -492,7 +443,7 @@ impl<'r> StreamMatcher<'r> {
     pub fn feed_scanned(
         &mut self,
         ev: &Event<'_>,
-        hits: &[(u32, u32)],
+        hits: &[Hit],
         file: &FileInfo<'_>,
     ) -> (MatchedIds<'r>, SeqHits) {
         let mut matched: MatchedIds<'r> = SmallVec::new();
@@ -536,7 +487,7 @@ impl<'r> StreamMatcher<'r> {
     /// The sequence parts of `idx` whose regex matches `text`, in part order. Only parts whose
     /// required literal is among the literal `hits`, or that have none, are tried; a part whose
     /// regex is a plain sequence is matched at the literal positions without an automaton.
-    fn seq_hits(&mut self, idx: &SeqIndex, text: &str, hits: &[(u32, u32)]) -> SeqHits {
+    fn seq_hits(&mut self, idx: &SeqIndex, text: &str, hits: &[Hit]) -> SeqHits {
         if idx.parts.is_empty() {
             return SeqHits::new();
         }
@@ -544,11 +495,11 @@ impl<'r> StreamMatcher<'r> {
         self.candidates.clear();
         self.candidates
             .extend(idx.always.iter().map(|&pi| (pi, u32::MAX)));
-        self.candidates.extend(
-            hits.iter()
-                .filter(|h| h.0 & SPACE_MASK == SEQ_SPACE)
-                .map(|h| (h.0 & TARGET_VALUE, h.1)),
-        );
+        self.candidates
+            .extend(hits.iter().filter_map(|h| match h.target {
+                Target::SeqPart(pi) => Some((pi, h.at)),
+                _ => None,
+            }));
         if self.candidates.is_empty() {
             return SeqHits::new();
         }
@@ -564,18 +515,10 @@ impl<'r> StreamMatcher<'r> {
             let Some(re) = rules.get(ri as usize).and_then(|r| seq_regex(r, part)) else {
                 continue;
             };
-            let fast = idx.fast.get(pi as usize).and_then(|cell| {
-                cell.get_or_init(|| {
-                    re.required_literals()
-                        .and_then(|req| FastMatch::from_hir(re.hir()?, req))
-                })
-                .as_ref()
-            });
-            let hit = match fast {
-                Some(f) if group.iter().all(|&(_, at)| at != u32::MAX) => {
-                    f.is_match(text.as_bytes(), group.iter().map(|&(_, at)| at as usize))
-                }
-                _ => re.is_match(text),
+            let hit = if group.iter().all(|&(_, at)| at != u32::MAX) {
+                re.is_match_at(text, group.iter().map(|&(_, at)| at as usize))
+            } else {
+                re.is_match(text)
             };
             if hit {
                 out.push(pi);
@@ -623,7 +566,7 @@ impl<'r> StreamMatcher<'r> {
     fn match_lines(
         &mut self,
         text: &str,
-        hits: &[(u32, u32)],
+        hits: &[Hit],
         ev: &Event<'_>,
         file: &FileInfo<'_>,
         matched: &mut MatchedIds<'r>,
@@ -631,7 +574,10 @@ impl<'r> StreamMatcher<'r> {
         let set = self.set;
         self.candidates.clear();
         self.candidates
-            .extend(hits.iter().filter(|h| h.0 & SPACE_MASK == RULE_SPACE));
+            .extend(hits.iter().filter_map(|h| match h.target {
+                Target::Rule(ri) => Some((ri, h.at)),
+                _ => None,
+            }));
         if self.candidates.is_empty() {
             return false;
         }
@@ -655,31 +601,16 @@ impl<'r> StreamMatcher<'r> {
                 continue;
             };
             // A regex without groups needs no capture positions: `is_match` is far cheaper
-            // (per-update progress lines hit such a rule on every record of a big sync), and
-            // the simplest shapes need no automaton at all: every match starts at one of the
-            // literal positions the prefilter found.
+            // (per-update progress lines hit such a rule on every record of a big sync).
+            let places = self.candidates[from..i].iter().map(|&(_, at)| at as usize);
             let caps = if regex.captures_len() == 1 {
-                let hit = match set.fast_match(ri) {
-                    Some(f) => f.is_match(
-                        text.as_bytes(),
-                        self.candidates[from..i].iter().map(|&(_, at)| at as usize),
-                    ),
-                    None => regex.is_match(text),
-                };
-                if !hit {
+                if !regex.is_match_at(text, places) {
                     continue;
                 }
                 None
             } else {
-                let found = match set.fast_match(ri) {
-                    Some(f) => f.captures(
-                        text,
-                        self.candidates[from..i].iter().map(|&(_, at)| at as usize),
-                    ),
-                    None => regex.captures(text).map(|c| named(regex, &c)),
-                };
-                match found {
-                    Some(c) => Some(c),
+                match regex.captures_at(text, places) {
+                    Some(c) => Some(named(regex, &c)),
                     None => continue,
                 }
             };
@@ -887,7 +818,7 @@ fn add_pending(hs: &mut HitSet, firsts: &[Pending]) {
 }
 
 /// The named groups of `re` that took part in the match `caps`: (name, text).
-fn named<'a, 't>(re: &'a LazyRegex, caps: &Captures<'t>) -> Vec<(&'a str, &'t str)> {
+fn named<'a, 't>(re: &'a Pattern, caps: &Captures<'t>) -> Vec<(&'a str, &'t str)> {
     re.capture_names()
         .filter_map(|n| caps.name(n).map(|v| (n, v)))
         .collect()
@@ -943,13 +874,6 @@ fn hex_codes(msg: &str) -> Vec<String> {
         i = p + 2;
     }
     out
-}
-
-/// The matcher without an automaton of a line rule with these prefilter `literals`, when its
-/// regex has the shape for one (see [`FastMatch`]); `rules show` says which rules have one.
-pub fn line_fast_match(literals: &[String], regex: &LazyRegex) -> Option<FastMatch> {
-    let lower: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
-    FastMatch::from_hir(regex.hir()?, &lower)
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::condition::Condition;
-use super::lazy_regex::LazyRegex;
 use crate::event::{LogKind, Severity};
+use crate::matching::Pattern;
 
 /// One problem in a rule file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,13 +129,13 @@ pub enum SeqReport {
 pub enum Body {
     Line {
         literals: Vec<String>,
-        regex: LazyRegex,
-        not_regex: Option<LazyRegex>,
+        regex: Pattern,
+        not_regex: Option<Pattern>,
     },
     Sequence {
-        first: LazyRegex,
-        then: LazyRegex,
-        reset: Option<LazyRegex>,
+        first: Pattern,
+        then: Pattern,
+        reset: Option<Pattern>,
         report: SeqReport,
     },
     Fact {
@@ -146,7 +146,7 @@ pub enum Body {
 
 impl Rule {
     /// Every regex of the rule's body.
-    pub fn regexes(&self) -> Vec<&LazyRegex> {
+    pub fn regexes(&self) -> Vec<&Pattern> {
         match &self.body {
             Body::Line {
                 regex, not_regex, ..
@@ -305,11 +305,11 @@ impl Ctx<'_> {
         });
     }
 
-    fn regex(&mut self, s: &Spanned<String>, what: &str) -> Option<LazyRegex> {
+    fn regex(&mut self, s: &Spanned<String>, what: &str) -> Option<Pattern> {
         if self.trusted {
-            return Some(LazyRegex::trusted(s.get_ref()));
+            return Some(Pattern::trusted(s.get_ref()));
         }
-        match LazyRegex::new(s.get_ref()) {
+        match Pattern::new(s.get_ref()) {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.replace('\n', " ");
@@ -449,7 +449,7 @@ fn parse_rule_with(
         if let Some(regex) = regex {
             body = Some(Body::Line {
                 literals: spec.literals.clone(),
-                regex,
+                regex: regex.with_literals(&spec.literals),
                 not_regex,
             });
         }
@@ -639,7 +639,7 @@ fn parse_rule_with(
 /// cannot contain is a typo that would silently disable the rule. We can only check the cheap
 /// direction: the literal must occur (case-insensitively) in at least one matching example,
 /// which the example check does. Here: literals must be plain text without regex escapes.
-fn check_literals(cx: &mut Ctx<'_>, span: Range<usize>, literals: &[String], _regex: &LazyRegex) {
+fn check_literals(cx: &mut Ctx<'_>, span: Range<usize>, literals: &[String], _regex: &Pattern) {
     for l in literals {
         if l.contains("\\.") || l.contains("(?i)") || l.contains("\\d") {
             cx.err(

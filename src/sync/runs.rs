@@ -573,9 +573,11 @@ fn after<'a>(msg: &'a str, finder: &Finder<'_>) -> Option<&'a str> {
     let mut last = None;
     let mut from = 0;
     while let Some(i) = b.get(from..).and_then(|h| finder.find(h)) {
+        crate::matching::work::add(i + finder.needle().len());
         last = Some(from + i);
         from += i + 1;
     }
+    crate::matching::work::add(b.len().saturating_sub(from));
     last.and_then(|i| msg.get(i + finder.needle().len()..))
 }
 

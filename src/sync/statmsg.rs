@@ -50,6 +50,7 @@ fn token_start(s: &str, key: &str) -> Option<usize> {
         .get(from..)
         .and_then(|t| memchr::memmem::find(t.as_bytes(), key.as_bytes()))
     {
+        crate::matching::work::add(i + key.len());
         let at = from + i;
         if at == 0 || s[..at].ends_with(char::is_whitespace) {
             return Some(at);

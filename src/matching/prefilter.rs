@@ -1,5 +1,5 @@
-//! Literal prefilter: which targets (rules, sequence-rule parts) may match a text, from the
-//! lower-cased literals found in the lower-cased text ([`crate::lower::LowerBuf`]).
+//! Literal prefilter: which targets may match a text, from the lower-cased literals found in
+//! the lower-cased text ([`super::LowerBuf`]).
 //!
 //! One SIMD (Teddy) search per text over all literals of a log kind: an order of magnitude
 //! faster than a case-insensitive automaton, which had no prefilter and walked every byte.
@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind, Span};
 
+use super::{Hit, Target};
+
 /// Targets of the literals of one log kind.
 #[derive(Debug, Default)]
-pub struct LiteralIndex {
+pub struct Prefilter {
     /// Searcher over the literals, longest first (leftmost-first then reports the longest
     /// literal at a position, and every literal found there is a prefix of it).
     packed: Option<packed::Searcher>,
@@ -24,14 +26,14 @@ pub struct LiteralIndex {
     ac: Option<AhoCorasick>,
     /// Pattern id → targets. With `packed`, a pattern also stands for the patterns that are
     /// prefixes of it.
-    pattern_targets: Vec<Vec<u32>>,
+    pattern_targets: Vec<Vec<Target>>,
 }
 
-impl LiteralIndex {
+impl Prefilter {
     /// An index over `literals` (any case; duplicates allowed), each with its target.
-    pub fn build<'a>(literals: impl IntoIterator<Item = (&'a str, u32)>) -> LiteralIndex {
+    pub fn build<'a>(literals: impl IntoIterator<Item = (&'a str, Target)>) -> Prefilter {
         let mut pats: Vec<String> = Vec::new();
-        let mut targets: Vec<Vec<u32>> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (l, t) in literals {
             let low = l.to_ascii_lowercase();
@@ -45,7 +47,7 @@ impl LiteralIndex {
             }
         }
         if pats.is_empty() {
-            return LiteralIndex::default();
+            return Prefilter::default();
         }
         let mut order: Vec<usize> = (0..pats.len()).collect();
         order.sort_by(|a, b| pats[*b].len().cmp(&pats[*a].len()).then(a.cmp(b)));
@@ -57,7 +59,7 @@ impl LiteralIndex {
         }
         if let Some(searcher) = builder.build() {
             let targets_of = |i: usize| {
-                let mut ts: Vec<u32> = Vec::new();
+                let mut ts: Vec<Target> = Vec::new();
                 for (j, q) in pats.iter().enumerate() {
                     if pats[i].starts_with(q.as_str()) {
                         ts.extend(&targets[j]);
@@ -67,7 +69,7 @@ impl LiteralIndex {
                 ts.dedup();
                 ts
             };
-            return LiteralIndex {
+            return Prefilter {
                 packed: Some(searcher),
                 keyed: None,
                 ac: None,
@@ -75,19 +77,19 @@ impl LiteralIndex {
             };
         }
         if let Some(keyed) = Keyed::build(&pats, &targets) {
-            return LiteralIndex {
+            return Prefilter {
                 keyed: Some(keyed),
-                ..LiteralIndex::default()
+                ..Prefilter::default()
             };
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&pats)
             .ok();
-        LiteralIndex {
+        Prefilter {
             ac,
             pattern_targets: targets,
-            ..LiteralIndex::default()
+            ..Prefilter::default()
         }
     }
 
@@ -97,23 +99,29 @@ impl LiteralIndex {
 
     /// Append to `out` (target, start) for every occurrence of every literal in `lower`
     /// (lower-cased text), overlapping ones included, in no particular order.
-    pub fn scan(&self, lower: &[u8], out: &mut Vec<(u32, u32)>) {
-        let mut push = |ts: Option<&Vec<u32>>, start: usize| {
+    pub fn scan(&self, lower: &[u8], out: &mut Vec<Hit>) {
+        let mut push = |ts: Option<&Vec<Target>>, start: usize| {
             for &t in ts.into_iter().flatten() {
-                out.push((t, start as u32));
+                out.push(Hit::new(t, start as u32));
             }
         };
         if let Some(searcher) = &self.packed {
+            // Restarted one byte after each hit, so overlapping literals are found too: each
+            // search looks at the bytes up to the end of its hit, at most the longest literal
+            // more than a search without restarts.
             let mut at = 0;
             while let Some(m) = searcher.find_in(lower, Span::from(at..lower.len())) {
+                super::work::add(m.end() - at);
                 push(self.pattern_targets.get(m.pattern().as_usize()), m.start());
                 at = m.start() + 1;
             }
+            super::work::add(lower.len().saturating_sub(at));
         } else if let Some(keyed) = &self.keyed {
             keyed.scan(lower, out);
         } else if let Some(ac) = &self.ac {
             // Most texts hold no literal: `is_match` uses the automaton's prefilter and is
             // several times cheaper than an overlapping scan.
+            super::work::add(lower.len());
             if !ac.is_match(lower) {
                 return;
             }
@@ -180,7 +188,7 @@ fn choose_keys(pats: &[String]) -> Option<Vec<Vec<u8>>> {
 #[derive(Debug)]
 struct Keyed {
     /// Literals shorter than [`MIN_KEY`], searched on their own.
-    short: Option<(AhoCorasick, Vec<Vec<u32>>)>,
+    short: Option<(AhoCorasick, Vec<Vec<Target>>)>,
     searcher: packed::Searcher,
     /// Key id (searcher order, longest first) → for each literal length, the literals whose key
     /// is a prefix of this key → their targets.
@@ -188,10 +196,10 @@ struct Keyed {
 }
 
 /// Literals of one length → targets.
-type LiteralSet = HashMap<Box<[u8]>, Vec<u32>>;
+type LiteralSet = HashMap<Box<[u8]>, Vec<Target>>;
 
 impl Keyed {
-    fn build(all: &[String], all_targets: &[Vec<u32>]) -> Option<Keyed> {
+    fn build(all: &[String], all_targets: &[Vec<Target>]) -> Option<Keyed> {
         let (mut pats, mut targets) = (Vec::new(), Vec::new());
         let (mut short, mut short_targets) = (Vec::new(), Vec::new());
         for (p, t) in all.iter().zip(all_targets) {
@@ -248,11 +256,12 @@ impl Keyed {
     }
 
     /// (target, start) of every literal in `hay` (lower-cased).
-    fn scan(&self, hay: &[u8], out: &mut Vec<(u32, u32)>) {
+    fn scan(&self, hay: &[u8], out: &mut Vec<Hit>) {
         if let Some((ac, targets)) = &self.short {
+            super::work::add(hay.len());
             for m in ac.find_overlapping_iter(hay) {
                 if let Some(ts) = targets.get(m.pattern().as_usize()) {
-                    out.extend(ts.iter().map(|&t| (t, m.start() as u32)));
+                    out.extend(ts.iter().map(|&t| Hit::new(t, m.start() as u32)));
                 }
             }
         }
@@ -265,25 +274,40 @@ impl Keyed {
                 .into_iter()
                 .flatten()
             {
+                super::work::add(*len);
                 if let Some(ts) = hay.get(s..s + len).and_then(|w| set.get(w)) {
-                    out.extend(ts.iter().map(|&t| (t, s as u32)));
+                    out.extend(ts.iter().map(|&t| Hit::new(t, s as u32)));
                 }
             }
+            super::work::add(m.end() - at);
             at = s + 1;
         }
+        super::work::add(hay.len().saturating_sub(at));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lower::LowerBuf;
+    use crate::matching::LowerBuf;
 
-    fn found(idx: &LiteralIndex, text: &str) -> Vec<u32> {
+    /// An index over literals with numbered targets.
+    fn index<'a>(lits: impl IntoIterator<Item = (&'a str, u32)>) -> Prefilter {
+        Prefilter::build(lits.into_iter().map(|(l, i)| (l, Target::Rule(i))))
+    }
+
+    fn number(t: Target) -> u32 {
+        match t {
+            Target::Rule(i) => i,
+            other => panic!("unexpected target {other:?}"),
+        }
+    }
+
+    fn found(idx: &Prefilter, text: &str) -> Vec<u32> {
         let mut buf = LowerBuf::new();
         let mut out = Vec::new();
         idx.scan(buf.set(text.as_bytes()), &mut out);
-        let mut ts: Vec<u32> = out.iter().map(|h| h.0).collect();
+        let mut ts: Vec<u32> = out.iter().map(|h| number(h.target)).collect();
         ts.sort_unstable();
         ts.dedup();
         ts
@@ -291,10 +315,11 @@ mod tests {
 
     #[test]
     fn every_occurrence_is_reported_with_its_start() {
-        let idx = LiteralIndex::build([("fail", 1), ("failed to", 2), ("led t", 3), ("to", 4)]);
+        let idx = index([("fail", 1), ("failed to", 2), ("led t", 3), ("to", 4)]);
         let mut buf = LowerBuf::new();
         let mut out = Vec::new();
         idx.scan(buf.set(b"Failed to... FAIL to"), &mut out);
+        let mut out: Vec<(u32, u32)> = out.iter().map(|h| (number(h.target), h.at)).collect();
         out.sort_unstable();
         assert_eq!(out, vec![(1, 0), (1, 13), (2, 0), (3, 3), (4, 7), (4, 18)]);
     }
@@ -307,7 +332,7 @@ mod tests {
             ("failed", 3),
             ("sync failed", 4),
         ];
-        let small = LiteralIndex::build(lits);
+        let small = index(lits);
         assert!(small.packed.is_some());
         assert_eq!(found(&small, "xx Sync Failed: 503"), vec![1, 2, 3, 4]);
         assert_eq!(found(&small, "nothing here"), Vec::<u32>::new());
@@ -317,7 +342,7 @@ mod tests {
             .map(|i| (format!("marker {i} xq"), 100 + i))
             .chain(lits.iter().map(|(l, t)| (l.to_string(), *t)))
             .collect();
-        let keyed = LiteralIndex::build(many.iter().map(|(l, t)| (l.as_str(), *t)));
+        let keyed = index(many.iter().map(|(l, t)| (l.as_str(), *t)));
         assert!(keyed.packed.is_none() && keyed.keyed.is_some());
         assert_eq!(found(&keyed, "xx Sync Failed: 503"), vec![1, 2, 3, 4]);
         assert_eq!(
@@ -353,7 +378,7 @@ mod tests {
             .map(|i| format!("{}{}zzzz", char::from(b'a' + (i % 26) as u8), i))
             .collect();
         assert!(choose_keys(&spread).is_none());
-        let idx = LiteralIndex::build(
+        let idx = index(
             spread
                 .iter()
                 .enumerate()
@@ -365,7 +390,7 @@ mod tests {
 
     #[test]
     fn empty_index_finds_nothing() {
-        let idx = LiteralIndex::build(std::iter::empty());
+        let idx = index(std::iter::empty());
         assert!(idx.is_empty());
         assert!(found(&idx, "anything").is_empty());
     }
@@ -392,7 +417,9 @@ mod tests {
             ]
             .map(String::from),
         );
-        let pattern_rules: Vec<Vec<u32>> = (0..pats.len() as u32).map(|i| vec![i]).collect();
+        let pattern_rules: Vec<Vec<Target>> = (0..pats.len() as u32)
+            .map(|i| vec![Target::Rule(i)])
+            .collect();
         let keyed = Keyed::build(&pats, &pattern_rules).expect("keyed index");
         let words = [
             "sync ",
@@ -410,7 +437,7 @@ mod tests {
         for text in crate::testutil::word_soup(&words, 7, 2000, 9) {
             let mut hits = Vec::new();
             keyed.scan(text.as_bytes(), &mut hits);
-            let mut got: Vec<u32> = hits.iter().map(|h| h.0).collect();
+            let mut got: Vec<u32> = hits.iter().map(|h| number(h.target)).collect();
             got.sort_unstable();
             got.dedup();
             let want: Vec<u32> = pats

@@ -15,11 +15,11 @@ use chrono::{DateTime, Utc};
 use crate::cli::CommonArgs;
 use crate::event::{Event, FileId, LogKind, Severity};
 use crate::facts::FactStore;
-use crate::lower::LowerBuf;
+use crate::matching::{Hit, LowerBuf, Target};
 use crate::observe::Observer;
 use crate::report::health::FileSpan;
 use crate::report::{HostSummary, Report};
-use crate::rules::matcher::{extra_tag, word_index, ExtraLiterals, MatchedIds, SeqHits, SeqLine};
+use crate::rules::matcher::{ExtraLiterals, MatchedIds, SeqHits, SeqLine};
 use crate::rules::{load_rule_set_for_scan, RuleSet, StreamHits, StreamMatcher};
 use crate::scan::{self, FileInfo, Visitor};
 use crate::source::{self, Stream};
@@ -168,13 +168,14 @@ struct StreamVisitor<'r> {
     /// the kept lines.
     names: Option<Names>,
     arena: String,
-    /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words.
-    scanned: Vec<(u32, u32)>,
+    /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words
+    /// (word index, place).
+    scanned: Vec<Hit>,
     words: Vec<(u32, u32)>,
     /// A batch of messages ([`Visitor::events`]): where each starts in `lower`, and the literal
     /// hits of all of them.
     starts: Vec<u32>,
-    batch_hits: Vec<(u32, u32)>,
+    batch_hits: Vec<Hit>,
 }
 
 /// The literals the pipeline searches with the rules' in one pass per message: the observer's
@@ -187,16 +188,13 @@ pub fn extra_literals() -> ExtraLiterals {
     }
 }
 
-/// The tag of the sync builder's literal (the observer's extractors are tags 0 to 31).
-const OUT_OF_TAG: u32 = 32;
-
 /// The observer's literals of `kind` and, for wsyncmgr, the sync builder's ` out of `: a
 /// message without it needs no search for the progress counter
 /// ([`SyncLine::may_hold_out_of`]).
-fn pass_literals(kind: LogKind) -> Vec<(&'static str, u32)> {
+fn pass_literals(kind: LogKind) -> Vec<(&'static str, Target)> {
     let mut lits = crate::observe::literals(kind);
     if kind == LogKind::Wsyncmgr {
-        lits.push((sync::OUT_OF_NEEDLE, OUT_OF_TAG));
+        lits.push((sync::OUT_OF_NEEDLE, Target::OutOf));
     }
     lits
 }
@@ -335,11 +333,11 @@ impl StreamVisitor<'_> {
     fn visit(&mut self, ev: &mut Event<'_>, file: &FileInfo<'_>) {
         if ev.severity_deferred {
             self.words.clear();
-            self.words.extend(
-                self.scanned
-                    .iter()
-                    .filter_map(|&(t, s)| word_index(t).map(|w| (w, s))),
-            );
+            self.words
+                .extend(self.scanned.iter().filter_map(|h| match h.target {
+                    Target::Word(w) => Some((u32::from(w), h.at)),
+                    _ => None,
+                }));
             ev.severity = crate::parse::severity_from_hits(&ev.message, &mut self.words);
             ev.severity_deferred = false;
         }
@@ -348,19 +346,16 @@ impl StreamVisitor<'_> {
             Some(m) => m.feed_scanned(ev, &self.scanned, file),
             None => (MatchedIds::new(), Vec::new()),
         };
-        // The other consumers' literals found: the observer's extractors (a bit each) and the
-        // sync builder's ` out of `.
-        let (extractors, may_hold_out_of) = self
-            .scanned
-            .iter()
-            .filter_map(|h| extra_tag(h.0))
-            .fold((0u32, false), |(m, o), t| {
-                if t < OUT_OF_TAG {
-                    (m | 1 << t, o)
-                } else {
-                    (m, o || t == OUT_OF_TAG)
-                }
-            });
+        // The other consumers' literals found: the observer's extractors and the sync
+        // builder's ` out of `.
+        let (extractors, may_hold_out_of) =
+            self.scanned
+                .iter()
+                .fold((false, false), |(x, o), h| match h.target {
+                    Target::Extractor(_) => (true, o),
+                    Target::OutOf => (x, true),
+                    _ => (x, o),
+                });
         match self.replay.as_mut() {
             None if SyncBuilder::reads(ev.kind) => {
                 let line = SyncLine {
@@ -387,8 +382,8 @@ impl StreamVisitor<'_> {
                 }
             }
         }
-        if extractors != 0 {
-            self.observer.feed_hit(ev, file, extractors);
+        if extractors {
+            self.observer.feed_hits(ev, file, &self.scanned);
         }
         self.presence.see(ev);
         if let Some(t) = ev.time_utc {
@@ -430,14 +425,14 @@ impl StreamVisitor<'_> {
             let start = self.starts.get(i).copied().unwrap_or(0);
             let end = start.saturating_add(ev.message.len() as u32);
             self.scanned.clear();
-            while let Some(&(t, s)) = self.batch_hits.get(h) {
-                if s >= end {
+            while let Some(&hit) = self.batch_hits.get(h) {
+                if hit.at >= end {
                     break;
                 }
                 h += 1;
-                if let Some(rel) = s.checked_sub(start) {
-                    if ev.severity_deferred || word_index(t).is_none() {
-                        self.scanned.push((t, rel));
+                if let Some(rel) = hit.at.checked_sub(start) {
+                    if ev.severity_deferred || !matches!(hit.target, Target::Word(_)) {
+                        self.scanned.push(Hit::new(hit.target, rel));
                     }
                 }
             }
