@@ -13,6 +13,7 @@ pub mod analyze;
 pub mod explain;
 pub mod follow;
 pub mod init_settings;
+pub mod inputs;
 pub mod pipeline;
 pub mod precheck;
 pub mod report_cmd;
@@ -100,11 +101,13 @@ pub fn warn_sources(warnings: &[source::SourceWarning], quiet: bool) {
     }
 }
 
-/// Discover inputs; fail (exit 2) only when nothing at all can be read.
+/// Discover inputs; fail (exit 2) only when nothing at all can be read. The problems found
+/// (`d.warnings`) go into the report's inputs ([`inputs::unread_all`]), which
+/// [`check_any_readable`] prints; they are printed here only when the run stops.
 pub fn discover_or_fail(paths: &[std::path::PathBuf], quiet: bool) -> Result<source::Discovered> {
     let d = source::discover(paths);
-    warn_sources(&d.warnings, quiet);
     if d.streams.is_empty() {
+        warn_sources(&d.warnings, quiet);
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!(
             "no log files found in {} (looked for *.log and *.lo_ files; name a file directly to read it whatever its extension)",

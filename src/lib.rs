@@ -15,6 +15,7 @@ pub mod parse;
 pub mod precheck;
 pub mod probe;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

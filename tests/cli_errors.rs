@@ -21,19 +21,60 @@ fn missing_path_alone_is_an_input_error_naming_it() {
         .stderr(predicate::str::contains("no log files found"));
 }
 
+/// A missing path next to a good one: the good one is analysed and reported, the missing one
+/// is in `inputs` with its reason and in a finding, and the exit code is 2 (today: 0).
 #[test]
-fn missing_path_next_to_a_good_one_is_a_warning() {
+fn missing_path_next_to_a_good_one_is_reported_and_exits_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let good = dir.path().join("wsyncmgr.log");
     std::fs::write(&good, SMS_LINE).expect("write");
-    supdiag()
+    let out = supdiag()
         .args(["analyze", "--format", "json"])
         .arg(&good)
         .arg("/no/such/file.log")
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains("warning: /no/such/file.log"))
-        .stdout(predicate::str::contains("\"records\": 1"));
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: /no/such/file.log"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["inputs"][0]["records"], 1);
+    assert_eq!(v["inputs"][1]["path"], "/no/such/file.log");
+    assert!(v["inputs"][1]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("No such file")));
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["rule_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(ids.contains(&"input_not_read"), "{ids:?}");
+    // Every format says so, and every command exits 2.
+    for (cmd, format) in [
+        ("analyze", "terminal"),
+        ("analyze", "markdown"),
+        ("analyze", "ndjson"),
+        ("sync", "json"),
+        ("report", "html"),
+    ] {
+        let out = supdiag()
+            .args([cmd, "--format", format, "--quiet"])
+            .arg(&good)
+            .arg("/no/such/file.log")
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{cmd} {format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("/no/such/file.log"),
+            "{cmd} {format}: {stdout}"
+        );
+    }
+    let out = supdiag()
+        .args(["view", "--quiet"])
+        .arg(&good)
+        .arg("/no/such/file.log")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "view");
 }
 
 #[test]
@@ -92,7 +133,7 @@ fn permission_denied_is_reported_and_the_rest_goes_on() {
         .args(["analyze", "--format", "json"])
         .arg(dir.path())
         .assert()
-        .code(0)
+        .code(2)
         .stderr(predicate::str::contains("WCM.log").and(predicate::str::contains("cannot read")));
     unprivileged()
         .arg("analyze")
@@ -102,6 +143,8 @@ fn permission_denied_is_reported_and_the_rest_goes_on() {
         .stderr(predicate::str::contains("could be read"));
 }
 
+/// A dangling link named like a log is a lost input: reported (in `inputs` too), the rest
+/// analysed, exit 2.
 #[test]
 fn a_broken_symlink_is_reported_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -112,8 +155,12 @@ fn a_broken_symlink_is_reported_not_fatal() {
         .args(["analyze", "--format", "json"])
         .arg(dir.path())
         .assert()
-        .code(0)
-        .stderr(predicate::str::contains("dangling.log"));
+        .code(2)
+        .stderr(predicate::str::contains("dangling.log"))
+        .stdout(
+            predicate::str::contains("\"records\": 1")
+                .and(predicate::str::contains("dangling.log")),
+        );
 }
 
 #[test]

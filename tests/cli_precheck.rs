@@ -19,7 +19,17 @@ fn settings_file() -> tempfile::NamedTempFile {
         .suffix(".toml")
         .tempfile()
         .expect("tempfile");
-    std::io::Write::write_all(&mut f, b"# no values\n").expect("write");
+    // One value no check uses: the settings are usable, every static check is skipped.
+    std::io::Write::write_all(&mut f, b"[wsus]\nsql_server = \"sql01\"\n").expect("write");
+    f
+}
+
+fn settings_text(suffix: &str, text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new()
+        .suffix(suffix)
+        .tempfile()
+        .expect("tempfile");
+    std::io::Write::write_all(&mut f, text.as_bytes()).expect("write");
     f
 }
 
@@ -74,19 +84,75 @@ fn bad_endpoint_and_timeout_are_exit_2() {
         .stderr(predicate::str::contains("invalid timeout"));
 }
 
+/// A run where every check is skipped lists them with their reasons, and is not green: a
+/// pre-install check that checked nothing exits 2 and says why (today: exit 0).
 #[test]
-fn static_only_run_lists_skipped_checks_with_reasons() {
+fn static_only_run_lists_skipped_checks_with_reasons_and_exits_2() {
     let s = settings_file();
     supdiag()
         .args(["precheck", "--color", "never", "--settings"])
         .arg(s.path())
         .assert()
-        .code(0)
+        .code(2)
         .stdout(
             predicate::str::contains("supdiag precheck:")
                 .and(predicate::str::contains("[precheck_install_order]"))
                 .and(predicate::str::contains("skipped no sites in the settings")),
+        )
+        .stderr(predicate::str::contains(
+            "precheck checked nothing: all 17 check(s) were skipped",
+        ));
+}
+
+/// `/etc/hosts` (or any file that is no settings file) as --settings: no usable settings, exit 2
+/// with the reason (today: 0 pass, 17 skipped, exit 0).
+#[test]
+fn no_usable_settings_is_exit_2_with_the_reason() {
+    let s = settings_text(".txt", "127.0.0.1 localhost\n::1 localhost\n");
+    supdiag()
+        .args(["precheck", "--format", "json", "--settings"])
+        .arg(s.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("\"settings_not_used\""))
+        .stderr(
+            predicate::str::contains("precheck checked nothing: no usable settings").and(
+                predicate::str::contains("not a settings file supdiag knows"),
+            ),
         );
+}
+
+/// One mistyped key drops that key only: the others are checked, and the typo is reported with
+/// its line and a suggestion in the output itself, not only on stderr.
+#[test]
+fn a_mistyped_key_drops_only_that_key_and_shows_in_the_output() {
+    let s = settings_text(
+        ".toml",
+        "[[site]]\ncode = \"CAS\"\nrole = \"cas\"\n\n[[sup]]\nserver = \"sup01.contoso.com\"\nsite = \"CAS\"\nhtp_port = 8530\n",
+    );
+    for format in ["terminal", "json", "ndjson"] {
+        let out = supdiag()
+            .args(["precheck", "--quiet", "--format", format, "--settings"])
+            .arg(s.path())
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("unknown key `htp_port`")
+                && stdout.contains("did you mean `http_port`?"),
+            "{format}: {stdout}"
+        );
+        let line8 = stdout.contains(".toml:8:")
+            || stdout.contains("\"line\": 8")
+            || stdout.contains("\"line\":8");
+        assert!(line8, "{format}: line 8 named: {stdout}");
+        // The rest was used: the site and SUP checks ran.
+        assert!(
+            !stdout.contains("no sites in the settings"),
+            "{format}: {stdout}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: a warning finding");
+    }
 }
 
 #[test]

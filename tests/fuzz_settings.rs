@@ -426,7 +426,7 @@ fn reg_truncated_inside_a_string_keeps_the_values_before_the_cut() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.message.contains("line 7") && w.message.contains("not closed")),
+            .any(|w| w.text().contains("line 7") && w.message.contains("not closed")),
         "{warnings:?}"
     );
 }
@@ -501,15 +501,19 @@ fn xml_nested_100k_deep_does_not_overflow_the_stack() {
     }
 }
 
+/// A typo or a wrong type drops that key only, named with file, line and key.
 #[test]
 fn toml_typo_and_wrong_type_name_file_line_and_key() {
-    let e = import_file(&hostile("typo.toml")).expect_err("typo");
-    assert!(e.file.ends_with("typo.toml"), "{e}");
+    let (facts, w) = import_file(&hostile("typo.toml")).expect("typo drops the key only");
+    assert!(facts.get("config.sup[cm01.contoso.com].site").is_some());
+    let e = &w[0];
+    assert!(e.file.ends_with("typo.toml") && e.dropped, "{e}");
     assert_eq!(e.line, Some(9));
     assert!(e.message.contains("`http_prot`"), "{e}");
     assert!(e.message.contains("did you mean `http_port`"), "{e}");
 
-    let e = import_file(&hostile("wrong-type.toml")).expect_err("wrong type");
+    let (_, w) = import_file(&hostile("wrong-type.toml")).expect("wrong type drops the key");
+    let e = &w[0];
     assert!(e.file.ends_with("wrong-type.toml"), "{e}");
     assert_eq!(e.line, Some(4));
     assert!(e.message.contains("`https_port`"), "{e}");
@@ -554,11 +558,20 @@ fn the_cli_refuses_an_oversized_settings_file_with_a_clear_error() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("supdiag.toml"), "{stderr}");
         assert!(stderr.contains("too big for a settings file"), "{stderr}");
-        // Without --strict the run goes on without the file; with it, exit 2.
+        // Without --strict the run goes on without the file and says so in the report (a
+        // warning finding: exit 1); with it, exit 2.
         assert_eq!(
             out.status.code(),
-            Some(if strict { 2 } else { 0 }),
+            Some(if strict { 2 } else { 1 }),
             "{stderr}"
         );
+        if !strict {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            assert_eq!(v["settings_sources"][0]["values"], 0);
+            assert!(v["settings_sources"][0]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("too big")));
+            assert_eq!(v["findings"][0]["rule_id"], "settings_not_used");
+        }
     }
 }

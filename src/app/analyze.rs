@@ -13,7 +13,7 @@ use crate::facts::{FactStore, Provenance};
 use crate::report;
 
 use super::pipeline::{self, PipelineOptions};
-use super::{exit_code_for, use_color};
+use super::use_color;
 
 /// What the IIS/client correlation (`observed.iis.client_missing`) needs from one stream.
 #[derive(Debug, Default)]
@@ -106,10 +106,7 @@ pub fn run(a: AnalyzeArgs) -> Result<u8> {
     report::write_to(&report, a.format, use_color(a.common.color), &mut out)
         .and_then(|()| Ok(out.flush()?))
         .context("writing output")?;
-    Ok(exit_code_for(
-        report.findings.iter().map(|f| f.severity),
-        a.common.fail_on,
-    ))
+    Ok(super::inputs::exit_code(&report, a.common.fail_on))
 }
 
 pub(crate) fn add_observations(facts: &mut FactStore, p: &Presence) {

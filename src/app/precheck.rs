@@ -36,17 +36,17 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
         None
     };
 
-    let (mut facts, warnings) =
-        crate::settings::load_settings(&a.common.settings, a.common.strict)?;
-    for w in &warnings {
-        warn(a.common.quiet, &format!("{}: {}", w.file, w.message));
+    let given: Vec<(std::path::PathBuf, bool)> = a
+        .common
+        .settings
+        .iter()
+        .map(|p| (p.clone(), false))
+        .collect();
+    let (mut facts, sources) = crate::settings::load_sources(&given, a.common.strict)?;
+    for w in super::inputs::source_warnings(&sources) {
+        warn(a.common.quiet, &w.to_string());
     }
-    if !facts.with_prefix("config.").any(|_| true) {
-        warn(
-            a.common.quiet,
-            "the settings gave no values; every static check will be skipped",
-        );
-    }
+    let usable = facts.with_prefix("config.").any(|_| true);
 
     let mut checks = static_checks(&facts);
     if let Some(opts) = opts {
@@ -66,18 +66,57 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
         findings,
         checks,
         settings: report::settings_table(&facts),
+        settings_sources: sources,
         ..Report::default()
     };
+    super::inputs::add_findings(&mut report);
     report.finish();
     let out = match a.format {
         PrecheckFormat::Terminal => checklist::render(&report, use_color(a.common.color)),
         other => report::render(&report, other.into(), false)?,
     };
     write_stdout(&out)?;
+    // A pre-install check that checked nothing is not a pass.
+    if let Some(why) = checked_nothing(&report, usable) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "supdiag: error: precheck checked nothing: {}",
+            super::for_stderr(&why)
+        );
+        return Ok(super::EXIT_ERROR);
+    }
     Ok(exit_code_for(
         report.findings.iter().map(|f| f.severity),
         a.common.fail_on,
     ))
+}
+
+/// Why a precheck run checked nothing (no usable settings, or every check skipped).
+fn checked_nothing(report: &Report, usable: bool) -> Option<String> {
+    use crate::precheck::CheckStatus;
+    if !usable {
+        let errors: Vec<String> = report
+            .settings_sources
+            .iter()
+            .filter_map(|s| s.error.clone())
+            .collect();
+        return Some(if errors.is_empty() {
+            "the settings files gave no values (see the warnings above)".to_string()
+        } else {
+            format!("no usable settings: {}", errors.join("; "))
+        });
+    }
+    let all_skipped = report
+        .checks
+        .iter()
+        .all(|c| c.status == CheckStatus::Skipped);
+    all_skipped.then(|| {
+        format!(
+            "all {} check(s) were skipped: the settings lack the values they need (each \
+             skipped line says which); `supdiag init-settings` writes a template with every key",
+            report.checks.len()
+        )
+    })
 }
 
 fn warn(quiet: bool, msg: &str) {

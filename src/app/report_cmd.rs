@@ -15,7 +15,7 @@ use crate::report::health::{self, FileSpan, HealthDoc};
 use crate::report::{html, Report};
 
 use super::sync_cmd::gather;
-use super::{exit_code_for, write_stdout};
+use super::write_stdout;
 
 /// Render the health document.
 pub fn render(
@@ -50,8 +50,5 @@ pub fn run(a: ReportArgs) -> Result<u8> {
         }
         None => write_stdout(&out)?,
     }
-    Ok(exit_code_for(
-        g.report.findings.iter().map(|f| f.severity),
-        a.common.fail_on,
-    ))
+    Ok(super::inputs::exit_code(&g.report, a.common.fail_on))
 }

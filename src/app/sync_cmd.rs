@@ -15,7 +15,7 @@ use crate::sync::FindingOptions;
 
 use super::pipeline::{self, PipelineOptions};
 use super::view::parse_time_arg;
-use super::{exit_code_for, use_color, write_stdout};
+use super::{use_color, write_stdout};
 
 pub use crate::report::health::FileSpan;
 
@@ -68,7 +68,9 @@ pub fn run(a: SyncArgs) -> Result<u8> {
     let mut g = gather(&a.paths, &a.common, a.max_age.as_deref(), a.now.as_deref())?;
     // `sync` reports on sync history; the log findings (whose ids are listed per run) belong to
     // `analyze` and `report`.
-    g.report.findings.retain(|f| f.rule_id.starts_with("sync_"));
+    g.report
+        .findings
+        .retain(|f| f.rule_id.starts_with("sync_") || super::inputs::is_input_finding(&f.rule_id));
     g.report.settings.clear();
     g.report.finish();
     let out = match a.format {
@@ -85,8 +87,5 @@ pub fn run(a: SyncArgs) -> Result<u8> {
         SyncFormat::Markdown => report::health::markdown_sync(&g.report),
     };
     write_stdout(&out)?;
-    Ok(exit_code_for(
-        g.report.findings.iter().map(|f| f.severity),
-        a.common.fail_on,
-    ))
+    Ok(super::inputs::exit_code(&g.report, a.common.fail_on))
 }

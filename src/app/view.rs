@@ -234,6 +234,7 @@ pub fn run(a: ViewArgs) -> Result<u8> {
         component_hit |= c.component_hit;
         missed.extend(c.missed);
     }
+    reports.extend(super::inputs::unread_all(&d.warnings));
     check_any_readable(&reports, false)?;
     if let (Some(given), false) = (&a.component, component_hit) {
         eprintln!(
@@ -252,5 +253,9 @@ pub fn run(a: ViewArgs) -> Result<u8> {
     });
     let out = render_view(&records, a.format, use_color(a.color), a.local_time);
     write_stdout(&out)?;
+    // The records shown are not all there are when an input was lost.
+    if reports.iter().any(|r| r.error.is_some()) {
+        return Ok(super::EXIT_ERROR);
+    }
     Ok(EXIT_OK)
 }

@@ -39,28 +39,10 @@ impl fmt::Debug for ProxyUrl {
     }
 }
 
-/// Mask the password of anything that looks like `scheme://user:pass@host`, for error
-/// messages about strings that did not even parse.
+/// Mask the password of anything that looks like `scheme://user:pass@host` or
+/// `user:pass@host`, for error messages about strings that did not even parse.
 pub fn redact(s: &str) -> String {
-    let (scheme, rest) = match s.find("://") {
-        Some(i) => (&s[..i + 3], &s[i + 3..]),
-        None => ("", s),
-    };
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..auth_end];
-    match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let masked = if userinfo.contains(':') {
-                format!("{user}:***")
-            } else {
-                user.to_string()
-            };
-            format!("{scheme}{masked}{}", &rest[at..])
-        }
-        None => s.to_string(),
-    }
+    crate::redact::url(s)
 }
 
 impl ProxyUrl {

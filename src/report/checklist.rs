@@ -96,6 +96,15 @@ pub fn render(report: &Report, color: bool) -> String {
             let block = |t: &str| esc(t.trim(), true).replace('\n', "\n           ");
             let _ = writeln!(out, "    cause: {}", block(&f.cause));
             let _ = writeln!(out, "    fix:   {}", block(&f.fix));
+            // File and line for findings about the inputs (a dropped settings key).
+            for e in &f.evidence {
+                let at = if e.line > 0 {
+                    format!("{}:{}", e.file, e.line)
+                } else {
+                    e.file.clone()
+                };
+                let _ = writeln!(out, "    - {}: {}", esc(&at, false), esc(&e.text, false));
+            }
             for d in &f.docs {
                 let _ = writeln!(out, "    docs:  {}", esc(d, false));
             }

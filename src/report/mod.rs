@@ -36,6 +36,10 @@ pub struct Summary {
 pub struct Report {
     pub schema: &'static str,
     pub inputs: Vec<FileReport>,
+    /// Every settings file read (named with `--settings` or found next to the logs): what it
+    /// gave, and what in it was not used and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings_sources: Vec<crate::settings::SettingsSource>,
     /// Findings grouped by their likely root cause (`src/incidents.rs`).
     pub incidents: Vec<crate::incidents::Incident>,
     pub findings: Vec<Finding>,

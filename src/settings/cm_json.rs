@@ -77,7 +77,7 @@ fn props(o: &serde_json::Map<String, J>, sink: &mut Sink, what: &str) -> BTreeMa
         let Some(name) = field(p, "PropertyName").and_then(as_text) else {
             continue;
         };
-        if name.to_ascii_lowercase().contains("password") {
+        if crate::redact::is_secret_name(&name) {
             sink.warn(format!(
                 "{what}: property `{name}` ignored; supdiag does not store secrets"
             ));
@@ -155,7 +155,7 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
     let mut sups_per_site: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (i, o) in objs.iter().enumerate() {
         for k in o.keys() {
-            if k.to_ascii_lowercase().contains("password") {
+            if crate::redact::is_secret_name(k) {
                 sink.warn(format!(
                     "object {i}: field `{k}` ignored; supdiag does not store secrets"
                 ));
@@ -176,9 +176,10 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
         );
         if role.eq_ignore_ascii_case("SMS Software Update Point") {
             let Some(fqdn) = server_of(o) else {
-                sink.warn(format!(
-                    "{what}: no server name (NetworkOSPath/ItemName); skipped"
-                ));
+                sink.dropped(
+                    None,
+                    format!("{what}: no server name (NetworkOSPath/ItemName); skipped"),
+                );
                 continue;
             };
             let p = props(o, sink, &what);

@@ -177,9 +177,8 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                         Some(p) => {
                             sink.set_at(key, i64::from(p), "binding/@bindingInformation", line)
                         }
-                        None => sink.warn(format!(
-                            "line {line}: binding {info:?} has no port; ignored"
-                        )),
+                        None => sink
+                            .dropped(Some(line), format!("binding {info:?} has no port; ignored")),
                     }
                 }
             }
@@ -252,9 +251,10 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                         "WsusPool/recycling/periodicRestart/@privateMemory",
                         line,
                     ),
-                    Err(_) => sink.warn(format!(
-                        "line {line}: WsusPool privateMemory {pm:?} is not a number; ignored"
-                    )),
+                    Err(_) => sink.dropped(
+                        Some(line),
+                        format!("WsusPool privateMemory {pm:?} is not a number; ignored"),
+                    ),
                 }
             }
         }

@@ -5,6 +5,7 @@ pub mod cm_json;
 pub mod iis_config;
 pub mod reg_export;
 pub mod template;
+pub mod toml_lenient;
 pub mod toml_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,10 +20,35 @@ use crate::facts::{Fact, FactStore, Provenance, Value};
 pub const MAX_SETTINGS_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A problem with a settings file that did not stop the run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SettingsWarning {
     pub file: String,
+    /// Line the problem is on, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub message: String,
+    /// Something written in the file was not used (a key, a value, an entry, the whole file),
+    /// as opposed to a note (a password ignored on purpose, a header read anyway).
+    pub dropped: bool,
+}
+
+impl SettingsWarning {
+    /// `line N: message` (or the message), without the file.
+    pub fn text(&self) -> String {
+        match self.line {
+            Some(l) => format!("line {l}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for SettingsWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
 }
 
 /// A settings file that could not be used: which file, where, what was expected.
@@ -35,18 +61,19 @@ pub struct SettingsError {
 }
 
 impl SettingsError {
+    /// (Messages may quote the file: secrets in them are masked here.)
     pub fn new(file: &str, message: impl Into<String>) -> Self {
         SettingsError {
             file: file.to_string(),
             line: None,
-            message: message.into(),
+            message: crate::redact::text(&message.into()),
         }
     }
     pub fn at(file: &str, line: usize, message: impl Into<String>) -> Self {
         SettingsError {
             file: file.to_string(),
             line: Some(line),
-            message: message.into(),
+            message: crate::redact::text(&message.into()),
         }
     }
 }
@@ -100,30 +127,34 @@ impl Sink {
         );
     }
 
+    /// A note about the file (nothing was lost).
     pub fn warn(&mut self, message: impl Into<String>) {
         self.warnings.push(SettingsWarning {
             file: self.file.clone(),
-            message: message.into(),
+            line: None,
+            message: crate::redact::text(&message.into()),
+            dropped: false,
+        });
+    }
+
+    /// Something in the file was not used: say what and why (with the line when known).
+    pub fn dropped(&mut self, line: Option<usize>, message: impl Into<String>) {
+        self.warnings.push(SettingsWarning {
+            file: self.file.clone(),
+            line,
+            message: crate::redact::text(&message.into()),
+            dropped: true,
         });
     }
 }
 
-/// A URL with credentials (`http://user:pass@host`, an upstream server or proxy written with
-/// its password) keeps the user and loses the password: settings facts never hold a secret.
+/// A value with credentials (a URL or `user:pass@host` written with its password, a connection
+/// string with `Password=`) keeps the rest and loses the password: settings facts never hold a
+/// secret.
 fn without_url_password(v: Value) -> Value {
     match v {
-        Value::Str(s) if s.contains("://") => Value::Str(crate::probe::proxy::redact(&s)),
-        Value::List(l) => Value::List(
-            l.into_iter()
-                .map(|s| {
-                    if s.contains("://") {
-                        crate::probe::proxy::redact(&s)
-                    } else {
-                        s
-                    }
-                })
-                .collect(),
-        ),
+        Value::Str(s) => Value::Str(crate::redact::value(&s)),
+        Value::List(l) => Value::List(l.iter().map(|s| crate::redact::value(s)).collect()),
         other => other,
     }
 }
@@ -197,8 +228,10 @@ fn looks_like_supdiag_toml(text: &str) -> bool {
 
 fn read_text(path: &Path) -> Result<String, SettingsError> {
     let shown = display(path);
-    let meta = std::fs::metadata(path)
-        .map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
+    // A regular file of bounded size only: a FIFO or /dev/zero named as settings must not hang
+    // the run or fill memory.
+    let cannot = |e: std::io::Error| SettingsError::new(&shown, format!("cannot read: {e}"));
+    let (_, meta) = crate::source::open::open_regular(path).map_err(cannot)?;
     if meta.len() > MAX_SETTINGS_BYTES {
         return Err(SettingsError::new(
             &shown,
@@ -208,28 +241,96 @@ fn read_text(path: &Path) -> Result<String, SettingsError> {
             ),
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| SettingsError::new(&shown, format!("cannot read: {e}")))?;
+    let bytes = crate::source::open::read_capped(path, MAX_SETTINGS_BYTES).map_err(cannot)?;
     let loaded = crate::source::decode::decode_bytes(bytes);
     Ok(loaded.text().to_string())
 }
 
 /// Is this file one of the settings files supdiag reads (by name and content)? Used to pick up
-/// settings lying in analysed folders; rule files, Cargo.toml and other JSON are not.
-pub fn is_settings_file(path: &Path) -> bool {
+/// settings lying in analysed folders; rule files, Cargo.toml and other JSON are not. A file
+/// named like one of ours that cannot be read is an error (reported, not skipped in silence).
+pub fn candidate(path: &Path) -> Result<bool, SettingsError> {
     let name = file_name(path);
     if !crate::source::is_settings_name(&name) && !name.ends_with(".config") {
-        return false;
+        return Ok(false);
     }
-    let Ok(text) = read_text(path) else {
-        return false;
+    let text = match read_text(path) {
+        Ok(t) => t,
+        // Only names that are ours for sure: an unreadable `x.json` is nobody's business.
+        Err(e)
+            if name == "supdiag.toml"
+                || name == "applicationhost.config"
+                || name.ends_with(".reg") =>
+        {
+            return Err(e)
+        }
+        Err(_) => return Ok(false),
     };
-    match detect(path, &text) {
+    Ok(match detect(path, &text) {
         Some(SettingsKind::CmJson) => cm_json::looks_like_cm(&text),
         Some(SettingsKind::RegExport) => reg_export::mentions_setup_key(&text),
         Some(SettingsKind::Toml) => name == "supdiag.toml" || looks_like_supdiag_toml(&text),
         Some(SettingsKind::IisConfig) => true,
         None => false,
+    })
+}
+
+/// [`candidate`], unreadable files being none.
+pub fn is_settings_file(path: &Path) -> bool {
+    candidate(path).unwrap_or(false)
+}
+
+/// One settings file as read: what it gave and what went wrong (the report's
+/// `settings_sources`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SettingsSource {
+    pub path: String,
+    /// Picked up in an analysed folder (not named with `--settings`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub found: bool,
+    /// `toml`, `configmgr-json`, `applicationhost-config`, `reg-export`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    /// Settings values it gave.
+    pub values: usize,
+    /// Why none of it was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<SettingsWarning>,
+}
+
+impl SettingsSource {
+    /// A file that could not be used at all.
+    pub fn failed(path: &str, found: bool, error: &SettingsError) -> SettingsSource {
+        let message = match error.line {
+            Some(l) => format!("line {l}: {}", error.message),
+            None => error.message.clone(),
+        };
+        SettingsSource {
+            path: path.to_string(),
+            found,
+            format: None,
+            values: 0,
+            error: Some(message),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Did anything in this file go unused (the file, a key, a value)?
+    pub fn lost_anything(&self) -> bool {
+        self.error.is_some() || self.warnings.iter().any(|w| w.dropped)
+    }
+}
+
+impl SettingsKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingsKind::Toml => "toml",
+            SettingsKind::CmJson => "configmgr-json",
+            SettingsKind::IisConfig => "applicationhost-config",
+            SettingsKind::RegExport => "reg-export",
+        }
     }
 }
 
@@ -246,6 +347,10 @@ pub fn import_text(
     shown: &str,
     text: &str,
 ) -> Result<(FactStore, Vec<SettingsWarning>), SettingsError> {
+    // Password values are masked before anything parses the text: no error message, however
+    // malformed the file, can quote one.
+    let masked = crate::redact::assignments(text);
+    let text = masked.as_str();
     let mut sink = Sink::new(shown);
     match detect(path, text) {
         Some(SettingsKind::Toml) => toml_schema::import(shown, text, &mut sink)?,
@@ -262,7 +367,7 @@ pub fn import_text(
         }
     }
     if sink.facts.is_empty() {
-        sink.warn("no settings found in this file");
+        sink.dropped(None, "no settings found in this file");
     }
     Ok((sink.facts, sink.warnings))
 }
@@ -272,19 +377,62 @@ pub fn import_text(
 /// `config.sups`, the unindexed `config.sup.*` / `config.proxy.*` copies) and, when sources
 /// disagree, `settings.contradictions` (count) and `settings.contradiction_summary`.
 pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<SettingsWarning>)> {
-    let mut facts = FactStore::new();
+    let given: Vec<(PathBuf, bool)> = paths.iter().map(|p| (p.clone(), false)).collect();
+    let (facts, sources) = load_sources(&given, strict)?;
     let mut warnings = Vec::new();
-    for p in paths {
-        match import_file(p) {
-            Ok((f, w)) => {
+    for s in sources {
+        if let Some(e) = &s.error {
+            warnings.push(SettingsWarning {
+                file: s.path.clone(),
+                line: None,
+                message: format!("{e}; going on without this file"),
+                dropped: true,
+            });
+        }
+        warnings.extend(s.warnings);
+    }
+    Ok((facts, warnings))
+}
+
+/// [`load_settings`] for `(path, found in a folder)` pairs, telling per file what it gave and
+/// what went wrong.
+pub fn load_sources(
+    files: &[(PathBuf, bool)],
+    strict: bool,
+) -> Result<(FactStore, Vec<SettingsSource>)> {
+    let mut facts = FactStore::new();
+    let mut sources = Vec::new();
+    for (p, found) in files {
+        let shown = display(p);
+        let imported = read_text(p).and_then(|text| {
+            let kind = detect(p, &text);
+            import_text(p, &shown, &text).map(|r| (kind, r))
+        });
+        match imported {
+            // With --strict, a dropped key or value is as bad as a bad file.
+            Ok((_, (_, w))) if strict && w.iter().any(|w| w.dropped) => {
+                let first = w.iter().find(|w| w.dropped).map(|w| SettingsError {
+                    file: w.file.clone(),
+                    line: w.line,
+                    message: w.message.clone(),
+                });
+                if let Some(e) = first {
+                    return Err(e.into());
+                }
+            }
+            Ok((kind, (f, w))) => {
+                sources.push(SettingsSource {
+                    path: shown,
+                    found: *found,
+                    format: kind.map(SettingsKind::as_str),
+                    values: f.len(),
+                    error: None,
+                    warnings: w,
+                });
                 facts.extend(f);
-                warnings.extend(w);
             }
             Err(e) if strict => return Err(e.into()),
-            Err(e) => warnings.push(SettingsWarning {
-                file: e.file.clone(),
-                message: format!("{e}; going on without this file"),
-            }),
+            Err(e) => sources.push(SettingsSource::failed(&shown, *found, &e)),
         }
     }
     derive(&mut facts);
@@ -299,7 +447,7 @@ pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<
         facts.insert("settings.contradictions", found.len() as i64, src.clone());
         facts.insert("settings.contradiction_summary", summary, src);
     }
-    Ok((facts, warnings))
+    Ok((facts, sources))
 }
 
 /// Bracketed object index of a key: `config.sup[x].y` → (`config.sup`, `x`, `y`).

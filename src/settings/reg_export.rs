@@ -208,19 +208,30 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                 Some((n, tail)) => match tail.trim_start().strip_prefix('=') {
                     Some(d) => (n, d),
                     None => {
-                        sink.warn(format!("line {no}: value {n:?} has no `=`; ignored"));
+                        sink.dropped(Some(*no), format!("value {n:?} has no `=`; ignored"));
                         continue;
                     }
                 },
                 None => {
-                    sink.warn(format!("line {no}: value name is not closed; ignored"));
+                    sink.dropped(Some(*no), "value name is not closed; ignored");
                     continue;
                 }
             }
         } else if let Some(d) = t.strip_prefix("@=") {
             ("@".to_string(), d)
         } else {
-            sink.warn(format!("line {no}: {t:?} is not a value line; ignored"));
+            // The line is not echoed: it may be `password=...` written without quotes.
+            let what = match t.split_once('=') {
+                Some((n, _)) if !crate::redact::is_secret_name(n) => {
+                    format!("value name {:?} is not quoted", n.trim())
+                }
+                Some(_) => "a value name is not quoted".to_string(),
+                None => "no `\"Name\"=data`".to_string(),
+            };
+            sink.dropped(
+                Some(*no),
+                format!("not a value line ({what}; expected \"Name\"=data); ignored"),
+            );
             continue;
         };
         let fact = match name.to_ascii_lowercase().as_str() {
@@ -229,7 +240,7 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             "servercertificatename" => "config.wsus.cert_name",
             "contentdir" => "config.wsus.content_dir",
             "sqlservername" => "config.wsus.sql_server",
-            n if n.contains("password") => {
+            n if crate::redact::is_secret_name(n) => {
                 sink.warn(format!(
                     "line {no}: value {name:?} ignored; supdiag does not store secrets"
                 ));
@@ -241,22 +252,22 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             Ok(Some(v)) => v,
             Ok(None) => continue,
             Err(e) => {
-                sink.warn(format!("line {no}: {name}: {e}; ignored"));
+                sink.dropped(Some(*no), format!("{name}: {e}; ignored"));
                 continue;
             }
         };
         match fact {
             "config.wsus.port" => match as_int(&value) {
                 Some(p) => sink.set_at(fact, p, &name, *no),
-                None => sink.warn(format!("line {no}: {name} is not a number; ignored")),
+                None => sink.dropped(Some(*no), format!("{name} is not a number; ignored")),
             },
             "config.wsus.using_ssl" => match as_int(&value) {
                 Some(v) => sink.set_at(fact, v != 0, &name, *no),
-                None => sink.warn(format!("line {no}: {name} is not a number; ignored")),
+                None => sink.dropped(Some(*no), format!("{name} is not a number; ignored")),
             },
             _ => match as_string(&value) {
                 Some(s) => sink.set_at(fact, s.trim(), &name, *no),
-                None => sink.warn(format!("line {no}: {name} is not a string; ignored")),
+                None => sink.dropped(Some(*no), format!("{name} is not a string; ignored")),
             },
         }
     }

@@ -65,66 +65,81 @@ fn toml_healthy_sample() {
 }
 
 #[test]
-fn toml_typo_names_line_key_suggestion_and_allowed_keys() {
-    let body = "[[sup]]\nserver = \"cm01\"\nhtps_port = 8531\n";
-    let e = import("my.toml", body)
-        .err()
-        .unwrap_or_else(|| panic!("accepted a typo"));
-    assert_eq!(e.file, "my.toml");
-    assert_eq!(e.line, Some(3));
+fn toml_typo_drops_that_key_and_names_line_suggestion_and_allowed_keys() {
+    let body = "[[sup]]\nserver = \"cm01\"\nhtps_port = 8531\nhttp_port = 8530\n";
+    let (s, w) = import_ok("my.toml", body);
+    // The rest of the file is used.
+    assert_eq!(val(&s, "config.sup[cm01].http_port"), int(8530));
+    let w = &w[0];
+    assert_eq!(w.file, "my.toml");
+    assert_eq!(w.line, Some(3));
+    assert!(w.dropped);
     assert!(
-        e.message.contains("unknown key `htps_port` in [sup]"),
+        w.message
+            .contains("unknown key `htps_port` in [[sup]] number 1"),
         "{}",
-        e.message
+        w.message
     );
     assert!(
-        e.message.contains("did you mean `https_port`?"),
+        w.message.contains("did you mean `https_port`?"),
         "{}",
-        e.message
+        w.message
     );
     assert!(
-        e.message.contains("allowed keys: server, site, http_port"),
+        w.message.contains("allowed keys: server, site, http_port"),
         "{}",
-        e.message
+        w.message
     );
-    assert!(e.to_string().starts_with("my.toml:3: "), "{e}");
+    assert!(w.to_string().starts_with("my.toml:3: "), "{w}");
     // Top level.
-    let e = import("x.toml", "[[sites]]\ncode = \"PS1\"\n").err();
-    let m = e.map(|e| e.message).unwrap_or_default();
-    assert!(
-        m.contains("unknown key `sites` at the top level; did you mean `site`?"),
-        "{m}"
+    let (_, w) = import_ok(
+        "x.toml",
+        "[[sites]]\ncode = \"PS1\"\n[[sup]]\nserver = \"a\"\n",
     );
+    assert!(
+        w[0].message
+            .contains("unknown key `sites` at the top level; did you mean `site`?"),
+        "{w:?}"
+    );
+    assert_eq!(w[0].line, Some(1));
 }
 
 #[test]
-fn toml_wrong_type_and_value_name_the_key() {
-    let e = import(
+fn toml_wrong_type_and_value_drop_the_key_and_name_it() {
+    let (s, w) = import_ok(
         "t.toml",
-        "[[sup]]\nserver = \"cm01\"\nhttp_port = \"8530\"\n",
-    )
-    .err();
-    let e = e.unwrap_or_else(|| panic!("accepted a string port"));
-    assert_eq!(e.line, Some(3));
-    assert!(
-        e.message.contains("key `http_port` in [sup]"),
-        "{}",
-        e.message
+        "[[sup]]\nserver = \"cm01\"\nhttp_port = \"8530\"\nrequire_ssl = true\n",
     );
-    assert!(e.message.contains("string"), "{}", e.message);
-    let e = import("t.toml", "[[site]]\ncode = \"PS1\"\nrole = \"prim\"\n").err();
-    let m = e.map(|e| e.message).unwrap_or_default();
+    assert_eq!(
+        val(&s, "config.sup[cm01].require_ssl"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(w[0].line, Some(3));
+    assert!(
+        w[0].message.contains("key `http_port` in [[sup]] number 1"),
+        "{}",
+        w[0].message
+    );
+    assert!(w[0].message.contains("string"), "{}", w[0].message);
+    let (_, w) = import_ok(
+        "t.toml",
+        "[[site]]\ncode = \"PS1\"\nrole = \"prim\"\n[[sup]]\nserver = \"a\"\n",
+    );
+    let m = &w[0].message;
     assert!(
         m.contains("`role`") && m.contains("cas") && m.contains("secondary"),
         "{m}"
     );
-    let e = import("t.toml", "[[sup]]\nserver = \"cm01\"\nhttp_port = 99999\n").err();
-    assert!(e.is_some(), "port out of range accepted");
-    let e = import("t.toml", "[[site]]\ncode = \"SE1\"\nrole = \"secondary\"\n").err();
-    assert!(e
-        .map(|e| e.message)
-        .unwrap_or_default()
-        .contains("needs a `parent`"));
+    let (_, w) = import_ok("t.toml", "[[sup]]\nserver = \"cm01\"\nhttp_port = 99999\n");
+    assert!(
+        w.iter().any(|w| w.line == Some(3)),
+        "port out of range accepted"
+    );
+    let (_, w) = import_ok("t.toml", "[[site]]\ncode = \"SE1\"\nrole = \"secondary\"\n");
+    assert!(
+        w.iter().any(|w| w.message.contains("needs a `parent`")),
+        "{w:?}"
+    );
     let e = import("t.toml", "[sync\n").err();
     assert_eq!(e.and_then(|e| e.line), Some(1));
 }
@@ -455,11 +470,7 @@ garbage line\r\n";
         None,
         "truncated string rejected"
     );
-    let all = w
-        .iter()
-        .map(|w| w.message.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let all = w.iter().map(|w| w.text()).collect::<Vec<_>>().join("\n");
     assert!(all.contains("line 9: UsingSSL: dword"), "{all}");
     assert!(all.contains("line 10: ServerCertificateName"), "{all}");
     assert!(
@@ -471,7 +482,7 @@ garbage line\r\n";
         "{all}"
     );
     assert!(
-        all.contains("line 13: \"garbage line\" is not a value line"),
+        all.contains("line 13: not a value line (no `\"Name\"=data`"),
         "{all}"
     );
 }
@@ -504,8 +515,8 @@ fn bad_file_is_a_warning_unless_strict() {
     let (s, w) = load_settings(&paths, false).unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(val(&s, "config.sup[cm01.contoso.com].http_port"), int(8530));
     assert!(
-        w.iter().any(|w| w.message.contains("did you mean `server`")
-            && w.message.contains("going on without")),
+        w.iter()
+            .any(|w| w.message.contains("did you mean `server`") && w.dropped),
         "{w:?}"
     );
     let err = load_settings(&paths, true)

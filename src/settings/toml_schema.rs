@@ -214,7 +214,7 @@ fn table_at(text: &str, offset: usize) -> String {
 }
 
 /// Turn a toml error into one naming the line, the key, a suggestion and the allowed keys.
-fn explain(file: &str, text: &str, e: &toml::de::Error) -> SettingsError {
+pub(super) fn explain(file: &str, text: &str, e: &toml::de::Error) -> SettingsError {
     let offset = e.span().map(|s| s.start).unwrap_or(0);
     let line = line_of(text, offset);
     let mut msg = e.message().trim().to_string();
@@ -279,13 +279,15 @@ pub fn parse(file: &str, text: &str) -> Result<SettingsFile, SettingsError> {
     toml::from_str::<SettingsFile>(text).map_err(|e| explain(file, text, &e))
 }
 
-/// Import a supdiag.toml into facts.
+/// Import a supdiag.toml into facts. What cannot be used (an unknown key, a wrong value, an
+/// entry without its server) is dropped with a warning; the rest is used.
 pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsError> {
-    let doc = parse(file, text)?;
+    let doc = super::toml_lenient::parse(file, text, sink)?;
     for site in &doc.site {
         let code = site.code.trim().to_ascii_uppercase();
         if code.is_empty() {
-            return Err(SettingsError::new(file, "[[site]] with an empty `code`"));
+            sink.dropped(None, "[[site]] with an empty `code`; ignored");
+            continue;
         }
         let k = |f: &str| format!("config.site[{code}].{f}");
         let src = |f: &str| format!("site[{code}].{f}");
@@ -301,10 +303,12 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                 sink.set(&k("top_level"), false, &src("parent"));
             }
             None if site.role == Role::Secondary => {
-                return Err(SettingsError::new(
-                    file,
-                    format!("[[site]] {code}: a secondary site needs a `parent`"),
-                ));
+                sink.dropped(
+                    None,
+                    format!(
+                        "[[site]] {code}: a secondary site needs a `parent`; its parent is unknown"
+                    ),
+                );
             }
             None => sink.set(&k("top_level"), true, &src("parent")),
         }
@@ -319,7 +323,8 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
     for sup in &doc.sup {
         let fqdn = norm_fqdn(&sup.server);
         if fqdn.is_empty() {
-            return Err(SettingsError::new(file, "[[sup]] with an empty `server`"));
+            sink.dropped(None, "[[sup]] with an empty `server`; ignored");
+            continue;
         }
         if sup.password.is_some() {
             sink.warn(format!(
@@ -376,7 +381,8 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
     for p in &doc.proxy {
         let fqdn = norm_fqdn(&p.server);
         if fqdn.is_empty() {
-            return Err(SettingsError::new(file, "[[proxy]] with an empty `server`"));
+            sink.dropped(None, "[[proxy]] with an empty `server`; ignored");
+            continue;
         }
         if p.password.is_some() {
             sink.warn(format!(

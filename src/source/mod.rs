@@ -55,6 +55,9 @@ pub struct Stream {
 pub struct SourceWarning {
     pub path: String,
     pub message: String,
+    /// Input was lost (a path or folder not read), as opposed to a note (a symlink loop not
+    /// followed twice).
+    pub lost: bool,
 }
 
 /// What discovery found.
@@ -115,12 +118,17 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             Err(e) => out.warnings.push(SourceWarning {
                 path: display_path(p),
                 message: format!("cannot read: {e}"),
+                lost: true,
             }),
             Ok(m) if m.is_file() => files.push(p.clone()),
             Ok(m) if m.is_dir() => walk(p, &mut files, &mut out),
-            Ok(_) => out.warnings.push(SourceWarning {
+            Ok(m) => out.warnings.push(SourceWarning {
                 path: display_path(p),
-                message: "not a regular file or folder".into(),
+                message: format!(
+                    "not a regular file or folder ({}); skipped",
+                    open::kind_name(&m)
+                ),
+                lost: true,
             }),
         }
     }
@@ -139,17 +147,34 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, out: &mut Discovered) {
     {
         match entry {
             Err(e) => {
+                // A dangling link named like nothing we read is not an input lost.
+                let ours = e.path().is_none_or(|p| {
+                    p.is_dir()
+                        || p.file_name().is_none_or(|n| {
+                            let n = n.to_string_lossy();
+                            is_log_name(&n) || is_settings_name(&n)
+                        })
+                });
+                if !ours
+                    && e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+                {
+                    continue;
+                }
                 let path = e
                     .path()
                     .map(display_path)
                     .unwrap_or_else(|| display_path(root));
+                let looped = e.loop_ancestor().is_some();
                 out.warnings.push(SourceWarning {
                     path,
-                    message: if e.loop_ancestor().is_some() {
+                    message: if looped {
                         "symlink loop, not followed".into()
                     } else {
-                        format!("cannot read: {e}")
+                        format!("cannot read: {}", walk_error(&e))
                     },
+                    // What a loop leads to is read once already.
+                    lost: !looped,
                 });
             }
             Ok(e) if e.file_type().is_file() => {
@@ -158,6 +183,7 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, out: &mut Discovered) {
                     out.warnings.push(SourceWarning {
                         path: display_path(root),
                         message: format!("more than {MAX_FILES} files; the rest were skipped"),
+                        lost: true,
                     });
                     return;
                 }
@@ -168,8 +194,32 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, out: &mut Discovered) {
                     out.settings_candidates.push(e.into_path());
                 }
             }
+            Ok(e) if !e.file_type().is_dir() => {
+                // A FIFO, device or socket named like a log: reading it could hang or never
+                // end, so it is skipped, and said so.
+                let name = e.file_name().to_string_lossy();
+                if is_log_name(&name) || is_settings_name(&name) {
+                    let what = e
+                        .metadata()
+                        .map(|m| open::kind_name(&m))
+                        .unwrap_or("not a regular file");
+                    out.warnings.push(SourceWarning {
+                        path: display_path(e.path()),
+                        message: format!("not a regular file ({what}); skipped"),
+                        lost: true,
+                    });
+                }
+            }
             Ok(_) => {}
         }
+    }
+}
+
+/// walkdir's error without its own path prefix (the path is reported next to it).
+fn walk_error(e: &walkdir::Error) -> String {
+    match e.io_error() {
+        Some(io) => io.to_string(),
+        None => e.to_string(),
     }
 }
 

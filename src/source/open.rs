@@ -29,7 +29,7 @@ pub fn kind_name(meta: &Metadata) -> &'static str {
             return "a socket";
         }
     }
-    "not a regular file"
+    "a special file"
 }
 
 fn not_regular(meta: &Metadata) -> io::Error {

@@ -22,7 +22,7 @@ use crate::report::{HostSummary, Report};
 use crate::rules::matcher::{ExtraLiterals, MatchedIds, SeqHits, SeqLine};
 use crate::rules::{load_rule_set_for_scan, RuleSet, StreamHits, StreamMatcher};
 use crate::scan::{self, FileInfo, Visitor};
-use crate::source::{self, Stream};
+use crate::source::Stream;
 use crate::sync::{self, FindingOptions, SyncBuilder, SyncData, SyncLine};
 
 use super::analyze::Presence;
@@ -574,24 +574,14 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     set.set_extra_literals(extra_literals());
     let d = discover_or_fail(paths, common.quiet)?;
 
-    // Settings: the files named with --settings apply everywhere; settings files found lying in
-    // an analysed folder apply to their host (or everywhere outside a fleet layout).
-    let mut host_settings: BTreeMap<Option<String>, Vec<PathBuf>> = BTreeMap::new();
-    for p in &d.settings_candidates {
-        if crate::settings::is_settings_file(p) {
-            host_settings
-                .entry(source::host_of(p))
-                .or_default()
-                .push(p.clone());
+    let plan = super::inputs::SettingsPlan::new(&common.settings, &d.settings_candidates);
+    let settings_given = plan.any();
+    if common.strict {
+        if let Some(e) = plan.unreadable.first().and_then(|s| s.error.as_deref()) {
+            bail!("settings problem with --strict: {e}");
         }
     }
-    let global: Vec<PathBuf> = common
-        .settings
-        .iter()
-        .cloned()
-        .chain(host_settings.remove(&None).unwrap_or_default())
-        .collect();
-    let settings_given = !global.is_empty() || !host_settings.is_empty();
+    let mut sources = plan.unreadable.clone();
 
     // Progress on stderr for big inputs (over ~200 MB, stderr a terminal, not --quiet).
     let progress = crate::progress::Progress::new(scan::total_bytes(&d.streams), common.quiet);
@@ -638,22 +628,16 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let mut settings_warned = false;
     let fleet = groups.keys().any(Option::is_some);
     for (host, acc) in groups {
-        let mut paths = global.clone();
-        if let Some(h) = &host {
-            paths.extend(
-                host_settings
-                    .get(&Some(h.clone()))
-                    .cloned()
-                    .unwrap_or_default(),
-            );
-        }
-        let (mut facts, warnings) =
-            crate::settings::load_settings(&paths, common.strict).context("reading settings")?;
+        let paths = plan.for_host(host.as_deref());
+        let (mut facts, host_sources) =
+            crate::settings::load_sources(&paths, common.strict).context("reading settings")?;
         // Global settings warnings once; host ones per host.
         if !settings_warned || host.is_some() {
+            let warnings = super::inputs::source_warnings(&host_sources);
             print_settings_warnings(&warnings, common.quiet, common.strict)?;
             settings_warned = true;
         }
+        super::inputs::merge_sources(&mut sources, host_sources);
         facts.extend(acc.observed);
         super::analyze::add_observations(&mut facts, &acc.presence);
         let data = sync::merge(acc.data);
@@ -697,6 +681,9 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
         all_facts.extend(facts);
         all_data.push(data);
     }
+    report.inputs.extend(super::inputs::unread_all(&d.warnings));
+    report.settings_sources = sources;
+    super::inputs::add_findings(&mut report);
     check_any_readable(&report.inputs, common.quiet)?;
     let data = sync::merge(all_data);
     if !data.runs.is_empty() || !data.adr_runs.is_empty() {
