@@ -231,3 +231,91 @@ fn fifo_and_dev_zero_as_settings_are_refused() {
         assert_eq!(out.status.code(), Some(2));
     }
 }
+
+/// FIFO and /dev/zero as --ca or as a rule file: a clear error naming the file, no hang, no
+/// 4 GiB allocation (today: hang / allocation abort).
+#[cfg(unix)]
+#[test]
+fn fifo_and_dev_zero_as_ca_or_rule_file_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("ca.pem");
+    mkfifo(&fifo);
+    let settings = dir.path().join("supdiag.toml");
+    std::fs::write(&settings, "[[sup]]\nserver = \"sup01.contoso.com\"\n").expect("write");
+    for ca in [fifo.as_path(), Path::new("/dev/zero")] {
+        let out = supdiag()
+            .args(["precheck", "--probe", "--timeout", "1", "--settings"])
+            .arg(&settings)
+            .arg("--ca")
+            .arg(ca)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{}", ca.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    for (name, make) in [("fifo", 0), ("zero", 1)] {
+        let rules = dir.path().join(format!("rules-{name}"));
+        std::fs::create_dir(&rules).expect("mkdir");
+        let file = rules.join("my_rule.toml");
+        if make == 0 {
+            mkfifo(&file);
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", &file).expect("symlink");
+        }
+        let out = supdiag()
+            .args(["rules", "check"])
+            .arg(&rules)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("my_rule.toml") && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+}
+
+/// A user rule with `docs = ["javascript:alert(1)"]` is rejected by `rules check` (today:
+/// accepted, and a live link in Markdown); https:// and http:// links pass.
+#[test]
+fn rules_check_accepts_only_web_docs_links() {
+    let rule = |docs: &str| {
+        format!(
+            "id = \"my_rule\"\nseverity = \"warning\"\ntitle = \"t\"\ncause = \"c\"\nfix = \"f\"\ndocs = [{docs}]\n[match]\nliterals = [\"boom\"]\nregex = 'boom'\n[[example]]\nline = \"boom\"\nmatches = true\n[[example]]\nline = \"calm\"\nmatches = false\n"
+        )
+    };
+    let check = |docs: &str| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("my_rule.toml"), rule(docs)).expect("write");
+        let out = supdiag()
+            .args(["rules", "check"])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for bad in [
+        "\"javascript:alert(1)\"",
+        "\"JavaScript:alert(1)\"",
+        "\"data:text/html,x\"",
+        "\"file:///etc/passwd\"",
+        "\"https://\"",
+        "\"https://learn.microsoft.com/a b\"",
+    ] {
+        let (code, out) = check(bad);
+        assert_eq!(code, Some(2), "{bad}: {out}");
+        assert!(out.contains("my_rule.toml:6: docs:"), "{bad}: {out}");
+    }
+    for good in [
+        "\"https://learn.microsoft.com/en-us/mem/configmgr/\"",
+        "\"http://example.com/x?y#z\"",
+    ] {
+        let (code, out) = check(good);
+        assert_eq!(code, Some(0), "{good}: {out}");
+    }
+}

@@ -45,14 +45,19 @@ pub fn system_roots() -> (RootCertStore, String) {
     )
 }
 
+/// A CA bundle larger than this is refused (the Mozilla bundle is about 200 KB).
+pub const MAX_CA_BYTES: u64 = 8 << 20;
+
 /// Trust anchors from a PEM file (`--ca`).
 pub fn roots_from_pem(path: &Path) -> Result<RootCertStore, ProbeError> {
     let err = |reason: String| ProbeError::CaFile {
         path: path.display().to_string(),
         reason,
     };
-    let f = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
-    let mut reader = std::io::BufReader::new(f);
+    // A regular file of bounded size: a FIFO or /dev/zero as --ca is refused, not read forever.
+    let pem =
+        crate::source::open::read_capped(path, MAX_CA_BYTES).map_err(|e| err(e.to_string()))?;
+    let mut reader = std::io::BufReader::new(pem.as_slice());
     let mut store = RootCertStore::empty();
     for (i, c) in rustls_pemfile::certs(&mut reader).enumerate() {
         let c = c.map_err(|e| err(format!("certificate {}: {e}", i + 1)))?;

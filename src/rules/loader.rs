@@ -59,6 +59,9 @@ fn sources_of(table: &[(&str, &str)]) -> Vec<Source> {
         .collect()
 }
 
+/// A rule file larger than this is refused (rules are a few KB).
+pub const MAX_RULE_BYTES: u64 = 1 << 20;
+
 /// The `*.toml` files of a folder, sorted by name.
 pub fn dir_sources(dir: &Path) -> Result<Vec<Source>, LoadError> {
     let io = |e: std::io::Error| LoadError::Io {
@@ -73,10 +76,17 @@ pub fn dir_sources(dir: &Path) -> Result<Vec<Source>, LoadError> {
     paths.sort();
     let mut out = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io {
-            path: p.display().to_string(),
-            message: e.to_string(),
-        })?;
+        // A regular file of bounded size: a FIFO or device named `*.toml` is refused at once.
+        let text = crate::source::open::read_capped(&p, MAX_RULE_BYTES)
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")
+                })
+            })
+            .map_err(|e| LoadError::Io {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?;
         out.push(Source {
             file: p.display().to_string().replace('\\', "/"),
             stem: p.file_stem().map(|s| s.to_string_lossy().into_owned()),

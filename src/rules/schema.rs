@@ -40,7 +40,7 @@ pub struct RuleFile {
     pub cause: Spanned<String>,
     pub fix: Spanned<String>,
     #[serde(default)]
-    pub docs: Vec<String>,
+    pub docs: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub settings: Vec<String>,
     #[serde(default)]
@@ -495,6 +495,20 @@ fn parse_rule_with(
         }
     }
 
+    // Documentation links become live links in Markdown and HTML: web addresses only (a
+    // `javascript:` or `file:` link in a user rule would run or open something).
+    let docs: Vec<String> = match &raw.docs {
+        Some(d) => {
+            for link in d.get_ref() {
+                if let Err(why) = check_doc_link(link) {
+                    cx.err(d.span(), format!("docs: {link:?}: {why}"));
+                }
+            }
+            d.get_ref().clone()
+        }
+        None => Vec::new(),
+    };
+
     // Console paths are data (`rules/console/paths.toml`), put into the texts here.
     let cause = cx.console(raw.cause.span(), raw.cause.get_ref());
     let fix = cx.console(raw.fix.span(), raw.fix.get_ref());
@@ -622,7 +636,7 @@ fn parse_rule_with(
         title: raw.title,
         cause,
         fix,
-        docs: raw.docs,
+        docs,
         settings: raw.settings,
         codes: raw.codes,
         kinds,
@@ -648,4 +662,22 @@ fn check_literals(cx: &mut Ctx<'_>, span: Range<usize>, literals: &[String], _re
             );
         }
     }
+}
+
+/// A documentation link must be an `https://` or `http://` address with a host and no spaces
+/// or control characters.
+pub fn check_doc_link(link: &str) -> Result<(), &'static str> {
+    let lower = link.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or("only https:// and http:// links are allowed")?;
+    if link.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("a link has no spaces or control characters");
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err("a link needs a host name (and no user name)");
+    }
+    Ok(())
 }

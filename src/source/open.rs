@@ -84,15 +84,6 @@ pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// [`read_capped`] as UTF-8 text (invalid sequences replaced).
-pub fn read_capped_string(path: &Path, cap: u64) -> io::Result<String> {
-    let bytes = read_capped(path, cap)?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
-}
-
 /// `1 MiB`, `64 KiB`, `12 bytes`.
 pub fn human_size(n: u64) -> String {
     if n >= 1 << 20 && n % (1 << 20) == 0 {
