@@ -10,6 +10,7 @@ use crate::scan::{self, ScanOptions};
 use crate::source;
 
 pub mod analyze;
+pub mod collect_cmd;
 pub mod explain;
 pub mod follow;
 pub mod init_settings;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::InitSettings(a) => init_settings::run(a),
         Command::Completions(a) => shell_docs::completions(a),
         Command::Man(a) => shell_docs::man(a),
+        Command::Collect(a) => collect_cmd::run(a),
     }
 }
 
@@ -101,10 +103,14 @@ pub fn warn_sources(warnings: &[source::SourceWarning], quiet: bool) {
     }
 }
 
-/// Discover inputs; fail (exit 2) only when nothing at all can be read. The problems found
-/// (`d.warnings`) go into the report's inputs ([`inputs::unread_all`]), which
+/// Discover inputs; fail (exit 2) only when nothing at all can be read. No path: this machine's
+/// logs and settings (Windows; elsewhere an error saying to name a folder, file or bundle). The
+/// problems found (`d.warnings`) go into the report's inputs ([`inputs::unread_all`]), which
 /// [`check_any_readable`] prints; they are printed here only when the run stops.
 pub fn discover_or_fail(paths: &[std::path::PathBuf], quiet: bool) -> Result<source::Discovered> {
+    if paths.is_empty() {
+        return collect_cmd::discover_this_machine(quiet);
+    }
     let d = source::discover(paths);
     if d.streams.is_empty() {
         warn_sources(&d.warnings, quiet);

@@ -74,7 +74,15 @@ pub enum Command {
     /// Print the man page (roff), or write one page per command into a folder
     #[command(after_help = EX_MAN)]
     Man(ManArgs),
+    /// Gather this server's logs and settings into one zip (Windows): what discovery finds
+    #[command(after_help = EX_COLLECT)]
+    Collect(CollectArgs),
 }
+
+const EX_COLLECT: &str = "\
+Examples:
+  supdiag collect                                  (on the Windows server, as administrator)
+  supdiag collect -o C:\\Temp\\CM01.zip --days 7    (then: supdiag analyze CM01.zip, anywhere)";
 
 const EX_ANALYZE: &str = "\
 Examples:
@@ -264,8 +272,9 @@ pub struct CommonArgs {
 
 #[derive(Args, Debug)]
 pub struct AnalyzeArgs {
-    /// Log files or folders (folders are searched recursively for *.log and *.lo_)
-    #[arg(required = true, value_name = "PATH")]
+    /// Log files, folders (searched recursively for *.log and *.lo_) or zip bundles; none on
+    /// Windows: this machine's ConfigMgr, WSUS and IIS logs and settings
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
@@ -290,8 +299,8 @@ pub enum ViewFormat {
 
 #[derive(Args, Debug)]
 pub struct ViewArgs {
-    /// Log files or folders
-    #[arg(required = true, value_name = "PATH")]
+    /// Log files, folders or zip bundles; none on Windows: this machine's logs
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Lowest record severity to show: info, warning, error
     #[arg(long, value_name = "LEVEL", help_heading = FILTERS)]
@@ -333,8 +342,9 @@ pub struct ViewArgs {
 
 #[derive(Args, Debug)]
 pub struct SyncArgs {
-    /// Log files or folders holding wsyncmgr.log (and ruleengine.log for ADR runs)
-    #[arg(required = true, value_name = "PATH")]
+    /// Log files, folders or zip bundles holding wsyncmgr.log (and ruleengine.log for ADR
+    /// runs); none on Windows: this machine's logs
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
@@ -351,8 +361,8 @@ pub struct SyncArgs {
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Log files or folders
-    #[arg(required = true, value_name = "PATH")]
+    /// Log files, folders or zip bundles; none on Windows: this machine's logs
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
@@ -493,4 +503,20 @@ pub struct ManArgs {
     /// Write supdiag.1 and one page per command (supdiag-analyze.1, ...) into this folder
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    /// The zip to write (default: supdiag-<host>-<time>.zip in the current folder)
+    #[arg(long, short = 'o', value_name = "FILE.zip")]
+    pub output: Option<PathBuf>,
+    /// Only logs written in the last N days (rollovers and IIS days before are left out)
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+    /// Log megabytes at most in the bundle; files past it are left out (named in the manifest)
+    #[arg(long, value_name = "MB", default_value_t = 2048)]
+    pub max_size_mb: u64,
+    /// No progress on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
 }

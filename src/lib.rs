@@ -6,6 +6,8 @@
 pub mod app;
 pub mod cli;
 pub mod codes;
+pub mod collect;
+pub mod discover;
 pub mod event;
 pub mod facts;
 pub mod incidents;

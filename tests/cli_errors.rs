@@ -107,6 +107,7 @@ fn unknown_format_falls_back_to_plain_text_with_a_note() {
 /// root, so when the test runs as root supdiag runs as `nobody` (util-linux `setpriv`).
 #[cfg(unix)]
 #[test]
+#[cfg(unix)]
 fn permission_denied_is_reported_and_the_rest_goes_on() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -146,6 +147,7 @@ fn permission_denied_is_reported_and_the_rest_goes_on() {
 /// A dangling link named like a log is a lost input: reported (in `inputs` too), the rest
 /// analysed, exit 2.
 #[test]
+#[cfg(unix)]
 fn a_broken_symlink_is_reported_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::os::unix::fs::symlink(dir.path().join("gone.log"), dir.path().join("dangling.log"))
@@ -164,6 +166,7 @@ fn a_broken_symlink_is_reported_not_fatal() {
 }
 
 #[test]
+#[cfg(unix)]
 fn symlink_loop_finishes() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("a")).expect("mkdir");
@@ -176,6 +179,24 @@ fn symlink_loop_finishes() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains("symlink loop"));
+}
+
+/// Without a path there is nothing to discover outside Windows: exit 2, saying what to name.
+#[test]
+#[cfg(not(windows))]
+fn no_path_outside_windows_asks_for_one() {
+    for cmd in ["analyze", "sync", "report", "view"] {
+        let out = supdiag().arg(cmd).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("name a log folder, a log file or a bundle"),
+            "{cmd}: {err}"
+        );
+    }
+    let out = supdiag().arg("collect").output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only on Windows"));
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub fn run(a: PrecheckArgs) -> Result<u8> {
         .iter()
         .map(|p| (p.clone(), false))
         .collect();
-    let (mut facts, sources) = crate::settings::load_sources(&given, a.common.strict)?;
+    let (mut facts, sources) = crate::settings::load_sources(&given, &[], a.common.strict)?;
     for w in super::inputs::source_warnings(&sources) {
         warn(a.common.quiet, &w.to_string());
     }

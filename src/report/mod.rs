@@ -55,6 +55,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostSummary>,
     pub summary: Summary,
+    /// With no path on Windows: every place discovery looked (used, or not available and why).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::discover::SourceStatus>,
     /// `precheck` checklist lines (pass/warn/fail/info/skipped); omitted by other commands.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<crate::precheck::Check>,

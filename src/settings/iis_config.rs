@@ -103,6 +103,64 @@ fn too_deep_at(text: &str, max: usize) -> Option<usize> {
     None
 }
 
+/// The site WSUS runs in: "WSUS Administration", else a site with a WSUS vdir, else the
+/// Default Web Site.
+fn wsus_site<'a, 'i>(sites: &[Node<'a, 'i>]) -> Option<Node<'a, 'i>> {
+    let named = |want: &str| {
+        sites.iter().copied().find(|s| {
+            s.attribute("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case(want))
+        })
+    };
+    named("WSUS Administration")
+        .or_else(|| sites.iter().copied().find(|s| hosts_wsus(*s)))
+        .or_else(|| named("Default Web Site"))
+}
+
+/// Where the WSUS site writes its W3C logs (for finding them on the server).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WsusSiteLogs {
+    pub site_name: String,
+    pub site_id: u32,
+    /// `logFile/@directory` of the site, else of `siteDefaults`; environment variables not
+    /// expanded. `None`: IIS's default (`%SystemDrive%\inetpub\logs\LogFiles`).
+    pub directory: Option<String>,
+}
+
+/// The WSUS site's id and log folder from applicationHost.config text; `Err` says why not.
+pub fn wsus_site_logs(text: &str) -> Result<WsusSiteLogs, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    if too_deep_at(text, MAX_XML_DEPTH).is_some() {
+        return Err(format!("elements nested more than {MAX_XML_DEPTH} deep"));
+    }
+    let opts = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 2_000_000,
+    };
+    let doc = Document::parse_with_options(text, opts).map_err(|e| format!("invalid XML: {e}"))?;
+    let sites_node = child(doc.root_element(), "system.applicationHost")
+        .and_then(|a| child(a, "sites"))
+        .ok_or("no <system.applicationHost><sites> section")?;
+    let sites: Vec<Node> = children(sites_node, "site").collect();
+    let site = wsus_site(&sites).ok_or("no WSUS site (no \"WSUS Administration\" site, no site with WSUS virtual directories, no Default Web Site)")?;
+    let name = site.attribute("name").unwrap_or("").to_string();
+    let id = site
+        .attribute("id")
+        .and_then(|i| i.trim().parse::<u32>().ok())
+        .ok_or_else(|| format!("site {name:?} has no numeric id"))?;
+    let dir_of = |n: Node<'_, '_>| {
+        child(n, "logFile")
+            .and_then(|l| l.attribute("directory"))
+            .map(str::to_string)
+    };
+    let directory = dir_of(site).or_else(|| child(sites_node, "siteDefaults").and_then(dir_of));
+    Ok(WsusSiteLogs {
+        site_name: name,
+        site_id: id,
+        directory,
+    })
+}
+
 pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsError> {
     let text = text.trim_start_matches('\u{feff}');
     if let Some(at) = too_deep_at(text, MAX_XML_DEPTH) {
@@ -142,20 +200,8 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
     let sites: Vec<Node> = child(app_host, "sites")
         .map(|s| children(s, "site").collect())
         .unwrap_or_default();
-    let site = sites
-        .iter()
-        .find(|s| {
-            s.attribute("name")
-                .is_some_and(|n| n.eq_ignore_ascii_case("WSUS Administration"))
-        })
-        .or_else(|| sites.iter().find(|s| hosts_wsus(**s)))
-        .or_else(|| {
-            sites.iter().find(|s| {
-                s.attribute("name")
-                    .is_some_and(|n| n.eq_ignore_ascii_case("Default Web Site"))
-            })
-        });
-    let site_name = match site {
+    let site = wsus_site(&sites);
+    let site_name = match site.as_ref() {
         Some(s) => {
             let name = s.attribute("name").unwrap_or("").to_string();
             let line = doc.text_pos_at(s.range().start).row as usize;
@@ -265,6 +311,31 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wsus_site_log_folder_from_the_site_or_the_defaults() {
+        let cfg = |site_log: &str| {
+            format!(
+                "<configuration><system.applicationHost><sites>\
+                 <site name=\"Default Web Site\" id=\"1\"/>\
+                 <site name=\"WSUS Administration\" id=\"1154400271\">{site_log}</site>\
+                 <siteDefaults><logFile directory=\"%SystemDrive%\\inetpub\\logs\\LogFiles\"/></siteDefaults>\
+                 </sites></system.applicationHost></configuration>"
+            )
+        };
+        let w = wsus_site_logs(&cfg("")).expect("site");
+        assert_eq!(
+            (w.site_id, w.site_name.as_str()),
+            (1154400271, "WSUS Administration")
+        );
+        assert_eq!(
+            w.directory.as_deref(),
+            Some("%SystemDrive%\\inetpub\\logs\\LogFiles")
+        );
+        let own = wsus_site_logs(&cfg("<logFile directory=\"D:\\IISLogs\"/>")).expect("site");
+        assert_eq!(own.directory.as_deref(), Some("D:\\IISLogs"));
+        assert!(wsus_site_logs("<configuration/>").is_err());
+    }
 
     #[test]
     fn nesting_depth_scan() {

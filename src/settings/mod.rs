@@ -169,7 +169,7 @@ pub fn norm_fqdn(s: &str) -> String {
 }
 
 fn display(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+    crate::source::display_path(p)
 }
 
 fn file_name(p: &Path) -> String {
@@ -372,13 +372,33 @@ pub fn import_text(
     Ok((sink.facts, sink.warnings))
 }
 
+/// Settings text that is not a file of its own: read live from the machine (registry values
+/// rendered as a `.reg` export, applicationHost.config, ConfigMgr JSON). `name` is the file name
+/// it has in a bundle (it decides the kind with the text), `shown` the provenance of its facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsText {
+    pub name: String,
+    pub shown: String,
+    pub text: String,
+}
+
 /// Load every settings file into `config.*` facts. With `strict`, the first bad file is an error;
 /// otherwise bad files are skipped with a warning. Adds the derived keys (`config.sites`,
 /// `config.sups`, the unindexed `config.sup.*` / `config.proxy.*` copies) and, when sources
 /// disagree, `settings.contradictions` (count) and `settings.contradiction_summary`.
 pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<SettingsWarning>)> {
     let given: Vec<(PathBuf, bool)> = paths.iter().map(|p| (p.clone(), false)).collect();
-    let (facts, sources) = load_sources(&given, strict)?;
+    load_settings_with(&given, &[], strict)
+}
+
+/// [`load_settings`] with settings texts read live (see [`SettingsText`]) besides the files,
+/// as warnings.
+pub fn load_settings_with(
+    files: &[(PathBuf, bool)],
+    texts: &[SettingsText],
+    strict: bool,
+) -> Result<(FactStore, Vec<SettingsWarning>)> {
+    let (facts, sources) = load_sources(files, texts, strict)?;
     let mut warnings = Vec::new();
     for s in sources {
         if let Some(e) = &s.error {
@@ -394,20 +414,30 @@ pub fn load_settings(paths: &[PathBuf], strict: bool) -> Result<(FactStore, Vec<
     Ok((facts, warnings))
 }
 
-/// [`load_settings`] for `(path, found in a folder)` pairs, telling per file what it gave and
-/// what went wrong.
+/// [`load_settings`] for `(path, found in a folder)` pairs and live settings texts, telling per
+/// source what it gave and what went wrong.
 pub fn load_sources(
     files: &[(PathBuf, bool)],
+    texts: &[SettingsText],
     strict: bool,
 ) -> Result<(FactStore, Vec<SettingsSource>)> {
     let mut facts = FactStore::new();
     let mut sources = Vec::new();
-    for (p, found) in files {
+    let from_files = files.iter().map(|(p, found)| {
         let shown = display(p);
         let imported = read_text(p).and_then(|text| {
             let kind = detect(p, &text);
             import_text(p, &shown, &text).map(|r| (kind, r))
         });
+        (shown, *found, imported)
+    });
+    // Settings read live from this machine were found, not named.
+    let live = texts.iter().map(|t| {
+        let p = Path::new(&t.name);
+        let imported = import_text(p, &t.shown, &t.text).map(|r| (detect(p, &t.text), r));
+        (t.shown.clone(), true, imported)
+    });
+    for (shown, found, imported) in from_files.chain(live) {
         match imported {
             // With --strict, a dropped key or value is as bad as a bad file.
             Ok((_, (_, w))) if strict && w.iter().any(|w| w.dropped) => {
@@ -423,7 +453,7 @@ pub fn load_sources(
             Ok((kind, (f, w))) => {
                 sources.push(SettingsSource {
                     path: shown,
-                    found: *found,
+                    found,
                     format: kind.map(SettingsKind::as_str),
                     values: f.len(),
                     error: None,
@@ -432,7 +462,7 @@ pub fn load_sources(
                 facts.extend(f);
             }
             Err(e) if strict => return Err(e.into()),
-            Err(e) => sources.push(SettingsSource::failed(&shown, *found, &e)),
+            Err(e) => sources.push(SettingsSource::failed(&shown, found, &e)),
         }
     }
     derive(&mut facts);

@@ -1,21 +1,48 @@
-//! `reg export` of `HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup` (docs/domain.md §E.2): the WSUS
-//! port, SSL flag, certificate name, content folder and SQL server. Windows writes these files
+//! `reg export` of `HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup` (docs/domain.md
+//! §E.2): the WSUS port, SSL flag, certificate name, content folder and SQL server; and of the
+//! client's Windows Update policy `HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate`
+//! (`WUServer`, `WUStatusServer`, `AU\UseWUServer`; §E.4). Windows writes these files
 //! in UTF-16LE with a BOM (decoded before we get here); UTF-8 and REGEDIT4 files work too.
 //! Values of other keys are ignored; odd or truncated values are warnings, never panics.
 
 use super::{SettingsError, Sink};
 
 const SETUP_SUFFIX: &str = "\\software\\microsoft\\update services\\server\\setup";
+const WU_POLICY_SUFFIX: &str = "\\software\\policies\\microsoft\\windows\\windowsupdate";
+const WU_AU_SUFFIX: &str = "\\software\\policies\\microsoft\\windows\\windowsupdate\\au";
 
 /// Cheap content test for folder auto-pickup.
 pub fn mentions_setup_key(text: &str) -> bool {
-    text.to_ascii_lowercase()
-        .contains("update services\\server\\setup]")
+    let l = text.to_ascii_lowercase();
+    l.contains("update services\\server\\setup]")
+        || l.contains("microsoft\\windows\\windowsupdate]")
+        || l.contains("microsoft\\windows\\windowsupdate\\au]")
 }
 
-fn is_setup_key(path: &str) -> bool {
+/// The keys whose values become facts: the WSUS server's Setup key and the client's Windows
+/// Update policy (domain §E.4).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Setup,
+    WuPolicy,
+    WuAu,
+    Other,
+}
+
+fn section_of(path: &str) -> Section {
     let l = path.trim().to_ascii_lowercase();
-    (l.starts_with("hkey_local_machine") || l.starts_with("hklm")) && l.ends_with(SETUP_SUFFIX)
+    if !(l.starts_with("hkey_local_machine") || l.starts_with("hklm")) {
+        return Section::Other;
+    }
+    if l.ends_with(SETUP_SUFFIX) {
+        Section::Setup
+    } else if l.ends_with(WU_POLICY_SUFFIX) {
+        Section::WuPolicy
+    } else if l.ends_with(WU_AU_SUFFIX) {
+        Section::WuAu
+    } else {
+        Section::Other
+    }
 }
 
 /// A registry value as written in the export.
@@ -187,20 +214,24 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             "first line {header:?} is not a reg export header (Windows Registry Editor Version 5.00); read anyway"
         ));
     }
-    let mut in_setup = false;
-    let mut saw_setup = false;
+    let mut section = Section::Other;
+    let mut saw_key = false;
     for (no, line) in &lines {
         let t = line.trim();
         if t.is_empty() || t.starts_with(';') {
             continue;
         }
-        if let Some(section) = t.strip_prefix('[') {
-            let path = section.trim_end_matches(']');
-            in_setup = !path.starts_with('-') && is_setup_key(path);
-            saw_setup |= in_setup;
+        if let Some(header) = t.strip_prefix('[') {
+            let path = header.trim_end_matches(']');
+            section = if path.starts_with('-') {
+                Section::Other
+            } else {
+                section_of(path)
+            };
+            saw_key |= section != Section::Other;
             continue;
         }
-        if !in_setup {
+        if section == Section::Other {
             continue;
         }
         let (name, data) = if let Some(rest) = t.strip_prefix('"') {
@@ -234,13 +265,16 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             );
             continue;
         };
-        let fact = match name.to_ascii_lowercase().as_str() {
-            "portnumber" => "config.wsus.port",
-            "usingssl" => "config.wsus.using_ssl",
-            "servercertificatename" => "config.wsus.cert_name",
-            "contentdir" => "config.wsus.content_dir",
-            "sqlservername" => "config.wsus.sql_server",
-            n if crate::redact::is_secret_name(n) => {
+        let fact = match (section, name.to_ascii_lowercase().as_str()) {
+            (Section::Setup, "portnumber") => "config.wsus.port",
+            (Section::Setup, "usingssl") => "config.wsus.using_ssl",
+            (Section::Setup, "servercertificatename") => "config.wsus.cert_name",
+            (Section::Setup, "contentdir") => "config.wsus.content_dir",
+            (Section::Setup, "sqlservername") => "config.wsus.sql_server",
+            (Section::WuPolicy, "wuserver") => "config.client.wu_server",
+            (Section::WuPolicy, "wustatusserver") => "config.client.wu_status_server",
+            (Section::WuAu, "usewuserver") => "config.client.use_wu_server",
+            (_, n) if crate::redact::is_secret_name(n) => {
                 sink.warn(format!(
                     "line {no}: value {name:?} ignored; supdiag does not store secrets"
                 ));
@@ -261,7 +295,7 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
                 Some(p) => sink.set_at(fact, p, &name, *no),
                 None => sink.dropped(Some(*no), format!("{name} is not a number; ignored")),
             },
-            "config.wsus.using_ssl" => match as_int(&value) {
+            "config.wsus.using_ssl" | "config.client.use_wu_server" => match as_int(&value) {
                 Some(v) => sink.set_at(fact, v != 0, &name, *no),
                 None => sink.dropped(Some(*no), format!("{name} is not a number; ignored")),
             },
@@ -271,12 +305,13 @@ pub fn import(file: &str, text: &str, sink: &mut Sink) -> Result<(), SettingsErr
             },
         }
     }
-    if !saw_setup {
+    if !saw_key {
         return Err(SettingsError::new(
             file,
             "no [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup] key in \
              this .reg file (export it with: reg export \"HKLM\\SOFTWARE\\Microsoft\\Update \
-             Services\\Server\\Setup\" wsus-setup.reg)",
+             Services\\Server\\Setup\" wsus-setup.reg), nor the Windows Update policy key \
+             (HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate)",
         ));
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! history files `X-YYYYMMDD-HHMMSS.log` in stamp order followed by `X.log`.
 
 pub mod binary;
+pub mod bundle;
 pub mod decode;
 pub mod open;
 pub mod stream;
@@ -67,6 +68,11 @@ pub struct Discovered {
     /// Settings files found lying in analysed folders (by extension; importers decide by content).
     pub settings_candidates: Vec<PathBuf>,
     pub warnings: Vec<SourceWarning>,
+    /// Zip bundles read (unpacked into temporary folders that live as long as this).
+    pub bundles: Vec<bundle::Opened>,
+    /// With no path on Windows: what discovery found on this machine (its settings and the
+    /// status of every source go into the report).
+    pub system: Option<crate::discover::Found>,
 }
 
 impl Discovered {
@@ -75,8 +81,9 @@ impl Discovered {
     }
 }
 
-fn display_path(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+/// A path as shown in reports: `/` separators; a file of a zip bundle as `<bundle>/<entry>`.
+pub fn display_path(p: &Path) -> String {
+    bundle::shown(p).unwrap_or_else(|| p.to_string_lossy().replace('\\', "/"))
 }
 
 /// Is this a log file name we pick up when walking a folder?
@@ -113,6 +120,7 @@ pub fn host_of(p: &Path) -> Option<String> {
 pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut out = Discovered::default();
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut zips: Vec<PathBuf> = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
             Err(e) => out.warnings.push(SourceWarning {
@@ -120,8 +128,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 message: format!("cannot read: {e}"),
                 lost: true,
             }),
+            Ok(m) if m.is_file() && is_zip(p) => zips.push(p.clone()),
             Ok(m) if m.is_file() => files.push(p.clone()),
-            Ok(m) if m.is_dir() => walk(p, &mut files, &mut out),
+            Ok(m) if m.is_dir() => walk(p, &mut files, &mut zips, &mut out),
             Ok(m) => out.warnings.push(SourceWarning {
                 path: display_path(p),
                 message: format!(
@@ -132,13 +141,56 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             }),
         }
     }
+    open_bundles(zips, &mut files, &mut out);
     files.sort();
     files.dedup();
     out.streams = group(files);
     out
 }
 
-fn walk(root: &Path, files: &mut Vec<PathBuf>, out: &mut Discovered) {
+fn is_zip(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| bundle::is_bundle_name(&n.to_string_lossy()))
+}
+
+/// Unpack the bundles and walk them like folders; with more than one, each is a host.
+fn open_bundles(mut zips: Vec<PathBuf>, files: &mut Vec<PathBuf>, out: &mut Discovered) {
+    zips.sort();
+    zips.dedup();
+    let fleet = zips.len() > 1;
+    for z in zips {
+        let shown = display_path(&z);
+        let host = if fleet {
+            bundle::host_of_bundle(&z)
+        } else {
+            None
+        };
+        match bundle::open(
+            &z,
+            &shown,
+            host.as_deref(),
+            bundle::Limits::default(),
+            &mut out.warnings,
+        ) {
+            Ok(b) => {
+                let mut found = Vec::new();
+                let mut nested = Vec::new();
+                walk(&b.root, &mut found, &mut nested, out);
+                let manifest = b.root.join(bundle::MANIFEST);
+                out.settings_candidates.retain(|p| p != &manifest);
+                files.extend(found);
+                out.bundles.push(b);
+            }
+            Err(e) => out.warnings.push(SourceWarning {
+                path: shown,
+                message: e,
+                lost: true,
+            }),
+        }
+    }
+}
+
+fn walk(root: &Path, files: &mut Vec<PathBuf>, zips: &mut Vec<PathBuf>, out: &mut Discovered) {
     let mut seen = 0usize;
     // follow_links(true) + walkdir's loop detection: a symlink loop is reported, not followed.
     for entry in walkdir::WalkDir::new(root)
@@ -190,6 +242,8 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, out: &mut Discovered) {
                 let name = e.file_name().to_string_lossy();
                 if is_log_name(&name) {
                     files.push(e.into_path());
+                } else if bundle::is_bundle_name(&name) {
+                    zips.push(e.into_path());
                 } else if is_settings_name(&name) {
                     out.settings_candidates.push(e.into_path());
                 }

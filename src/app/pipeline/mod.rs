@@ -567,12 +567,17 @@ fn host_of_stream(s: &Stream) -> Option<String> {
     s.files.first().and_then(|f| f.host.clone())
 }
 
-/// Run the pipeline over `paths`.
+/// Run the pipeline over `paths` (none: this machine's logs, on Windows).
 pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
+    let d = discover_or_fail(paths, opts.common.quiet)?;
+    run_discovered(d, opts)
+}
+
+/// Run the pipeline over inputs already found.
+pub fn run_discovered(d: crate::source::Discovered, opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let common = opts.common;
     let mut set: RuleSet = load_rule_set_for_scan(&common.rules, &common.disable)?;
     set.set_extra_literals(extra_literals());
-    let d = discover_or_fail(paths, common.quiet)?;
 
     let plan = super::inputs::SettingsPlan::new(&common.settings, &d.settings_candidates);
     let settings_given = plan.any();
@@ -582,6 +587,10 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
         }
     }
     let mut sources = plan.unreadable.clone();
+    // With no path on Windows: the settings read live from this machine.
+    let live: &[crate::settings::SettingsText] =
+        d.system.as_ref().map_or(&[], |f| f.settings.as_slice());
+    let settings_given = settings_given || !live.is_empty();
 
     // Progress on stderr for big inputs (over ~200 MB, stderr a terminal, not --quiet).
     let progress = crate::progress::Progress::new(scan::total_bytes(&d.streams), common.quiet);
@@ -629,8 +638,8 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let fleet = groups.keys().any(Option::is_some);
     for (host, acc) in groups {
         let paths = plan.for_host(host.as_deref());
-        let (mut facts, host_sources) =
-            crate::settings::load_sources(&paths, common.strict).context("reading settings")?;
+        let (mut facts, host_sources) = crate::settings::load_sources(&paths, live, common.strict)
+            .context("reading settings")?;
         // Global settings warnings once; host ones per host.
         if !settings_warned || host.is_some() {
             let warnings = super::inputs::source_warnings(&host_sources);
@@ -699,6 +708,9 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
         &report.inputs,
         &report.sync_runs,
     );
+    if let Some(found) = &d.system {
+        report.sources = found.sources.clone();
+    }
     report.finish();
     Ok(Analysis {
         report,
