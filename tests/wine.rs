@@ -278,6 +278,21 @@ fn a_site_server_prefix_is_found_without_a_path_and_its_bundle_analyses_alike() 
             "{want} missing: {ids:?}\n{stderr}"
         );
     }
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/report.schema.json")).expect("schema"),
+    )
+    .expect("schema JSON");
+    let validator = jsonschema::draft202012::options()
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&live)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the live report breaks the schema: {errors:?}"
+    );
     let port = &live["settings"]["config.wsus.port"][0];
     assert_eq!(port["value"], 8530, "{}", live["settings"]);
     assert!(

@@ -560,6 +560,22 @@ fn a_collected_bundle_analyses_like_the_machine() {
     assert!(ls.iter().any(|s| s == "config.wsus.port = 8530"), "{ls:?}");
     assert_eq!(lf, bf);
     assert_eq!(ls, bs);
+    // The live report lists the sources, as the JSON contract says.
+    let json = serde_json::to_value(&live.report).expect("report as JSON");
+    assert_eq!(json["sources"].as_array().map(Vec::len), Some(10));
+    let schema_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json"),
+    )
+    .expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::draft202012::options()
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(live.report.inputs.len(), bundle.report.inputs.len());
     let shown: Vec<&str> = bundle
         .report
