@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Render the HTML report of samples/site-history with headless Chromium and check the
-# screenshot is not blank. Skips (exit 0) with a message when Chromium is not installed.
-# Usage: .ci/render_report.sh [OUT.png]   (default: target/report-site-history.png)
+# Render the HTML reports of samples/site-history and of the two-host samples/fleet with
+# headless Chromium and check the screenshots: not blank, success and failure bars visible, and
+# for the fleet one chart per host. Skips (exit 0) with a message when Chromium is not installed,
+# except under CI (CI=true), where that is a failure: .ci/run installs it.
+# Usage: .ci/render_report.sh [OUT_DIR]   (default: target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,30 +12,46 @@ for c in chromium chromium-browser google-chrome; do
     if command -v "$c" >/dev/null 2>&1; then chrome="$c"; break; fi
 done
 if [ -z "$chrome" ]; then
+    if [ -n "${CI:-}" ]; then
+        echo "render_report: FAILED: no chromium under CI (.ci/run installs it)" >&2
+        exit 1
+    fi
     echo "render_report: skipped (no chromium installed; apt-get install chromium to run it)"
     exit 0
 fi
 
-out_png="${1:-target/report-site-history.png}"
-mkdir -p "$(dirname "$out_png")"
-html="$(pwd)/target/report-site-history.html"
-cargo run --quiet --locked -- report samples/site-history --format html -o "$html" \
-    --now 2026-11-21T12:00:00Z --quiet || [ $? -eq 1 ]   # exit 1 = findings, expected here
-
+out_dir="${1:-target}"
+mkdir -p "$out_dir"
+out_dir="$(cd "$out_dir" && pwd)"
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
-rm -f "$out_png"
-timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$profile" --hide-scrollbars \
-    --screenshot="$(cd "$(dirname "$out_png")" && pwd)/$(basename "$out_png")" \
-    --window-size=1280,2000 "file://$html" >/dev/null 2>&1 || true
-if [ ! -s "$out_png" ]; then
-    echo "render_report: FAILED: chromium wrote no screenshot" >&2
-    exit 1
-fi
 
-python3 - "$out_png" <<'PY'
+# shot NAME SAMPLE MIN_CHARTS: render the report of SAMPLE and check its screenshot.
+shot() {
+    local name="$1" sample="$2" charts="$3"
+    local html="$out_dir/report-$name.html" png="$out_dir/report-$name.png"
+    cargo run --quiet --locked -- report "$sample" --format html -o "$html" \
+        --now 2026-11-21T12:00:00Z --quiet || [ $? -eq 1 ]   # exit 1 = findings, expected here
+    local svgs
+    svgs="$(grep -o '<svg' "$html" | wc -l)"
+    if [ "$svgs" -lt "$charts" ]; then
+        echo "render_report: FAILED: $html has $svgs chart(s), expected $charts" >&2
+        exit 1
+    fi
+    rm -f "$png"
+    timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" --hide-scrollbars \
+        --screenshot="$png" --window-size=1280,2000 "file://$html" >/dev/null 2>&1 || true
+    if [ ! -s "$png" ]; then
+        echo "render_report: FAILED: chromium wrote no screenshot of $html" >&2
+        exit 1
+    fi
+    check_png "$png"
+}
+
+check_png() {
+python3 - "$1" <<'PY'
 """Decode the PNG with the standard library only and check it is not blank."""
 import struct, sys, zlib
 
@@ -92,3 +110,8 @@ if green == 0 or red == 0:
     sys.exit("render_report: FAILED: no success/failure bars visible in the chart")
 print("render_report: ok")
 PY
+}
+
+shot site-history samples/site-history 1
+# Two hosts, one never succeeding: one chart per host, green bars of CM01 and red of CM02.
+shot fleet samples/fleet 2

@@ -186,6 +186,8 @@ pub enum OutputFormat {
     Ndjson,
     /// Markdown for a ticket or a wiki page
     Markdown,
+    /// Prometheus text for a textfile collector (windows_exporter, node_exporter)
+    Prometheus,
 }
 
 /// `--format` of `sync`.
@@ -200,6 +202,23 @@ pub enum SyncFormat {
     Ndjson,
     /// Markdown table of the runs
     Markdown,
+    /// Prometheus text for a textfile collector (windows_exporter, node_exporter)
+    Prometheus,
+}
+
+/// Sync history across invocations (`sync`, `report`, `analyze`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct HistoryArgs {
+    /// SQLite file that keeps sync runs, ADR runs and findings across invocations, so output
+    /// covers more than the logs still hold after rollover (created if missing)
+    #[arg(long, value_name = "FILE", env = "SUPDIAG_HISTORY", help_heading = INPUT)]
+    pub history: Option<PathBuf>,
+    /// Show runs from this time on: an age before --now (30d, 12h) or a UTC time (default with --history: 30d)
+    #[arg(long, value_name = "AGE|TIME", help_heading = INPUT)]
+    pub since: Option<String>,
+    /// Show runs before this time: an age before --now or a UTC time
+    #[arg(long, value_name = "AGE|TIME", help_heading = INPUT)]
+    pub until: Option<String>,
 }
 
 /// `--format` of `report`.
@@ -284,6 +303,8 @@ pub struct AnalyzeArgs {
     /// Oldest acceptable last successful sync, e.g. 2d, 36h (rule sync_stale)
     #[arg(long, value_name = "AGE", help_heading = RULES)]
     pub max_age: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -357,6 +378,8 @@ pub struct SyncArgs {
     /// Reference time for staleness (default: now), RFC 3339
     #[arg(long, value_name = "TIME", help_heading = RULES)]
     pub now: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
 }
 
 #[derive(Args, Debug)]
@@ -378,6 +401,8 @@ pub struct ReportArgs {
     /// Reference time for staleness (default: now), RFC 3339
     #[arg(long, value_name = "TIME", help_heading = RULES)]
     pub now: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
 }
 
 #[derive(Args, Debug)]

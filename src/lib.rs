@@ -10,6 +10,7 @@ pub mod collect;
 pub mod discover;
 pub mod event;
 pub mod facts;
+pub mod history;
 pub mod incidents;
 pub mod matching;
 pub mod observe;

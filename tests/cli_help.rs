@@ -67,12 +67,12 @@ fn each_command_accepts_only_its_own_formats() {
         (
             &["analyze", "samples/site-healthy"],
             "html",
-            &["terminal", "json", "ndjson", "markdown"],
+            &["terminal", "json", "ndjson", "markdown", "prometheus"],
         ),
         (
             &["sync", "samples/site-healthy"],
             "html",
-            &["terminal", "json", "ndjson", "markdown"],
+            &["terminal", "json", "ndjson", "markdown", "prometheus"],
         ),
         (
             &["report", "samples/site-healthy"],

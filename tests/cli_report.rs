@@ -51,12 +51,13 @@ fn html_is_self_contained() {
         assert!(!lower.contains(attr), "external resource via {attr}");
     }
     assert!(html.contains("<svg"), "inline chart");
-    // One bar per run plus four legend swatches, each result letter once per run.
+    // One tooltip per bar (the empty days have theirs: "no sync started ...").
     assert_eq!(
-        html.matches("<title>").count(),
-        1 + 8,
-        "page title + one tooltip per bar"
+        html.matches("<title>2026-").count(),
+        8,
+        "one tooltip per bar"
     );
+    assert!(html.contains("class=\"now\""), "the chart marks now");
     assert!(
         html.contains("Verdict: ATTENTION"),
         "failed runs and an outlier, latest run fine"
@@ -103,7 +104,9 @@ Sync failed: <script>alert(1)</script> & <img src=x onerror=alert(2)>. Source: <
 #[test]
 fn markdown_report_sections() {
     let md = report(&["samples/site-history", "--format", "markdown"]);
-    assert!(md.starts_with("# Software update sync health report"));
+    assert!(md.starts_with(
+        "# Software update sync health: site PS1 on CM01.contoso.com, 15 Nov – 20 Nov 2026"
+    ));
     assert!(md.contains("**Verdict: ATTENTION**"));
     for h in [
         "## Findings",

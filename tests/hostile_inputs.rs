@@ -42,6 +42,7 @@ fn rule_ids(v: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+#[cfg(unix)]
 fn mkfifo(p: &Path) {
     let ok = std::process::Command::new("mkfifo")
         .arg(p)

@@ -252,6 +252,19 @@ fn every_command_on_every_sample_follows_the_schema() {
     let text = supdiag(&cwd, &["analyze", &mixed_path, "--format", "json"]);
     assert!(text.contains("\"encoding\": \"binary\""), "{text}");
     check("analyze with a binary file".into(), &text);
+    // --history adds the `history` object.
+    let db = fleet
+        .path()
+        .join("history.db")
+        .to_string_lossy()
+        .into_owned();
+    for cmd in ["sync", "report"] {
+        let text = supdiag(
+            &cwd,
+            &[cmd, &fleet_path, "--format", "json", "--history", &db],
+        );
+        check(format!("{cmd} fleet --history"), &text);
+    }
     assert!(checked > 80, "{checked}");
     // Every top-level field of the schema was produced by some command (none is dead).
     let declared: HashSet<String> = schema()["properties"]

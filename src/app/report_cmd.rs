@@ -35,7 +35,14 @@ pub fn render(
 }
 
 pub fn run(a: ReportArgs) -> Result<u8> {
-    let g = gather(&a.paths, &a.common, a.max_age.as_deref(), a.now.as_deref())?;
+    let g = gather(
+        &a.paths,
+        &a.common,
+        a.max_age.as_deref(),
+        a.now.as_deref(),
+        &a.history,
+        "report",
+    )?;
     let out = render(
         &g.report,
         &g.facts,

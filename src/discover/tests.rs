@@ -507,6 +507,7 @@ fn analyse(d: crate::source::Discovered) -> crate::app::pipeline::Analysis {
         max_age: None,
         staleness: false,
         now: chrono::Utc::now(),
+        runs_hook: None,
     };
     crate::app::pipeline::run_discovered(d, &opts).expect("analysis")
 }

@@ -13,7 +13,6 @@ use serde::Serialize;
 use super::escape::{markdown as md, markdown_cell, markdown_code as mdc, markdown_code_cell};
 use super::sync_table::time;
 use super::Report;
-use crate::event::Severity;
 use crate::facts::FactStore;
 use crate::rules::Finding;
 use crate::sync::stats::format_duration;
@@ -26,23 +25,7 @@ pub struct FileSpan {
     pub last: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Healthy,
-    Attention,
-    Failing,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Healthy => "healthy",
-            Verdict::Attention => "attention",
-            Verdict::Failing => "failing",
-        }
-    }
-}
+pub use super::verdict::{Verdict, VerdictDoc};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SettingRow {
@@ -63,7 +46,8 @@ pub struct HealthDoc<'a> {
     pub report: &'a Report,
     pub generated: DateTime<Utc>,
     pub verdict: Verdict,
-    pub reasons: Vec<String>,
+    /// What is wrong now, next steps, resolved problems.
+    pub verdict_doc: VerdictDoc,
     pub settings_given: bool,
     pub settings: Vec<SettingRow>,
     pub spans: Vec<InputSpan>,
@@ -77,12 +61,12 @@ impl<'a> HealthDoc<'a> {
         spans: &BTreeMap<String, FileSpan>,
         generated: DateTime<Utc>,
     ) -> Self {
-        let (verdict, reasons) = verdict(report);
+        let verdict_doc = super::verdict::verdict(report);
         HealthDoc {
             report,
             generated,
-            verdict,
-            reasons,
+            verdict: verdict_doc.verdict,
+            verdict_doc,
             settings_given,
             settings: facts
                 .with_prefix("config.")
@@ -107,91 +91,63 @@ impl<'a> HealthDoc<'a> {
         }
     }
 
-    /// Time span of everything read.
+    /// Time span of everything read (and of the runs shown, which `--history` may extend).
     pub fn overall_span(&self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-        (
-            self.spans.iter().filter_map(|s| s.first).min(),
-            self.spans.iter().filter_map(|s| s.last).max(),
-        )
+        let runs = &self.report.sync_runs;
+        let first = self
+            .spans
+            .iter()
+            .filter_map(|s| s.first)
+            .chain(runs.iter().filter_map(|r| r.start))
+            .min();
+        let last = self
+            .spans
+            .iter()
+            .filter_map(|s| s.last)
+            .chain(runs.iter().filter_map(|r| r.end.or(r.start)))
+            .max();
+        (first, last)
     }
-}
 
-/// failing: an error finding still current (last seen after the last successful sync, or no
-/// success in the logs), or the latest run of a site failed; attention: a warning finding, an
-/// error that a later successful sync left behind, a failed or interrupted run or a failed ADR
-/// in the period, or no sync run at all; healthy otherwise.
-pub fn verdict(report: &Report) -> (Verdict, Vec<String>) {
-    let mut failing = Vec::new();
-    let mut attention = Vec::new();
-    let last_success = report
-        .sync_runs
-        .iter()
-        .filter(|r| r.result == RunResult::Success)
-        .filter_map(|r| r.end.or(r.start))
-        .max();
-    for f in &report.findings {
-        match f.severity {
-            Severity::Error => {
-                let resolved =
-                    matches!((last_success, f.last_seen), (Some(ok), Some(seen)) if seen < ok);
-                if resolved {
-                    attention.push(format!(
-                        "{}: {} (before the last successful sync)",
-                        f.rule_id, f.title
-                    ));
-                } else {
-                    failing.push(format!("{}: {}", f.rule_id, f.title));
+    /// `Software update sync health: site PS1 on CM01.contoso.com, 16 Nov – 20 Nov 2026`.
+    pub fn title(&self) -> String {
+        let mut sites: Vec<&str> = Vec::new();
+        let mut servers: Vec<&str> = Vec::new();
+        for s in &self.report.sync_sites {
+            if let Some(x) = s.site.as_deref() {
+                if !sites.contains(&x) {
+                    sites.push(x);
                 }
             }
-            Severity::Warning => attention.push(format!("{}: {}", f.rule_id, f.title)),
-            _ => {}
+            if let Some(x) = s.host.as_deref().or(s.site_server.as_deref()) {
+                if !servers.contains(&x) {
+                    servers.push(x);
+                }
+            }
         }
-    }
-    let mut latest: BTreeMap<Option<&str>, &crate::sync::SyncRun> = BTreeMap::new();
-    for r in &report.sync_runs {
-        if r.result != RunResult::Running {
-            latest.insert(r.site.as_deref(), r);
+        for h in &self.report.hosts {
+            if !servers.contains(&h.host.as_str()) {
+                servers.push(&h.host);
+            }
         }
-    }
-    for (site, r) in latest {
-        if r.result == RunResult::Failed {
-            failing.push(format!(
-                "the latest sync of site {} failed",
-                site.unwrap_or("?")
-            ));
+        let mut t = "Software update sync health".to_string();
+        if !sites.is_empty() {
+            let s = if sites.len() == 1 { "site" } else { "sites" };
+            t.push_str(&format!(": {s} {}", sites.join(", ")));
         }
-    }
-    let bad = report
-        .sync_runs
-        .iter()
-        .filter(|r| matches!(r.result, RunResult::Failed | RunResult::Interrupted))
-        .count();
-    if bad > 0 {
-        attention.push(format!(
-            "{bad} sync run(s) failed or were interrupted in the period"
-        ));
-    }
-    let adr_failed = report
-        .adr_runs
-        .iter()
-        .filter(|a| a.result == AdrResult::Failed)
-        .count();
-    if adr_failed > 0 {
-        attention.push(format!("{adr_failed} ADR run(s) failed"));
-    }
-    if report.sync_runs.is_empty() {
-        attention.push("no sync run found in the logs (is wsyncmgr.log among them?)".into());
-    }
-    if !failing.is_empty() {
-        failing.extend(attention);
-        (Verdict::Failing, failing)
-    } else if !attention.is_empty() {
-        (Verdict::Attention, attention)
-    } else {
-        (
-            Verdict::Healthy,
-            vec!["sync runs succeeded and no problem was found".into()],
-        )
+        if !servers.is_empty() {
+            t.push_str(if sites.is_empty() { ": " } else { " on " });
+            t.push_str(&servers.join(", "));
+        }
+        if let (Some(a), Some(b)) = self.overall_span() {
+            let fa = if a.format("%Y").to_string() == b.format("%Y").to_string() {
+                a.format("%-d %b").to_string()
+            } else {
+                a.format("%-d %b %Y").to_string()
+            };
+            t.push_str(&format!(", {fa} – {}", b.format("%-d %b %Y")));
+        }
+        t
     }
 }
 
@@ -202,6 +158,9 @@ struct JsonDoc<'a> {
     generated: DateTime<Utc>,
     verdict: Verdict,
     verdict_reasons: &'a [String],
+    next_steps: &'a [String],
+    resolved: &'a [String],
+    title: String,
     settings_given: bool,
     settings: &'a [SettingRow],
     input_spans: &'a [InputSpan],
@@ -224,7 +183,10 @@ pub fn render_json(doc: &HealthDoc<'_>) -> Result<String> {
         report: report_ref,
         generated: doc.generated,
         verdict: doc.verdict,
-        verdict_reasons: &doc.reasons,
+        verdict_reasons: &doc.verdict_doc.current,
+        next_steps: &doc.verdict_doc.next_steps,
+        resolved: &doc.verdict_doc.resolved,
+        title: doc.title(),
         settings_given: doc.settings_given,
         settings: &doc.settings,
         input_spans: &doc.spans,
@@ -278,7 +240,130 @@ pub fn markdown_findings(out: &mut String, findings: &[Finding]) {
         if !f.evidence.is_empty() {
             let _ = writeln!(out, "- Evidence:");
             for e in &f.evidence {
-                let _ = writeln!(out, "  - `{}:{}` `{}`", mdc(&e.file), e.line, mdc(&e.text));
+                let _ = writeln!(
+                    out,
+                    "  - `{}:{}` `{}`",
+                    mdc(&e.file),
+                    e.line,
+                    mdc(super::message::of(&e.text))
+                );
+            }
+        }
+        out.push('\n');
+    }
+}
+
+/// Verdict: what is wrong now, next steps, resolved problems.
+pub fn markdown_verdict(out: &mut String, v: &VerdictDoc) {
+    for r in &v.current {
+        let _ = writeln!(out, "- {}", cell(r));
+    }
+    out.push('\n');
+    if !v.next_steps.is_empty() {
+        let _ = writeln!(out, "**Next steps**\n");
+        for (i, s) in v.next_steps.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, cell(s));
+        }
+        out.push('\n');
+    }
+    if !v.resolved.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Resolved** (a later sync of the same host succeeded)\n"
+        );
+        for r in &v.resolved {
+            let _ = writeln!(out, "- {}", cell(r));
+        }
+        out.push('\n');
+    }
+}
+
+/// `8 runs stored back to 2026-11-16 02:00:01Z (3 invocations); showing 2026-10-22 12:00:00Z on`.
+pub fn history_line(h: &crate::history::HistoryInfo) -> String {
+    let mut s = format!(
+        "History {}: {} sync run(s) and {} ADR run(s) stored for these hosts, going back to {} ({} invocation(s), {} run(s) added now)",
+        h.file,
+        h.stored_runs,
+        h.stored_adr_runs,
+        time(h.oldest_run),
+        h.invocations,
+        h.added_runs
+    );
+    match (h.since, h.until) {
+        (Some(a), Some(b)) => {
+            s.push_str(&format!("; showing {} to {}", time(Some(a)), time(Some(b))))
+        }
+        (Some(a), None) => s.push_str(&format!("; showing runs since {}", time(Some(a)))),
+        (None, Some(b)) => s.push_str(&format!("; showing runs before {}", time(Some(b)))),
+        (None, None) => {}
+    }
+    s
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn dur(d: Option<i64>) -> String {
+    d.map_or_else(|| "-".into(), format_duration)
+}
+
+/// Per host and site: state, last success, rate, median and p95.
+pub fn markdown_sites(out: &mut String, report: &Report) {
+    if report.sync_sites.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| Host | Site | State | Last success (UTC) | Since | Success rate | Median | p95 | Runs | Why |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    for s in &report.sync_sites {
+        let _ = writeln!(
+            out,
+            "| {} | {} | **{}** | {} | {} | {} | {} | {} | {} | {} |",
+            cell(
+                s.host
+                    .as_deref()
+                    .or(s.site_server.as_deref())
+                    .unwrap_or("-")
+            ),
+            cell(s.site.as_deref().unwrap_or("-")),
+            s.state.as_str(),
+            time(s.last_success),
+            dur(s.since_last_success_seconds),
+            pct(s.success_rate),
+            dur(s.median_duration_seconds),
+            dur(s.p95_duration_seconds),
+            s.runs,
+            cell(&s.state_reason)
+        );
+    }
+    out.push('\n');
+    let trends: Vec<_> = report
+        .sync_sites
+        .iter()
+        .filter(|s| !s.weekly.is_empty())
+        .collect();
+    if !trends.is_empty() {
+        let _ = writeln!(out, "Weekly trend:\n");
+        let _ = writeln!(
+            out,
+            "| Host | Site | Week of | Finished runs | Success rate | Median duration |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        for s in trends {
+            for w in &s.weekly {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    cell(s.host.as_deref().unwrap_or("-")),
+                    cell(s.site.as_deref().unwrap_or("-")),
+                    w.week_start,
+                    w.runs,
+                    pct(w.success_rate),
+                    dur(w.median_duration_seconds)
+                );
             }
         }
         out.push('\n');
@@ -288,6 +373,10 @@ pub fn markdown_findings(out: &mut String, findings: &[Finding]) {
 /// Sync summary, run table and ADR table (also the whole of `supdiag sync --format markdown`).
 pub fn markdown_sync_sections(out: &mut String, report: &Report) {
     let _ = writeln!(out, "## Sync history\n");
+    if let Some(h) = &report.history {
+        let _ = writeln!(out, "{}\n", cell(&history_line(h)));
+    }
+    markdown_sites(out, report);
     if let Some(s) = &report.sync_summary {
         let _ = writeln!(
             out,
@@ -298,7 +387,11 @@ pub fn markdown_sync_sections(out: &mut String, report: &Report) {
             .since_last_success_seconds
             .map(|x| format!(", {} before {}", format_duration(x), time(Some(s.now))))
             .unwrap_or_default();
-        let _ = writeln!(out, "- Last success: {}{since}", time(s.last_success));
+        // Several hosts or sites: their own last success is in the table above, never one
+        // figure over all of them.
+        if report.sync_sites.len() <= 1 {
+            let _ = writeln!(out, "- Last success: {}{since}", time(s.last_success));
+        }
         if let Some(r) = s.success_rate {
             let _ = writeln!(out, "- Success rate: {:.1}%", r * 100.0);
         }
@@ -326,11 +419,17 @@ pub fn markdown_sync_sections(out: &mut String, report: &Report) {
     if report.sync_runs.is_empty() {
         let _ = writeln!(out, "No sync runs found.\n");
     } else {
+        let fleet = report.sync_runs.iter().any(|r| r.host.is_some());
         let _ = writeln!(
             out,
-            "| Site | Start (UTC) | End (UTC) | Duration | Result | Trigger | Updates | Error |"
+            "| {}Site | Start (UTC) | End (UTC) | Duration | Result | Trigger | Updates | Error |",
+            if fleet { "Host | " } else { "" }
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "|{}---|---|---|---|---|---|---|---|",
+            if fleet { "---|" } else { "" }
+        );
         for r in &report.sync_runs {
             let result = match r.result {
                 RunResult::Success => "success".to_string(),
@@ -347,9 +446,14 @@ pub fn markdown_sync_sections(out: &mut String, report: &Report) {
             if let Some(i) = &r.interrupted_by {
                 err = cell(i);
             }
+            let host = if fleet {
+                format!("| {} ", cell(r.host.as_deref().unwrap_or("-")))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "{host}| {} | {} | {} | {} | {} | {} | {} | {} |",
                 cell(r.site.as_deref().unwrap_or("-")),
                 time(r.start),
                 time(r.end),
@@ -412,7 +516,7 @@ pub fn markdown_sync(report: &Report) -> String {
 
 pub fn render_markdown(doc: &HealthDoc<'_>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Software update sync health report\n");
+    let _ = writeln!(out, "# {}\n", cell(&doc.title()));
     let (first, last) = doc.overall_span();
     let _ = writeln!(
         out,
@@ -427,10 +531,7 @@ pub fn render_markdown(doc: &HealthDoc<'_>) -> String {
         "**Verdict: {}**\n",
         doc.verdict.as_str().to_ascii_uppercase()
     );
-    for r in &doc.reasons {
-        let _ = writeln!(out, "- {}", cell(r));
-    }
-    out.push('\n');
+    markdown_verdict(&mut out, &doc.verdict_doc);
     out.push_str(&super::markdown::incidents_section(&doc.report.incidents));
     markdown_findings(&mut out, &doc.report.findings);
     markdown_sync_sections(&mut out, doc.report);

@@ -1,18 +1,29 @@
 //! HTML health report: one self-contained file (inline CSS and SVG; no scripts, fonts or images
 //! from anywhere), readable on paper (print CSS; results told apart by pattern and letter, not
-//! only colour). Every log- or settings-derived string passes through [`escape::html`].
+//! only colour). Rendered with maud, which escapes every inserted string: log- and
+//! settings-derived text cannot become markup. The only raw inserts are the constant CSS.
+//!
+//! Size stays bounded with any number of runs: the chart aggregates (see [`super::html_chart`])
+//! and the run table shows the latest [`MAX_TABLE_RUNS`] runs (the JSON report has them all).
 
-use std::fmt::Write;
+use chrono::{DateTime, Utc};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
-
-use super::escape::html as h;
-use super::health::HealthDoc;
+use super::health::{history_line, HealthDoc};
+use super::html_chart::chart;
+use super::message;
 use super::sync_table::time;
 use crate::event::Severity;
 use crate::rules::Finding;
 use crate::sync::stats::format_duration;
-use crate::sync::{AdrResult, RunResult, SyncRun};
+use crate::sync::{AdrResult, SyncRun};
+
+/// Runs listed in the run table (the latest ones).
+pub const MAX_TABLE_RUNS: usize = 200;
+/// ADR runs listed (the latest ones).
+const MAX_TABLE_ADR: usize = 200;
+/// Hosts and sites that get a chart of their own; beyond, the table says it all.
+const MAX_CHARTS: usize = 24;
 
 const CSS: &str = r#"
 :root { --ok:#2e7d32; --bad:#c62828; --warn:#ef6c00; --run:#1565c0; --ink:#1b1b1b; --muted:#5f6368; }
@@ -27,7 +38,12 @@ h3 { font-size: 15px; margin: 16px 0 4px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f1f3f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-code, .mono { font-family: ui-monospace, Consolas, "Liberation Mono", monospace; font-size: 12px; word-break: break-all; }
+code, .mono { font-family: ui-monospace, Consolas, "Liberation Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
+.path { overflow-wrap: normal; word-break: normal; }
+.st-healthy { color: var(--ok); font-weight: 600; } .st-attention { color: var(--warn); font-weight: 600; } .st-failing { color: var(--bad); font-weight: 600; }
+.verdict ol { margin: 4px 0 0; } .verdict h3 { margin: 10px 0 2px; }
+.resolved { color: var(--muted); }
+h3.site { margin-top: 20px; }
 .sev { display: inline-block; min-width: 64px; font-weight: 600; text-transform: uppercase; font-size: 12px; }
 .sev-error, .r-failed { color: var(--bad); } .sev-warning, .r-interrupted { color: var(--warn); } .sev-info, .r-running { color: var(--run); } .sev-success, .r-success { color: var(--ok); }
 .r-failed, .r-interrupted { font-weight: 600; }
@@ -45,219 +61,6 @@ svg { max-width: 100%; height: auto; }
 }
 "#;
 
-/// Fill/letter per result: colour for screens, pattern and letter for grey-scale print.
-fn style(r: RunResult) -> (&'static str, &'static str) {
-    match r {
-        RunResult::Success => ("url(#p-success)", "S"),
-        RunResult::Failed => ("url(#p-failed)", "F"),
-        RunResult::Interrupted => ("url(#p-interrupted)", "I"),
-        RunResult::Running => ("url(#p-running)", "R"),
-    }
-}
-
-const PATTERNS: &str = r##"<defs>
-<pattern id="p-success" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#2e7d32"/></pattern>
-<pattern id="p-failed" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#c62828"/><rect width="2.5" height="6" fill="#ffffff"/></pattern>
-<pattern id="p-interrupted" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#ef6c00"/><circle cx="3" cy="3" r="1.3" fill="#ffffff"/></pattern>
-<pattern id="p-running" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#ffffff"/><rect width="6" height="2" fill="#1565c0"/></pattern>
-</defs>"##;
-
-/// `45m`, `1h`, `1h30m`: tick labels are round, so seconds would only add noise.
-fn axis_label(secs: i64) -> String {
-    let (h, m) = (secs / 3600, secs % 3600 / 60);
-    match (h, m) {
-        (0, 0) => "0".into(),
-        (0, m) => format!("{m}m"),
-        (h, 0) => format!("{h}h"),
-        (h, m) => format!("{h}h{m:02}m"),
-    }
-}
-
-/// A round step for the y axis (seconds) giving at most ~5 ticks.
-fn y_step(max: i64) -> i64 {
-    const STEPS: [i64; 12] = [
-        60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
-    ];
-    STEPS
-        .iter()
-        .copied()
-        .find(|s| max / s <= 5)
-        .unwrap_or_else(|| (max / 5).max(1))
-}
-
-fn x_step(span: Duration) -> Duration {
-    let hours = [1i64, 3, 6, 12, 24, 48, 168, 336, 720];
-    let h = hours
-        .iter()
-        .copied()
-        .find(|h| span.num_hours() / h <= 10)
-        .unwrap_or(720);
-    Duration::hours(h)
-}
-
-/// Inline SVG: one bar per run at its start time, height = duration, fill = result.
-pub fn chart(runs: &[SyncRun]) -> String {
-    let timed: Vec<(&SyncRun, DateTime<Utc>)> = runs
-        .iter()
-        .filter_map(|r| r.start.map(|t| (r, t)))
-        .collect();
-    let (Some(t0), Some(t1)) = (
-        timed.iter().map(|x| x.1).min(),
-        timed
-            .iter()
-            .map(|(r, t)| *t + Duration::seconds(r.chart_seconds().unwrap_or(0)))
-            .max(),
-    ) else {
-        return "<p>No timed sync runs to chart.</p>".to_string();
-    };
-    let (w, ht) = (1100.0f64, 340.0f64);
-    let (ml, mr, mt, mb) = (64.0, 16.0, 24.0, 64.0);
-    let (pw, ph) = (w - ml - mr, ht - mt - mb);
-    let pad = Duration::seconds(((t1 - t0).num_seconds() / 30).max(1800));
-    let (x0, x1) = (t0 - pad, t1 + pad);
-    let span = (x1 - x0).num_seconds().max(1) as f64;
-    let x = |t: DateTime<Utc>| ml + (t - x0).num_seconds() as f64 / span * pw;
-    let max_d = timed
-        .iter()
-        .filter_map(|(r, _)| r.chart_seconds())
-        .max()
-        .unwrap_or(60)
-        .max(60);
-    let step = y_step(max_d);
-    let top = ((max_d + step - 1) / step) * step;
-    let y = |d: i64| mt + ph - d as f64 / top as f64 * ph;
-
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {ht}" width="{w}" height="{ht}" role="img" aria-label="Sync runs over time: bar height is the duration, fill and letter the result" font-family="system-ui, Arial, sans-serif" font-size="12">"#
-    );
-    s.push_str(PATTERNS);
-    // Y grid and labels.
-    let mut d = 0;
-    while d <= top {
-        let yy = y(d);
-        let _ = write!(
-            s,
-            r##"<line x1="{ml}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#d0d0d0" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end" fill="#333">{}</text>"##,
-            ml + pw,
-            ml - 6.0,
-            yy + 4.0,
-            axis_label(d)
-        );
-        d += step;
-    }
-    let _ = write!(
-        s,
-        r##"<text x="14" y="{:.1}" transform="rotate(-90 14 {:.1})" text-anchor="middle" fill="#333">duration</text>"##,
-        mt + ph / 2.0,
-        mt + ph / 2.0
-    );
-    // X ticks aligned to UTC midnight multiples of the step.
-    let xs = x_step(x1 - x0);
-    let mut t = x0.duration_trunc(Duration::days(1)).unwrap_or(x0);
-    while t <= x1 {
-        if t >= x0 {
-            let xx = x(t);
-            let label = if xs >= Duration::days(1) || t.format("%H").to_string() == "00" {
-                t.format("%a %d %b").to_string()
-            } else {
-                t.format("%H:%M").to_string()
-            };
-            let _ = write!(
-                s,
-                r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{mt}" y2="{:.1}" stroke="#ececec"/><line x1="{xx:.1}" x2="{xx:.1}" y1="{:.1}" y2="{:.1}" stroke="#333"/><text x="{xx:.1}" y="{:.1}" text-anchor="middle" fill="#333">{}</text>"##,
-                mt + ph,
-                mt + ph,
-                mt + ph + 5.0,
-                mt + ph + 18.0,
-                h(&label)
-            );
-        }
-        t += xs;
-    }
-    let _ = write!(
-        s,
-        r##"<line x1="{ml}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#333"/><line x1="{ml}" x2="{ml}" y1="{mt}" y2="{:.1}" stroke="#333"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333">start time (UTC)</text>"##,
-        ml + pw,
-        mt + ph,
-        mt + ph,
-        mt + ph,
-        ml + pw / 2.0,
-        mt + ph + 36.0
-    );
-    // Bars.
-    // Bars as wide as the closest pair of runs allows, so retries an hour apart stay apart.
-    let mut xs_sorted: Vec<f64> = timed.iter().map(|(_, t)| x(*t)).collect();
-    xs_sorted.sort_by(f64::total_cmp);
-    let min_gap = xs_sorted
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .fold(f64::INFINITY, f64::min);
-    let bw = (min_gap * 0.8)
-        .min(pw / timed.len().max(1) as f64 * 0.5)
-        .clamp(4.0, 22.0);
-    let mut last_label: Option<(f64, f64)> = None;
-    for (r, t) in &timed {
-        let (fill, letter) = style(r.result);
-        let d = r.chart_seconds().unwrap_or(0);
-        // At least 6 px, so a 30-second failure is still visible next to a 1-hour run.
-        let yy = y(d).min(mt + ph - 6.0);
-        let bx = x(*t) - bw / 2.0;
-        // Letters of neighbouring bars would overlap: lift the later one a line.
-        let mut ly = yy - 4.0;
-        if let Some((px, py)) = last_label {
-            if (bx + bw / 2.0 - px).abs() < 10.0 && (ly - py).abs() < 12.0 {
-                ly = py - 12.0;
-            }
-        }
-        last_label = Some((bx + bw / 2.0, ly));
-        let tip = format!(
-            "{} site {}: {}, {}{}",
-            time(Some(*t)),
-            r.site.as_deref().unwrap_or("?"),
-            r.result.as_str(),
-            r.duration_seconds
-                .map(format_duration)
-                .unwrap_or_else(|| "no end".into()),
-            r.error
-                .as_deref()
-                .map(|e| format!(" — {e}"))
-                .unwrap_or_default()
-        );
-        let _ = write!(
-            s,
-            r##"<rect x="{bx:.1}" y="{yy:.1}" width="{bw:.1}" height="{:.1}" fill="{fill}" stroke="#222" stroke-width="0.8"><title>{}</title></rect><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" font-weight="bold" fill="#222">{letter}</text>"##,
-            mt + ph - yy,
-            h(&tip),
-            bx + bw / 2.0,
-            ly
-        );
-    }
-    // Legend.
-    let ly = ht - 14.0;
-    let mut lx = ml;
-    for r in [
-        RunResult::Success,
-        RunResult::Failed,
-        RunResult::Interrupted,
-        RunResult::Running,
-    ] {
-        let (fill, letter) = style(r);
-        let n = runs.iter().filter(|x| x.result == r).count();
-        let _ = write!(
-            s,
-            r##"<rect x="{lx:.1}" y="{:.1}" width="14" height="14" fill="{fill}" stroke="#222" stroke-width="0.8"/><text x="{:.1}" y="{ly:.1}" fill="#222">{letter} = {} ({n})</text>"##,
-            ly - 11.0,
-            lx + 20.0,
-            r.as_str()
-        );
-        lx += 170.0;
-    }
-    s.push_str("</svg>");
-    s
-}
-
 fn sev_class(s: Severity) -> &'static str {
     match s {
         Severity::Error => "sev-error",
@@ -267,235 +70,361 @@ fn sev_class(s: Severity) -> &'static str {
     }
 }
 
-/// Findings section (the lead's renderer may replace it).
-pub fn findings_html(out: &mut String, findings: &[Finding]) {
-    let _ = writeln!(out, "<section><h2>Findings</h2>");
-    if findings.is_empty() {
-        out.push_str("<p>No findings.</p></section>\n");
-        return;
-    }
-    for f in findings {
-        let c = sev_class(f.severity);
-        let _ = write!(
-            out,
-            r#"<div class="finding {c}"><h3><span class="sev {c}">{}</span> <code>{}</code> {}</h3><p class="meta">seen {} time(s), first {}, last {}{}</p><p><b>Cause:</b> {}</p><p><b>Fix:</b> {}</p>"#,
-            f.severity.as_str(),
-            h(&f.rule_id),
-            h(&f.title),
-            f.count,
-            time(f.first_seen),
-            time(f.last_seen),
-            if f.codes.is_empty() {
-                String::new()
-            } else {
-                format!(", codes {}", h(&f.codes.join(", ")))
-            },
-            h(&f.cause),
-            h(&f.fix)
-        );
-        if !f.settings.is_empty() {
-            out.push_str("<p><b>Settings:</b> ");
-            for s in &f.settings {
-                let _ = write!(
-                    out,
-                    "<code>{}</code> = {} ({}) ",
-                    h(&s.key),
-                    h(&s.value.to_string()),
-                    h(s.source.as_deref().unwrap_or("not given"))
-                );
-            }
-            out.push_str("</p>");
-        }
-        if !f.evidence.is_empty() {
-            out.push_str("<table><tr><th>Evidence</th><th>Text</th></tr>");
-            for e in &f.evidence {
-                let _ = write!(
-                    out,
-                    r#"<tr><td class="mono">{}:{}</td><td class="mono">{}</td></tr>"#,
-                    h(&e.file),
-                    e.line,
-                    h(&e.text)
-                );
-            }
-            out.push_str("</table>");
-        }
-        out.push_str("</div>\n");
-    }
-    out.push_str("</section>\n");
-}
-
 fn opt_num(v: Option<u64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
-fn sync_section(out: &mut String, doc: &HealthDoc<'_>) {
-    let report = doc.report;
-    let _ = writeln!(out, "<section><h2>Sync history</h2>");
-    if let Some(s) = &report.sync_summary {
-        let since = s
-            .since_last_success_seconds
-            .map(|x| format!("{} ago", format_duration(x)))
-            .unwrap_or_else(|| "never".into());
-        let _ = write!(
-            out,
-            r#"<ul class="figures"><li>Last success<b>{}</b>{}</li><li>Success rate<b>{}</b>{} of {} runs</li><li>Median duration<b>{}</b>successful runs</li><li>Slowest<b>{}</b>{}</li><li>Longest failure streak<b>{}</b>consecutive failed runs</li></ul>"#,
-            time(s.last_success),
-            h(&since),
-            s.success_rate
-                .map(|r| format!("{:.1}%", r * 100.0))
-                .unwrap_or_else(|| "-".into()),
-            s.success,
-            s.runs,
-            s.median_duration_seconds
-                .map(format_duration)
-                .unwrap_or_else(|| "-".into()),
-            s.slowest
-                .as_ref()
-                .map(|x| format_duration(x.duration_seconds))
-                .unwrap_or_else(|| "-".into()),
-            s.slowest
-                .as_ref()
-                .map(|x| format!("started {}", time(x.start)))
-                .unwrap_or_default(),
-            s.longest_failure_streak
-        );
-    }
-    if report.sync_runs.is_empty() {
-        out.push_str("<p>No sync runs found.</p></section>\n");
-        return;
-    }
-    out.push_str(&chart(&report.sync_runs));
-    out.push_str("<table><tr><th>Site</th><th>Start (UTC)</th><th>End (UTC)</th><th>Duration</th><th>Result</th><th>Trigger</th><th>Updates</th><th>Sync source</th><th>Error</th></tr>\n");
-    for r in &report.sync_runs {
-        let mut trig = r.trigger.as_str().to_string();
-        if r.retry_of_failed {
-            trig.push_str(" (after failure)");
-        }
-        let mut err = r.error.as_deref().map(h).unwrap_or_default();
-        if let Some(c) = &r.error_code {
-            let _ = write!(err, " <code>{}</code>", h(c));
-        }
-        if let Some(i) = &r.interrupted_by {
-            err = h(i);
-        }
-        let _ = writeln!(
-            out,
-            r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="r-{res}">{res}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
-            h(r.site.as_deref().unwrap_or("-")),
-            time(r.start),
-            time(r.end),
-            r.duration_seconds
-                .map(format_duration)
-                .unwrap_or_else(|| "-".into()),
-            h(&trig),
-            opt_num(r.updates_processed),
-            h(r.server.as_deref().unwrap_or("-")),
-            err,
-            res = r.result.as_str(),
-        );
-    }
-    out.push_str("</table></section>\n");
+fn dur(d: Option<i64>) -> String {
+    d.map_or_else(|| "-".into(), format_duration)
+}
 
-    let _ = writeln!(out, "<section><h2>ADR runs</h2>");
-    if report.adr_runs.is_empty() {
-        out.push_str("<p>No ADR runs found (no ruleengine.log among the inputs).</p></section>\n");
-        return;
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// A path that wraps only after `\` or `/`.
+fn path(p: &str) -> Markup {
+    html! { @for part in message::path_parts(p) { (part) wbr; } }
+}
+
+/// Findings, most severe first; evidence shows the message, not the raw trailer.
+pub fn findings_html(findings: &[Finding]) -> Markup {
+    html! {
+        section {
+            h2 { "Findings" }
+            @if findings.is_empty() { p { "No findings." } }
+            @for f in findings {
+                @let c = sev_class(f.severity);
+                div class=(format!("finding {c}")) {
+                    h3 {
+                        span class=(format!("sev {c}")) { (f.severity.as_str()) } " "
+                        @if let Some(h) = &f.host { (h) ": " }
+                        code { (f.rule_id) } " " (f.title)
+                    }
+                    p.meta {
+                        "seen " (f.count) " time(s), first " (time(f.first_seen)) ", last " (time(f.last_seen))
+                        @if !f.codes.is_empty() { ", codes " (f.codes.join(", ")) }
+                    }
+                    p { b { "Cause:" } " " (f.cause) }
+                    p { b { "Fix:" } " " (f.fix) }
+                    @if !f.settings.is_empty() {
+                        p { b { "Settings:" } " "
+                            @for s in &f.settings {
+                                code { (s.key) } " = " (s.value.to_string()) " (" (s.source.as_deref().unwrap_or("not given")) ") "
+                            }
+                        }
+                    }
+                    @if !f.evidence.is_empty() {
+                        table {
+                            tr { th { "Where" } th { "Message" } }
+                            @for e in &f.evidence {
+                                tr {
+                                    td.mono.path { (path(&e.file)) ":" (e.line) }
+                                    td.mono { (message::of(&e.text)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("<table><tr><th>Rule</th><th>Start (UTC)</th><th>Result</th><th>Found</th><th>Downloaded</th><th>Skipped</th><th>Failed</th><th>Package</th><th>Error</th></tr>\n");
-    for a in &report.adr_runs {
-        let res = a.result.as_str();
-        let cls = match a.result {
-            AdrResult::Success => "r-success",
-            AdrResult::Failed => "r-failed",
-            AdrResult::Running => "r-running",
-        };
-        let _ = writeln!(
-            out,
-            r#"<tr><td>{} {}</td><td>{}</td><td class="{cls}">{res}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
-            h(&a.rule_id),
-            h(&a.rule_name),
-            time(a.start),
-            opt_num(a.updates_found),
-            opt_num(a.downloaded),
-            a.skipped,
-            a.failed,
-            h(a.package.as_deref().unwrap_or("-")),
-            h(a.error.as_deref().unwrap_or(""))
-        );
+}
+
+fn sites_table(doc: &HealthDoc<'_>) -> Markup {
+    let sites = &doc.report.sync_sites;
+    html! {
+        @if !sites.is_empty() {
+            table {
+                tr {
+                    th { "Host" } th { "Site" } th { "State" } th { "Last success (UTC)" } th { "Since" }
+                    th { "Success rate" } th { "Median" } th { "p95" } th { "Runs" } th { "Why" }
+                }
+                @for s in sites {
+                    tr {
+                        td { (s.host.as_deref().or(s.site_server.as_deref()).unwrap_or("-")) }
+                        td { (s.site.as_deref().unwrap_or("-")) }
+                        td class=(format!("st-{}", s.state.as_str())) { (s.state.as_str()) }
+                        td { (time(s.last_success)) }
+                        td.num { (dur(s.since_last_success_seconds)) }
+                        td.num { (pct(s.success_rate)) " (" (s.success) "/" (s.success + s.failed + s.interrupted) ")" }
+                        td.num { (dur(s.median_duration_seconds)) }
+                        td.num { (dur(s.p95_duration_seconds)) }
+                        td.num { (s.runs) }
+                        td { (s.state_reason) }
+                    }
+                }
+            }
+            @let trends: Vec<_> = sites.iter().filter(|s| !s.weekly.is_empty()).collect();
+            @if !trends.is_empty() {
+                h3 { "Weekly trend" }
+                table {
+                    tr { th { "Host" } th { "Site" } th { "Week of" } th { "Finished runs" } th { "Success rate" } th { "Median duration" } }
+                    @for s in &trends {
+                        @for w in &s.weekly {
+                            tr {
+                                td { (s.host.as_deref().unwrap_or("-")) }
+                                td { (s.site.as_deref().unwrap_or("-")) }
+                                td { (w.week_start) }
+                                td.num { (w.runs) }
+                                td.num { (pct(w.success_rate)) }
+                                td.num { (dur(w.median_duration_seconds)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</table></section>\n");
+}
+
+/// One chart per host and site (runs of different hosts are never drawn as one series).
+fn charts(doc: &HealthDoc<'_>) -> Markup {
+    let runs = &doc.report.sync_runs;
+    type Key<'a> = (Option<&'a str>, Option<&'a str>);
+    let mut groups: Vec<(Key<'_>, Vec<&SyncRun>)> = Vec::new();
+    for r in runs {
+        let k = (r.host.as_deref(), r.site.as_deref());
+        match groups.iter_mut().find(|g| g.0 == k) {
+            Some(g) => g.1.push(r),
+            None => groups.push((k, vec![r])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let now = doc.generated;
+    html! {
+        @if groups.len() == 1 {
+            (chart(&groups[0].1, now, "Sync runs over time"))
+        } @else {
+            @for ((host, site), g) in groups.iter().take(MAX_CHARTS) {
+                @let label = match (host, site) {
+                    (Some(h), Some(s)) => format!("{h} · site {s}"),
+                    (Some(h), None) => h.to_string(),
+                    (None, Some(s)) => format!("site {s}"),
+                    (None, None) => "unknown site".into(),
+                };
+                h3.site { (label) " — " (g.len()) " run(s)" }
+                (chart(g, now, &label))
+            }
+            @if groups.len() > MAX_CHARTS {
+                p.meta { (groups.len() - MAX_CHARTS) " more host(s) and site(s): see the table above." }
+            }
+        }
+    }
+}
+
+fn runs_table(runs: &[SyncRun]) -> Markup {
+    let fleet = runs.iter().any(|r| r.host.is_some());
+    let skip = runs.len().saturating_sub(MAX_TABLE_RUNS);
+    html! {
+        @if skip > 0 {
+            p.meta { "The latest " (MAX_TABLE_RUNS) " of " (runs.len()) " runs; the JSON report (" code { "--format json" } ") has every run." }
+        }
+        table {
+            tr {
+                @if fleet { th { "Host" } }
+                th { "Site" } th { "Start (UTC)" } th { "End (UTC)" } th { "Duration" } th { "Result" }
+                th { "Trigger" } th { "Updates" } th { "Sync source" } th { "Error" }
+            }
+            @for r in &runs[skip..] {
+                tr {
+                    @if fleet { td { (r.host.as_deref().unwrap_or("-")) } }
+                    td { (r.site.as_deref().unwrap_or("-")) }
+                    td { (time(r.start)) }
+                    td { (time(r.end)) }
+                    td.num { (dur(r.duration_seconds)) }
+                    td class=(format!("r-{}", r.result.as_str())) { (r.result.as_str()) }
+                    td { (r.trigger.as_str()) @if r.retry_of_failed { " (after failure)" } }
+                    td.num { (opt_num(r.updates_processed)) }
+                    td { (r.server.as_deref().unwrap_or("-")) }
+                    td {
+                        @if let Some(i) = &r.interrupted_by { (i) }
+                        @else {
+                            (r.error.as_deref().unwrap_or(""))
+                            @if let Some(c) = &r.error_code { " " code { (c) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn adr_table(doc: &HealthDoc<'_>) -> Markup {
+    let adr = &doc.report.adr_runs;
+    let skip = adr.len().saturating_sub(MAX_TABLE_ADR);
+    html! {
+        section {
+            h2 { "ADR runs" }
+            @if adr.is_empty() {
+                p { "No ADR runs found (no ruleengine.log among the inputs)." }
+            } @else {
+                @if skip > 0 { p.meta { "The latest " (MAX_TABLE_ADR) " of " (adr.len()) " ADR runs." } }
+                table {
+                    tr { th { "Rule" } th { "Start (UTC)" } th { "Result" } th { "Found" } th { "Downloaded" } th { "Skipped" } th { "Failed" } th { "Package" } th { "Error" } }
+                    @for a in &adr[skip..] {
+                        @let cls = match a.result {
+                            AdrResult::Success => "r-success",
+                            AdrResult::Failed => "r-failed",
+                            AdrResult::Running => "r-running",
+                        };
+                        tr {
+                            td { @if let Some(h) = &a.host { (h) ": " } (a.rule_id) " " (a.rule_name) }
+                            td { (time(a.start)) }
+                            td class=(cls) { (a.result.as_str()) }
+                            td.num { (opt_num(a.updates_found)) }
+                            td.num { (opt_num(a.downloaded)) }
+                            td.num { (a.skipped) }
+                            td.num { (a.failed) }
+                            td { (a.package.as_deref().unwrap_or("-")) }
+                            td { (a.error.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sync_section(doc: &HealthDoc<'_>) -> Markup {
+    let report = doc.report;
+    html! {
+        section {
+            h2 { "Sync history" }
+            @if let Some(h) = &report.history { p.meta { (history_line(h)) } }
+            (sites_table(doc))
+            // Several hosts or sites: the table above has their own figures, never one over all.
+            @if let (Some(s), true) = (&report.sync_summary, report.sync_sites.len() <= 1) {
+                ul.figures {
+                    li { "Last success" b { (time(s.last_success)) }
+                        (s.since_last_success_seconds.map(|x| format!("{} ago", format_duration(x))).unwrap_or_else(|| "never".into())) }
+                    li { "Success rate" b { (pct(s.success_rate)) } (s.success) " of " (s.runs) " runs" }
+                    li { "Median duration" b { (dur(s.median_duration_seconds)) } "successful runs" }
+                    li { "Slowest" b { (s.slowest.as_ref().map(|x| format_duration(x.duration_seconds)).unwrap_or_else(|| "-".into())) }
+                        (s.slowest.as_ref().map(|x| format!("started {}", time(x.start))).unwrap_or_default()) }
+                    li { "Longest failure streak" b { (s.longest_failure_streak) } "consecutive failed runs" }
+                }
+            }
+            @if report.sync_runs.is_empty() {
+                p { "No sync runs found." }
+            } @else {
+                (charts(doc))
+                (runs_table(&report.sync_runs))
+            }
+        }
+        (adr_table(doc))
+    }
+}
+
+fn verdict_box(doc: &HealthDoc<'_>) -> Markup {
+    let v = &doc.verdict_doc;
+    html! {
+        div class=(format!("verdict v-{}", v.verdict.as_str())) {
+            strong { "Verdict: " (v.verdict.as_str().to_ascii_uppercase()) }
+            ul { @for r in &v.current { li { (r) } } }
+            @if !v.next_steps.is_empty() {
+                h3 { "Next steps" }
+                ol { @for s in &v.next_steps { li { (s) } } }
+            }
+        }
+        @if !v.resolved.is_empty() {
+            section.resolved {
+                h3 { "Resolved (a later sync of the same host succeeded)" }
+                ul { @for r in &v.resolved { li { (r) } } }
+            }
+        }
+    }
+}
+
+fn meta_line(
+    doc: &HealthDoc<'_>,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+) -> Markup {
+    html! {
+        p.meta {
+            "Generated " (time(Some(doc.generated))) " by supdiag from " (doc.report.inputs.len())
+            " file(s) covering " (time(first)) " to " (time(last)) "."
+        }
+    }
 }
 
 pub fn render(doc: &HealthDoc<'_>) -> String {
-    let mut out = String::with_capacity(32 * 1024);
     let (first, last) = doc.overall_span();
-    let _ = write!(
-        out,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Software update sync health report</title><style>{CSS}</style></head><body>
-<h1>Software update sync health report</h1>
-<p class="meta">Generated {} by supdiag from {} file(s) covering {} to {}.</p>
-<div class="verdict v-{v}"><strong>Verdict: {V}</strong><ul>"#,
-        time(Some(doc.generated)),
-        doc.report.inputs.len(),
-        time(first),
-        time(last),
-        v = doc.verdict.as_str(),
-        V = doc.verdict.as_str().to_ascii_uppercase(),
-    );
-    for r in &doc.reasons {
-        let _ = write!(out, "<li>{}</li>", h(r));
-    }
-    out.push_str("</ul></div>\n");
-    out.push_str(&super::incidents_html::section(&doc.report.incidents));
-    // History first: the chart is what a weekly reader looks at; the findings follow.
-    sync_section(&mut out, doc);
-    findings_html(&mut out, &doc.report.findings);
-
-    out.push_str("<section><h2>Settings</h2>");
-    if doc.settings.is_empty() {
-        let _ = write!(
-            out,
-            "<p>{}</p>",
-            if doc.settings_given {
-                "The settings given held no readable values."
-            } else {
-                "No settings given (use <code>--settings FILE</code>)."
+    let title = doc.title();
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
             }
-        );
-    } else {
-        out.push_str("<table><tr><th>Setting</th><th>Value</th><th>Source</th></tr>");
-        for s in &doc.settings {
-            let _ = write!(
-                out,
-                r#"<tr><td class="mono">{}</td><td>{}</td><td class="mono">{}</td></tr>"#,
-                h(&s.key),
-                h(&s.value),
-                h(&s.source)
-            );
+            body {
+                h1 { (title) }
+                (meta_line(doc, first, last))
+                (verdict_box(doc))
+                // Incidents (findings grouped by root cause): their section escapes its own text.
+                (PreEscaped(super::incidents_html::section(&doc.report.incidents)))
+                // History first: the chart is what a weekly reader looks at; the findings follow.
+                (sync_section(doc))
+                (findings_html(&doc.report.findings))
+                section {
+                    h2 { "Settings" }
+                    @if doc.settings.is_empty() {
+                        p {
+                            @if doc.settings_given { "The settings given held no readable values." }
+                            @else { "No settings given (use " code { "--settings FILE" } ")." }
+                        }
+                    } @else {
+                        table {
+                            tr { th { "Setting" } th { "Value" } th { "Source" } }
+                            @for s in &doc.settings {
+                                tr { td.mono { (s.key) } td { (s.value) } td.mono.path { (path(&s.source)) } }
+                            }
+                        }
+                    }
+                }
+                section {
+                    h2 { "What was read" }
+                    table {
+                        tr { th { "File" } th { "Kind" } th { "Format" } th { "Encoding" } th { "Records" } th { "Unparsed lines" } th { "First (UTC)" } th { "Last (UTC)" } }
+                        @for (i, s) in doc.report.inputs.iter().zip(&doc.spans) {
+                            tr {
+                                td.mono.path { (path(&i.path)) }
+                                td { (i.kind) }
+                                td { (i.format) }
+                                td { @if let Some(e) = &i.error { "unreadable: " (e) } @else { (i.encoding) } }
+                                td.num { (i.records) }
+                                td.num { (i.unparsed_lines) }
+                                td { (time(s.first)) }
+                                td { (time(s.last)) }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        out.push_str("</table>");
+    };
+    let mut s = controls_as_references(page.into_string());
+    s.push('\n');
+    s
+}
+
+/// maud escapes markup characters; control characters from logs (ESC, NUL, ...) are not markup
+/// but have no place in a document either: they become numeric references, as text.
+fn controls_as_references(s: String) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return s;
     }
-    out.push_str("</section>\n<section><h2>What was read</h2><table><tr><th>File</th><th>Kind</th><th>Format</th><th>Encoding</th><th>Records</th><th>Unparsed lines</th><th>First (UTC)</th><th>Last (UTC)</th></tr>\n");
-    for (i, s) in doc.report.inputs.iter().zip(&doc.spans) {
-        let enc = match &i.error {
-            Some(e) => format!("unreadable: {}", h(e)),
-            None => h(&i.encoding),
-        };
-        let _ = writeln!(
-            out,
-            r#"<tr><td class="mono">{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
-            h(&i.path),
-            i.kind,
-            i.format,
-            enc,
-            i.records,
-            i.unparsed_lines,
-            time(s.first),
-            time(s.last)
-        );
+    let mut out = String::with_capacity(s.len() + 64);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("&#x{:x};", c as u32));
+        } else {
+            out.push(c);
+        }
     }
-    out.push_str("</table></section>\n</body></html>\n");
     out
 }

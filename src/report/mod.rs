@@ -4,11 +4,15 @@ pub mod checklist;
 pub mod escape;
 pub mod health;
 pub mod html;
+pub mod html_chart;
 pub mod incidents_html;
 pub mod json;
 pub mod markdown;
+pub mod message;
+pub mod prometheus;
 pub mod sync_table;
 pub mod terminal;
+pub mod verdict;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -48,6 +52,12 @@ pub struct Report {
     /// Sync figures (last success, success rate, …) when sync runs were reconstructed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_summary: Option<crate::sync::SyncSummary>,
+    /// Health per host and site: last success, success rate, median and p95 duration, state.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sync_sites: Vec<crate::sync::sites::SiteHealth>,
+    /// What `--history` holds and the period shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::history::HistoryInfo>,
     /// Facts used (settings, observations, probes) with provenance, by key.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub settings: BTreeMap<String, Vec<SettingValue>>,
@@ -140,5 +150,6 @@ pub fn render(report: &Report, format: OutputFormat, color: bool) -> Result<Stri
         OutputFormat::Json => json::render(report),
         OutputFormat::Ndjson => json::render_ndjson(report),
         OutputFormat::Markdown => Ok(markdown::render(report)),
+        OutputFormat::Prometheus => Ok(prometheus::render(report, chrono::Utc::now())),
     }
 }

@@ -10,6 +10,7 @@ use owo_colors::OwoColorize;
 use super::escape;
 use super::Report;
 use crate::event::Severity;
+use crate::sync::sites::State;
 use crate::sync::stats::format_duration;
 use crate::sync::{AdrResult, RunResult};
 
@@ -115,6 +116,68 @@ fn table(
     }
 }
 
+fn paint_state(s: &str, st: State, color: bool) -> String {
+    match st {
+        State::Healthy => paint_result(s, RunResult::Success, color),
+        State::Attention => paint_result(s, RunResult::Interrupted, color),
+        State::Failing => paint_result(s, RunResult::Failed, color),
+    }
+}
+
+/// One row per host and site: state, last success, rate, median, p95, and why.
+fn sites(out: &mut String, report: &Report, color: bool) {
+    let sites = &report.sync_sites;
+    if sites.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nPer host and site:");
+    let dur = |d: Option<i64>| d.map_or_else(|| "-".into(), format_duration);
+    let rows: Vec<Vec<String>> = sites
+        .iter()
+        .map(|s| {
+            vec![
+                escape::terminal(
+                    s.host
+                        .as_deref()
+                        .or(s.site_server.as_deref())
+                        .unwrap_or("-"),
+                    false,
+                ),
+                escape::terminal(s.site.as_deref().unwrap_or("-"), false),
+                s.state.as_str().to_string(),
+                time(s.last_success),
+                dur(s.since_last_success_seconds),
+                s.success_rate
+                    .map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0)),
+                dur(s.median_duration_seconds),
+                dur(s.p95_duration_seconds),
+                s.runs.to_string(),
+                escape::terminal(&s.state_reason, false),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "HOST",
+            "SITE",
+            "STATE",
+            "LAST SUCCESS",
+            "SINCE",
+            "RATE",
+            "MEDIAN",
+            "P95",
+            "RUNS",
+            "WHY",
+        ],
+        &rows,
+        &|ri, ci, c| match sites.get(ri) {
+            Some(s) if ci == 2 => paint_state(c, s.state, color),
+            _ => c.to_string(),
+        },
+    );
+}
+
 pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     let runs = &report.sync_runs;
@@ -124,6 +187,7 @@ pub fn render(report: &Report, color: bool) -> String {
         );
     } else {
         let _ = writeln!(out, "Sync runs ({}):", runs.len());
+        let fleet = runs.iter().any(|r| r.host.is_some());
         let rows: Vec<Vec<String>> = runs
             .iter()
             .map(|r| {
@@ -143,7 +207,11 @@ pub fn render(report: &Report, color: bool) -> String {
                     })
                     .or_else(|| r.interrupted_by.as_deref().map(|s| cut(s, ERROR_WIDTH)))
                     .unwrap_or_default();
-                vec![
+                let mut row = Vec::with_capacity(9);
+                if fleet {
+                    row.push(escape::terminal(r.host.as_deref().unwrap_or("-"), false));
+                }
+                row.extend([
                     escape::terminal(r.site.as_deref().unwrap_or("-"), false),
                     time(r.start),
                     time(r.end),
@@ -156,26 +224,35 @@ pub fn render(report: &Report, color: bool) -> String {
                         .map(|u| u.to_string())
                         .unwrap_or_else(|| "-".into()),
                     err,
-                ]
+                ]);
+                row
             })
             .collect();
-        table(
-            &mut out,
-            &[
-                "SITE",
-                "START (UTC)",
-                "END (UTC)",
-                "DURATION",
-                "RESULT",
-                "TRIGGER",
-                "UPDATES",
-                "ERROR",
-            ],
-            &rows,
-            &|ri, ci, c| match (ci, runs.get(ri)) {
-                (4, Some(r)) => paint_result(c, r.result, color),
-                _ => c.to_string(),
-            },
+        let mut header = vec![
+            "SITE",
+            "START (UTC)",
+            "END (UTC)",
+            "DURATION",
+            "RESULT",
+            "TRIGGER",
+            "UPDATES",
+            "ERROR",
+        ];
+        if fleet {
+            header.insert(0, "HOST");
+        }
+        let result_col = if fleet { 5 } else { 4 };
+        table(&mut out, &header, &rows, &|ri, ci, c| match runs.get(ri) {
+            Some(r) if ci == result_col => paint_result(c, r.result, color),
+            _ => c.to_string(),
+        });
+    }
+    sites(&mut out, report, color);
+    if let Some(h) = &report.history {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            escape::terminal(&super::health::history_line(h), false)
         );
     }
     if let Some(s) = &report.sync_summary {
@@ -189,7 +266,9 @@ pub fn render(report: &Report, color: bool) -> String {
             .since_last_success_seconds
             .map(|x| format!(" ({} before {})", format_duration(x), time(Some(s.now))))
             .unwrap_or_default();
-        let _ = writeln!(out, "Last success: {}{since}", time(s.last_success));
+        if report.sync_sites.len() <= 1 {
+            let _ = writeln!(out, "Last success: {}{since}", time(s.last_success));
+        }
         if let Some(r) = s.success_rate {
             let _ = writeln!(out, "Success rate: {:.1}%", r * 100.0);
         }

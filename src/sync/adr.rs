@@ -9,11 +9,11 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use memchr::memmem::Finder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::SyncLine;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AdrResult {
     Success,
@@ -32,7 +32,7 @@ impl AdrResult {
 }
 
 /// One ADR evaluation (JSON `adr_runs[]`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdrRun {
     pub rule_id: String,
     pub rule_name: String,

@@ -5,11 +5,12 @@
 
 pub mod adr;
 pub mod runs;
+pub mod sites;
 pub mod statmsg;
 pub mod stats;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, LogKind};
 use crate::scan::{FileInfo, Visitor};
@@ -19,7 +20,7 @@ pub use runs::RunBuilder;
 pub use stats::{summarize, sync_findings, FindingOptions, SyncSummary};
 
 /// What started a sync run (§D step 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Trigger {
     /// `Wakeup for scheduled regular sync` / `Performing sync on regular schedule`
@@ -51,7 +52,7 @@ impl Trigger {
 }
 
 /// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunResult {
     Success,
@@ -75,7 +76,7 @@ impl RunResult {
 }
 
 /// Phases of a sync run (§D steps 4–6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseKind {
     WsusSync,
@@ -83,7 +84,7 @@ pub enum PhaseKind {
     Replicas,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phase {
     pub phase: PhaseKind,
     pub start: Option<DateTime<Utc>>,
@@ -94,7 +95,7 @@ pub struct Phase {
 }
 
 /// Where in the logs a run was read from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogSpan {
     pub file: String,
     pub line: u64,
@@ -103,7 +104,7 @@ pub struct LogSpan {
 }
 
 /// One reconstructed sync run (JSON `sync_runs[]`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SyncRun {
     pub site: Option<String>,
     pub trigger: Trigger,

@@ -536,7 +536,13 @@ pub struct PipelineOptions<'a> {
     /// Judge staleness at all (`sync`, `report`; `analyze` only with `--max-age`).
     pub staleness: bool,
     pub now: DateTime<Utc>,
+    /// Called with each host's runs from the logs; returns the runs to report (`--history`
+    /// adds the stored ones, `--since`/`--until` keep a period).
+    pub runs_hook: Option<&'a RunsHook<'a>>,
 }
+
+/// See [`PipelineOptions::runs_hook`].
+pub type RunsHook<'a> = dyn Fn(Option<&str>, SyncData) -> Result<SyncData> + 'a;
 
 fn print_settings_warnings(
     warnings: &[crate::settings::SettingsWarning],
@@ -635,6 +641,7 @@ pub fn run_discovered(d: crate::source::Discovered, opts: &PipelineOptions<'_>) 
     let mut hosts = Vec::new();
     let mut all_data = Vec::new();
     let mut settings_warned = false;
+    let mut sites = Vec::new();
     let fleet = groups.keys().any(Option::is_some);
     for (host, acc) in groups {
         let paths = plan.for_host(host.as_deref());
@@ -649,7 +656,10 @@ pub fn run_discovered(d: crate::source::Discovered, opts: &PipelineOptions<'_>) 
         super::inputs::merge_sources(&mut sources, host_sources);
         facts.extend(acc.observed);
         super::analyze::add_observations(&mut facts, &acc.presence);
-        let data = sync::merge(acc.data);
+        let mut data = sync::merge(acc.data);
+        if let Some(hook) = opts.runs_hook {
+            data = hook(host.as_deref(), data)?;
+        }
         let mut findings = set.conclude(acc.hits, &mut facts);
         if !data.runs.is_empty() {
             let schedule = facts
@@ -664,6 +674,7 @@ pub fn run_discovered(d: crate::source::Discovered, opts: &PipelineOptions<'_>) 
                     .filter(|f| opts.staleness || f.rule_id != "sync_stale")
                     .filter(|f| !disabled(&f.rule_id)),
             );
+            sites.extend(sync::sites::summarize_sites(&data.runs, &options));
         }
         for f in &mut findings {
             f.host.clone_from(&host);
@@ -700,6 +711,7 @@ pub fn run_discovered(d: crate::source::Discovered, opts: &PipelineOptions<'_>) 
     }
     report.sync_runs = data.runs;
     report.adr_runs = data.adr_runs;
+    report.sync_sites = sites;
     report.settings = crate::report::settings_table(&all_facts);
     report.hosts = hosts.clone();
     report.incidents = crate::incidents::group_with_rules(
