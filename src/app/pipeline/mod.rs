@@ -580,7 +580,10 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
 }
 
 /// Run the pipeline over inputs already found.
-pub fn run_discovered(d: crate::source::Discovered, opts: &PipelineOptions<'_>) -> Result<Analysis> {
+pub fn run_discovered(
+    d: crate::source::Discovered,
+    opts: &PipelineOptions<'_>,
+) -> Result<Analysis> {
     let common = opts.common;
     let mut set: RuleSet = load_rule_set_for_scan(&common.rules, &common.disable)?;
     set.set_extra_literals(extra_literals());
