@@ -119,7 +119,7 @@ pub fn findings_html(findings: &[Finding]) -> Markup {
                             tr { th { "Where" } th { "Message" } }
                             @for e in &f.evidence {
                                 tr {
-                                    td.mono.path { (path(&e.file)) ":" (e.line) }
+                                    td.mono.path { (path(&e.file)) @if e.line > 0 { ":" (e.line) } }
                                     td.mono { (message::of(&e.text)) }
                                 }
                             }
