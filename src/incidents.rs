@@ -422,7 +422,10 @@ pub fn without_asides(text: &str) -> String {
         return text.to_string();
     }
     let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    out.replace(" ,", ",").replace(" .", ".").replace(" ;", ";")
+    out.replace(" ,", ",")
+        .replace(" .", ".")
+        .replace(" ;", ";")
+        .replace(" :", ":")
 }
 
 /// The first sentence of a text (up to a '.', '!' or ':' followed by a space or the end, not in

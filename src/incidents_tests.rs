@@ -272,6 +272,10 @@ fn first_sentences() {
         "Start WsusPool, raise its limit and run cleanup."
     );
     assert_eq!(without_asides("Unbalanced (aside."), "Unbalanced (aside.");
+    assert_eq!(
+        without_asides("Check the proxy of the server (Administration > Proxy): name and port."),
+        "Check the proxy of the server: name and port."
+    );
 }
 
 #[test]

@@ -290,6 +290,46 @@ def wsusctrl_proxy():
     write(f"{d}/WSUSCtrl.log", k.lines)
 
 
+# =============================================================================================
+# pasted/legacy-au-search.txt: a forum post about a Server 2012 R2 member server that cannot reach
+# its SUP; only the Automatic Updates and COM API lines of the legacy WindowsUpdate.log and one line
+# of ReportingEvents.log were pasted (no PT lines, no ConfigMgr log).
+
+def pasted_legacy_au():
+    lines = [
+        "Server 2012 R2 member server, ConfigMgr client, SUP is http://CM01.contoso.com:8530.",
+        "Software Center shows nothing and the scan never finishes. WindowsUpdate.log:",
+        "",
+        "2026-11-26\t08:14:03:512\t 912\t1b40\tAU\t#############",
+        "2026-11-26\t08:14:03:512\t 912\t1b40\tAU\t## START ##  AU: Search for updates",
+        "2026-11-26\t08:14:03:512\t 912\t1b40\tAU\t#########",
+        "2026-11-26\t08:14:03:528\t 912\t1b40\tAU\t<<## SUBMITTED ## AU: Search for updates  "
+        "[CallId = {6C1E3A2B-0F4D-4B8E-9C71-2A5D8E3F1B04}]",
+        "2026-11-26\t08:14:45:701\t 912\t1b40\tAU\t>>##  RESUMED  ## AU: Search for updates "
+        "[CallId = {6C1E3A2B-0F4D-4B8E-9C71-2A5D8E3F1B04}]",
+        "2026-11-26\t08:14:45:701\t 912\t1b40\tAU\t  # WARNING: Search callback failed, "
+        "result = 0x8024402C",
+        "2026-11-26\t08:14:45:701\t 912\t1b40\tAU\t  # WARNING: Failed to find updates with "
+        "error code 8024402C",
+        "2026-11-26\t08:14:45:701\t 912\t1b40\tAU\t#########",
+        "2026-11-26\t08:14:45:701\t 912\t1b40\tAU\t##  END  ##  AU: Search for updates  "
+        "[CallId = {6C1E3A2B-0F4D-4B8E-9C71-2A5D8E3F1B04}]",
+        "2026-11-26\t08:14:45:717\t 912\t a2c\tCOMAPI\tWARNING: Operation failed due to earlier "
+        "error, hr=8024402C",
+        "2026-11-26\t08:14:45:717\t 912\t a2c\tCOMAPI\tFATAL: Unable to complete asynchronous "
+        "search. (hr=8024402C)",
+        "",
+        "and ReportingEvents.log:",
+        "{2B7F4C1D-8E3A-4F60-A5B9-0C1D2E3F4A5B}\t2026-11-26 08:14:45:717+0100\t1\t148 "
+        "[AGENT_DETECTION_FAILED]\t101\t{00000000-0000-0000-0000-000000000000}\t0\t8024402c\t"
+        "CcmExec\tFailure\tSoftware Synchronization\tWindows Update Client failed to detect with "
+        "error 0x8024402c.",
+        "",
+        "nslookup CM01.contoso.com works from my PC. Any ideas?",
+    ]
+    write("pasted/legacy-au-search.txt", lines, enc="utf-8", eol="\r\n")
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
            "wsusctrl-proxy"]
 
@@ -300,3 +340,4 @@ def main():
     pasted_iis()
     site_adr_certificates()
     wsusctrl_proxy()
+    pasted_legacy_au()

@@ -846,11 +846,20 @@ fn capture_data(
         if let Some(kind) = code_capture(name) {
             codes_from_capture(kind, m, &mut codes);
         }
-        if have.is_none_or(|h| !h.contains_key(name)) {
-            captures.insert(name.to_string(), truncate_text(m, MAX_CAPTURE_TEXT));
+        // A numbered capture also fills its base name, so `{exception}` reads `exception2`.
+        for key in [Some(name), numbered_base(name)].into_iter().flatten() {
+            if have.is_none_or(|h| !h.contains_key(key)) && !captures.contains_key(key) {
+                captures.insert(key.to_string(), truncate_text(m, MAX_CAPTURE_TEXT));
+            }
         }
     }
     (codes, captures)
+}
+
+/// The base name of a numbered capture (`exception2` → `exception`), `None` for other names.
+pub fn numbered_base(name: &str) -> Option<&str> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    (base.len() < name.len() && !base.is_empty()).then_some(base)
 }
 
 /// `0x8xxxxxxx`-style codes in a message (for unclassified evidence).

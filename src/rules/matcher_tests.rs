@@ -112,6 +112,35 @@ fn prefilter_is_case_insensitive_and_codes_get_hex_form() {
 }
 
 #[test]
+fn a_numbered_capture_fills_its_base_name() {
+    let set = RuleSet::new(
+        vec![line_rule(
+            "alpha",
+            "",
+            "alpha",
+            r"(?i)alpha (?P<name>x\w+)|alpha-beta (?P<name2>\w+)",
+            "",
+        )],
+        &[],
+    );
+    let inp = input();
+    let fi = info(&inp, LogKind::Wcm);
+    let mut m = set.stream();
+    m.feed(&ev(LogKind::Wcm, 1, "alpha-beta first", Severity::Error), &fi);
+    m.feed(&ev(LogKind::Wcm, 2, "alpha xsecond", Severity::Error), &fi);
+    let hits = m.finish();
+    let caps = hits.get("alpha").map(|h| h.captures.clone());
+    assert_eq!(
+        caps.as_ref().and_then(|c| c.get("name")).map(String::as_str),
+        Some("first"),
+        "{caps:?}"
+    );
+    assert_eq!(numbered_base("code2"), Some("code"));
+    assert_eq!(numbered_base("code"), None);
+    assert_eq!(numbered_base("42"), None);
+}
+
+#[test]
 fn kind_routing_and_other_kind() {
     let set = RuleSet::new(
         vec![line_rule(

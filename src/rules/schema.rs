@@ -241,6 +241,16 @@ pub fn valid_id(id: &str) -> bool {
 /// The placeholder `{codes}`: the codes the finding's lines showed.
 pub const CODES_PLACEHOLDER: &str = "codes";
 
+/// A capture name, and for a numbered one (`exception2`, for a further alternative of one regex,
+/// whose group names must differ) also its base name, which the placeholder `{exception}` reads.
+fn with_base_name(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    if let Some(base) = super::matcher::numbered_base(name) {
+        out.push(base.to_string());
+    }
+    out
+}
+
 /// A placeholder's key and its fallback: `{key}` or `{key|text used when key has no value}`;
 /// `None` when `inner` (the text between the braces) is no placeholder.
 pub fn placeholder(inner: &str) -> Option<(&str, Option<&str>)> {
@@ -443,7 +453,7 @@ fn parse_rule_with(
             .as_ref()
             .and_then(|r| cx.regex(r, "[match] not_regex"));
         if let Some(r) = regex.as_ref().filter(|_| !trusted) {
-            captures.extend(r.capture_names().map(str::to_string));
+            captures.extend(r.capture_names().flat_map(with_base_name));
             check_literals(&mut cx, m.span(), &spec.literals, r);
         }
         if let Some(regex) = regex {
@@ -473,7 +483,7 @@ fn parse_rule_with(
             }
         };
         for r in [&first, &then].into_iter().flatten().filter(|_| !trusted) {
-            captures.extend(r.capture_names().map(str::to_string));
+            captures.extend(r.capture_names().flat_map(with_base_name));
         }
         if let (Some(first), Some(then), Some(report)) = (first, then, report) {
             body = Some(Body::Sequence {
