@@ -126,12 +126,17 @@ fn a_numbered_capture_fills_its_base_name() {
     let inp = input();
     let fi = info(&inp, LogKind::Wcm);
     let mut m = set.stream();
-    m.feed(&ev(LogKind::Wcm, 1, "alpha-beta first", Severity::Error), &fi);
+    m.feed(
+        &ev(LogKind::Wcm, 1, "alpha-beta first", Severity::Error),
+        &fi,
+    );
     m.feed(&ev(LogKind::Wcm, 2, "alpha xsecond", Severity::Error), &fi);
     let hits = m.finish();
     let caps = hits.get("alpha").map(|h| h.captures.clone());
     assert_eq!(
-        caps.as_ref().and_then(|c| c.get("name")).map(String::as_str),
+        caps.as_ref()
+            .and_then(|c| c.get("name"))
+            .map(String::as_str),
         Some("first"),
         "{caps:?}"
     );
