@@ -330,8 +330,69 @@ def pasted_legacy_au():
     write("pasted/legacy-au-search.txt", lines, enc="utf-8", eol="\r\n")
 
 
+# =============================================================================================
+# site-adr-network-location: an ADR created with "Download software updates from a location on my
+# network" pointing at a folder without the files (0x80070003), and an internet download whose
+# certificate revocation check cannot reach the CRL (12057 / 0x80072f19)
+
+def site_adr_network_location():
+    d = "site-adr-network-location"
+    bias = -60
+    rng = random.Random(2101)
+    rule, name = 16777221, "Office and third-party monthly"
+    pkg_path = r"\\CM01.contoso.com\Sources\Updates\Office monthly"
+    src = r"\\FS01.contoso.com\Updates\Office"
+    r = Sms(RULE, bias, 6120, 2102, "CM01.contoso.com", "PS1")
+    pd = Cm("PatchDownloader", bias, 7412, 2103, "patchdownloader.cpp")
+    r.at(dt.datetime(2026, 11, 27, 7, 0, 41, 517000))
+    r(f"Found notification file D:\\Program Files\\Microsoft Configuration Manager\\inboxes\\"
+      f"RuleEngine.box\\{rule}.RUL", 0)
+    r(f"CRuleHandler: Processing Rule with ID:{rule}, Name:{name}.", 47)
+    r("Evaluating rule criteria...", 16)
+    r("Rule resulted in a total of 2 updates", 1187)
+    r("Enforcing Content Download Action", 31)
+    r("Getting all update sources in order UNC, Internet", 16)
+    r(f'2 update(s) need to be downloaded in package "Office monthly" ({pkg_path})', 297)
+    # 1. The network location given as the source holds no update files.
+    cid, upd, fname = 16790311, guid(rng, braces=False, upper=False), "office2016-kb5002700-fullfile-x64-glb.exe"
+    r(f"Downloading content for ContentID:{cid}, FileName:{fname}", 47)
+    r(f"Attempting to download content from UNC path {src}", 0)
+    pd.at(r.t + 96 * ms)
+    folder = guid(rng, braces=False, upper=False)
+    pd(f"Download destination = {pkg_path}\\{folder}\\{fname} .", 0)
+    pd(f"Contentsource = {src}\\{fname} ", 0)
+    pd(f"Downloading content for ContentID = {cid}, FileName = {fname}.", 16)
+    pd("ERROR: DownloadUpdateContent() failed with hr=0x80070003", 31, typ=3)
+    r.at(pd.t + 52 * ms)
+    r(f"Failed to download ContentID {cid} for UpdateID {upd}. Error code = 3", 0)
+    # 2. An internet download: the revocation list of the download site is out of SYSTEM's reach.
+    cid, fname = 16790312, "NotepadPlusPlus-8.8.8-x64.exe"
+    url = "https://github-releases.contoso-cdn.net/notepad-plus-plus/v8.8.8/npp.8.8.8.Installer.x64.exe"
+    r(f"Downloading content for ContentID:{cid}, FileName:{fname}", 31)
+    r("Attempting to download content from internet. Will retry 3 times", 0)
+    pd.at(r.t + 104 * ms)
+    folder = guid(rng, braces=False, upper=False)
+    pd(f"Download destination = {pkg_path}\\{folder}\\{fname} .", 0)
+    pd(f"Contentsource = {url} ", 0)
+    pd(f"Downloading content for ContentID = {cid}, FileName = {fname}.", 16)
+    pd("Proxy is enabled for download, using registry settings or defaults", 0)
+    for retry in (3, 2, 1):
+        pd(f"HttpSendRequest failed 12057, can still rety for {retry} times", 15031, typ=2)
+    pd("HttpSendRequest failed 12057", 15047, typ=3)
+    pd("ERROR: DownloadContentFiles() failed with hr=0x80072f19", 0, typ=3)
+    r.at(pd.t + 41 * ms)
+    r(f"Failed to download the update content with ID {cid} from internet. Error = 12057", 0)
+    r("Failed to download update contents.", 16)
+    r("Failed to download any update", 0)
+    r.stat(8706, "E", istr=[str(rule), name], delta_ms=16)
+    r("Failed to run the DownloadAction for the AutoDeployment.", 0)
+    r("Waiting for rule notification files or schedule...", 0)
+    write(f"{d}/PatchDownloader.log", pd.lines)
+    write(f"{d}/ruleengine.log", r.lines)
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
-           "wsusctrl-proxy"]
+           "wsusctrl-proxy", "site-adr-network-location"]
 
 
 def main():
@@ -341,3 +402,4 @@ def main():
     site_adr_certificates()
     wsusctrl_proxy()
     pasted_legacy_au()
+    site_adr_network_location()
