@@ -9,6 +9,7 @@ use owo_colors::OwoColorize;
 use crate::cli::{ColorChoice, ListFormat, RuleSeverity, RulesAction, RulesArgs, RulesListArgs};
 use crate::event::{LogKind, Severity};
 use crate::report::escape;
+use crate::rules::generated::{self, GeneratedId};
 use crate::rules::lint::check_sources;
 use crate::rules::loader::{builtin_sources, close_ids, dir_sources};
 use crate::rules::schema::{Body, ExampleInput, Rule, SeqReport};
@@ -71,27 +72,44 @@ fn list(a: &RulesListArgs) -> Result<u8> {
             (Some(Some(k)), _) => r.kinds.as_ref().is_none_or(|ks| ks.contains(&k)),
         })
         .collect();
+    // The ids without a rule file (unclassified records, inputs, pre-install checks) are
+    // listed too: a user filtering or alerting on ids needs all of them in one place.
+    let generated: Vec<GeneratedId> = generated::all()
+        .into_iter()
+        .filter(|g| severity.is_none_or(|s| g.severity == s))
+        .filter(|g| match kind {
+            None => true,
+            Some(None) => false,
+            Some(Some(k)) => g.kind == Some(k),
+        })
+        .collect();
     let out = match a.format {
         ListFormat::Json => {
-            let items: Vec<ListItem> = rules.iter().map(|r| list_item(r)).collect();
+            let mut items: Vec<ListItem> = rules.iter().map(|r| list_item(r)).collect();
+            items.extend(generated.iter().map(generated_item));
             let mut s = serde_json::to_string_pretty(&items)?;
             s.push('\n');
             s
         }
         ListFormat::Text => {
             let color = use_color(ColorChoice::Auto);
-            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let ids = rules.iter().map(|r| (&r.id, r.severity, &r.title));
+            let ids = ids.chain(generated.iter().map(|g| (&g.id, g.severity, &g.title)));
+            let width = ids.clone().map(|(id, _, _)| id.len()).max().unwrap_or(0);
             let mut out = String::new();
-            for r in &rules {
+            for (id, severity, title) in ids {
                 let _ = writeln!(
                     out,
                     "{:<width$}  {}  {}",
-                    r.id,
-                    sev_colored(r.severity, color),
-                    escape::terminal(&r.title, false)
+                    id,
+                    sev_colored(severity, color),
+                    escape::terminal(title, false)
                 );
             }
             let _ = writeln!(out, "{} rules", rules.len());
+            if !generated.is_empty() {
+                let _ = writeln!(out, "{} ids without a rule file", generated.len());
+            }
             out
         }
     };
@@ -105,7 +123,7 @@ struct ListItem<'r> {
     id: &'r str,
     severity: &'static str,
     title: &'r str,
-    /// line, sequence or fact
+    /// line, sequence or fact; for ids without a rule file unclassified, inputs or precheck
     #[serde(rename = "type")]
     body: &'static str,
     /// The logs the rule reads; `null` for every log (and for fact rules).
@@ -130,6 +148,20 @@ fn list_item(r: &Rule) -> ListItem<'_> {
         settings: &r.settings,
         docs: &r.docs,
         origin: &r.origin,
+    }
+}
+
+fn generated_item(g: &GeneratedId) -> ListItem<'_> {
+    ListItem {
+        id: &g.id,
+        severity: g.severity.as_str(),
+        title: &g.title,
+        body: g.origin.as_str(),
+        kinds: g.kind.map(|k| vec![k.as_str()]),
+        codes: &[],
+        settings: &[],
+        docs: &g.docs,
+        origin: "generated",
     }
 }
 

@@ -7,23 +7,11 @@ use super::condition::Condition;
 use super::finding::{sort_findings, Finding, HitSet, SettingRef};
 use super::matcher::{RuleSet, StreamHits};
 use super::schema::{Body, Rule};
-use crate::event::{LogKind, Severity};
+
 use crate::facts::{FactStore, Provenance, Value};
 
 /// Rounds of fact-rule evaluation (a fact rule may depend on another fact rule's finding).
 const MAX_ROUNDS: usize = 4;
-
-/// Server-side SUP/WSUS logs: an error no rule knows is worth a warning there. Client logs and
-/// unknown logs carry many routine error records (ConfigMgr clients log type=3 for retries and
-/// policy lookups), so there an unclassified error is only info.
-const STRICT_KINDS: &[LogKind] = &[
-    LogKind::Wsyncmgr,
-    LogKind::Wcm,
-    LogKind::WsusCtrl,
-    LogKind::SupSetup,
-    LogKind::RuleEngine,
-    LogKind::PatchDownloader,
-];
 
 /// Insert `finding.<id>` (count) and `finding.<id>.codes` for every hit set.
 pub fn insert_finding_facts(facts: &mut FactStore, id: &str, hs: &HitSet) {
@@ -267,22 +255,13 @@ fn settings_of(rule: &Rule, facts: &FactStore) -> Vec<SettingRef> {
 
 /// `unclassified_error_<kind>` / `unclassified_warning_<kind>` (documented in rules/README.md).
 fn unclassified_finding(id: &str, hs: HitSet) -> Option<Finding> {
-    let (is_error, kind) = if let Some(k) = id.strip_prefix("unclassified_error_") {
-        (true, k)
-    } else {
-        (false, id.strip_prefix("unclassified_warning_")?)
-    };
-    let log_kind = LogKind::parse(kind)?;
-    let severity = if is_error && STRICT_KINDS.contains(&log_kind) {
-        Severity::Warning
-    } else {
-        Severity::Info
-    };
+    let (is_error, log_kind, severity, title) = super::generated::unclassified(id)?;
+    let kind = log_kind.as_str();
     let what = if is_error { "error" } else { "warning" };
     Some(Finding {
         rule_id: id.to_string(),
         severity,
-        title: format!("{kind} log has {what} records no rule recognises"),
+        title,
         count: hs.count,
         first_seen: hs.first_seen,
         last_seen: hs.last_seen,

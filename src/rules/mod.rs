@@ -5,6 +5,7 @@ pub mod condition;
 pub mod console;
 pub mod engine;
 pub mod finding;
+pub mod generated;
 pub mod lint;
 pub mod loader;
 pub mod matcher;
