@@ -1,5 +1,6 @@
 use super::*;
 use crate::rules::schema::parse_rule;
+use crate::event::Severity;
 
 fn rule(text: &str) -> Rule {
     match parse_rule("test.toml", None, text) {
