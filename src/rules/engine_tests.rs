@@ -1,6 +1,6 @@
 use super::*;
-use crate::rules::schema::parse_rule;
 use crate::event::Severity;
+use crate::rules::schema::parse_rule;
 
 fn rule(text: &str) -> Rule {
     match parse_rule("test.toml", None, text) {
