@@ -7,7 +7,7 @@ WSUS Control Manager proxy failure. Called from make_samples.py (same writers, s
 import datetime as dt
 import random
 
-from make_samples import Cm, Sms, WCTRL, RULE, ms, write, guid, WUA_SRC
+from make_samples import Cm, Sms, WCTRL, RULE, WSYNC, ms, write, guid, WUA_SRC, failed_sync
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,8 +391,40 @@ def site_adr_network_location():
     write(f"{d}/ruleengine.log", r.lines)
 
 
+# =============================================================================================
+# site-sync-proxy-407: the top-level SUP syncs through a proxy that wants credentials (no proxy
+# account configured), then a later attempt on a second server whose WSUS web site is unreachable
+# from the site server (the site server's call to the WSUS API times out)
+
+def site_sync_proxy_407():
+    d = "site-sync-proxy-407"
+    site_server, sup = "CM05.contoso.com", "SUP05.contoso.com"
+    w = Sms(WSYNC, -60, 5120, 2201, site_server, "PS5", pid=3380)
+    w.at(dt.datetime(2026, 11, 28, 2, 59, 57, 410000))
+    w("Timed Out...", 0)
+    src = ("Microsoft.SystemsManagementServer.SoftwareUpdatesManagement.WsusSyncAction."
+           "WSyncAction.SyncWSUS")
+    exc = ("UssCommunicationError: WebException: The remote server returned an error: (407) Proxy "
+           "Authentication Required.~~at System.Net.HttpWebRequest.GetRequestStream(TransportContext& "
+           "context)~~at System.Net.HttpWebRequest.GetRequestStream()~~at System.Web.Services.Protocols."
+           "SoapHttpClientProtocol.Invoke(String methodName, Object[] parameters)~~at Microsoft."
+           "UpdateServices.ServerSyncWebServices.ServerSync.ServerSyncProxy.GetAuthConfig()")
+    for i, h in enumerate((3, 4)):
+        start = dt.datetime(2026, 11, 28, h, 0, 1, 220000 + i * 73000)
+        failed_sync(w, start, "regular" if i == 0 else "retry", site_server, [sup], exc, src,
+                    "UssCommunicationError: WebException: The remote server returned an error: (407) "
+                    "Proxy Authentication Required.", le="0X80131500")
+    # The proxy team moved SUP05 behind a new firewall: now the site server cannot reach WSUS at all.
+    start = dt.datetime(2026, 11, 28, 5, 0, 2, 31000)
+    api = "Microsoft.UpdateServices.Administration.AdminProxy.createUpdateServer"
+    failed_sync(w, start, "retry", site_server, [sup], "Unable to connect to the remote server", api,
+                "Unable to connect to the remote server", le="0X80131509")
+    write(f"{d}/wsyncmgr.log", w.lines)
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
-           "wsusctrl-proxy", "site-adr-network-location"]
+           "wsusctrl-proxy", "site-adr-network-location",
+           "site-sync-proxy-407"]
 
 
 def main():
@@ -403,3 +435,4 @@ def main():
     wsusctrl_proxy()
     pasted_legacy_au()
     site_adr_network_location()
+    site_sync_proxy_407()
