@@ -34,24 +34,43 @@ shot() {
         echo "render_report: FAILED: $html has $svgs chart(s), expected $charts" >&2
         exit 1
     fi
-    rm -f "$png"
+    render "$html" "$png" 2000
+    check_png "$png" page
+    # The charts alone, legends hidden: the success and failure colours must come from bars
+    # (the page above has red text and the legends a swatch of every colour).
+    local bars_html="$out_dir/report-$name-bars.html" bars_png="$out_dir/report-$name-bars.png"
+    python3 - "$html" "$bars_html" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+open(sys.argv[2], "w", encoding="utf-8").write(
+    "<!DOCTYPE html><html><head><style>body{margin:0} .legend{display:none}</style></head><body>"
+    + "".join(svgs) + "</body></html>")
+PY
+    render "$bars_html" "$bars_png" $((310 * charts))
+    check_png "$bars_png" bars
+}
+
+# render HTML PNG HEIGHT
+render() {
+    rm -f "$2"
     timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
         --user-data-dir="$profile" --hide-scrollbars \
-        --screenshot="$png" --window-size=1280,2000 "file://$html" >/dev/null 2>&1 || true
-    if [ ! -s "$png" ]; then
-        echo "render_report: FAILED: chromium wrote no screenshot of $html" >&2
+        --screenshot="$2" --window-size="1280,$3" "file://$1" >/dev/null 2>&1 || true
+    if [ ! -s "$2" ]; then
+        echo "render_report: FAILED: chromium wrote no screenshot of $1" >&2
         exit 1
     fi
-    check_png "$png"
 }
 
+# check_png PNG page|bars: a page is not blank; the bars of the charts show both colours.
 check_png() {
-python3 - "$1" <<'PY'
+python3 - "$1" "$2" <<'PY'
 """Decode the PNG with the standard library only and check it is not blank."""
 import struct, sys, zlib
 
-path = sys.argv[1]
+path, what = sys.argv[1], sys.argv[2]
 data = open(path, "rb").read()
 if data[:8] != b"\x89PNG\r\n\x1a\n":
     sys.exit("render_report: FAILED: not a PNG")
@@ -99,10 +118,10 @@ for y in range(h):
 sampled = w * h // 2
 share = non_white / sampled
 print(f"render_report: {path}: {w}x{h}, {len(colours)} colours, {share:.1%} non-white, "
-      f"{green} green and {red} red chart pixels (sampled)")
-if len(colours) < 16 or share < 0.02:
+      f"{green} green and {red} red pixels (sampled)")
+if what == "page" and (len(colours) < 16 or share < 0.02):
     sys.exit("render_report: FAILED: the screenshot looks blank")
-if green == 0 or red == 0:
+if what == "bars" and (green == 0 or red == 0):
     sys.exit("render_report: FAILED: no success/failure bars visible in the chart")
 print("render_report: ok")
 PY

@@ -192,9 +192,10 @@ fn charts(doc: &HealthDoc<'_>) -> Markup {
     }
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     let now = doc.generated;
+    let from = runs.iter().filter_map(|r| r.start).min();
     html! {
         @if groups.len() == 1 {
-            (chart(&groups[0].1, now, "Sync runs over time"))
+            (chart(&groups[0].1, None, now, "Sync runs over time"))
         } @else {
             @for ((host, site), g) in groups.iter().take(MAX_CHARTS) {
                 @let label = match (host, site) {
@@ -204,7 +205,7 @@ fn charts(doc: &HealthDoc<'_>) -> Markup {
                     (None, None) => "unknown site".into(),
                 };
                 h3.site { (label) " — " (g.len()) " run(s)" }
-                (chart(g, now, &label))
+                (chart(g, from, now, &label))
             }
             @if groups.len() > MAX_CHARTS {
                 p.meta { (groups.len() - MAX_CHARTS) " more host(s) and site(s): see the table above." }

@@ -2,8 +2,10 @@
 //!
 //! Up to [`MAX_BARS`] runs get one bar each at their start time (height = duration, fill and
 //! letter = result). Beyond that, runs are aggregated into one bar per day, or per week when
-//! the period is longer than [`MAX_DAYS`] days: height = median duration, fill = the worst
-//! result of the bucket, the tooltip has the counts. So 434,000 runs draw as a few hundred bars
+//! the period is longer than [`MAX_DAYS`] days: height = median duration, split from the bottom
+//! into the share of successful, running, interrupted and failed runs (a day of 100 runs with one
+//! failure reads as mostly green, not as a failed day), the tooltip has the counts. So 434,000
+//! runs draw as a few hundred bars
 //! and the report stays a few MB. A run far longer than the others does not flatten every
 //! other bar: the axis stops at a few times the 90th percentile and longer bars are cut with a
 //! mark and their real duration written on them. The chart marks "now" and shades the days
@@ -82,7 +84,49 @@ struct Bar {
     span: Duration,
     seconds: i64,
     result: RunResult,
+    /// Runs per result of a bucket, in [`severity`] order (none for a single run).
+    counts: Option<[usize; 4]>,
     tip: String,
+}
+
+/// Results in [`severity`] order: the stacking order of a bucket's bar, from the bottom.
+const BY_SEVERITY: [RunResult; 4] = [
+    RunResult::Success,
+    RunResult::Running,
+    RunResult::Interrupted,
+    RunResult::Failed,
+];
+
+/// The least height of a bar in px: failed and interrupted runs usually end within seconds, and
+/// they are what a reader looks for, so they never shrink to a sliver (the tooltip and the
+/// table have the real duration).
+fn min_height(b: &Bar) -> f64 {
+    match (b.counts, b.result) {
+        (None, RunResult::Failed | RunResult::Interrupted) => 18.0,
+        _ => 6.0,
+    }
+}
+
+/// The parts of a bar from the bottom up (`y` of its top, height, result): one for a run; one
+/// per result present for a bucket, each as high as its share of the runs and at least 2 px so
+/// one failure among hundreds of runs stays visible.
+fn segments(b: &Bar, top_y: f64, base_y: f64) -> Vec<(f64, f64, RunResult)> {
+    let Some(counts) = b.counts else {
+        return vec![(top_y, base_y - top_y, b.result)];
+    };
+    let total: usize = counts.iter().sum();
+    let height = base_y - top_y;
+    let mut y = base_y;
+    let mut out = Vec::new();
+    for (r, n) in BY_SEVERITY.iter().zip(counts) {
+        if n == 0 {
+            continue;
+        }
+        let h = (height * n as f64 / total.max(1) as f64).max(2.0);
+        y -= h;
+        out.push((y, h, *r));
+    }
+    out
 }
 
 fn run_bars(runs: &[&SyncRun]) -> Vec<Bar> {
@@ -94,6 +138,7 @@ fn run_bars(runs: &[&SyncRun]) -> Vec<Bar> {
                 span: Duration::zero(),
                 seconds: r.chart_seconds().unwrap_or(0),
                 result: r.result,
+                counts: None,
                 tip: format!(
                     "{}{}: {}, {}{}",
                     at.format("%Y-%m-%d %H:%M:%SZ"),
@@ -157,6 +202,7 @@ fn bucket_bars(runs: &[&SyncRun], size: Duration, unit: &str) -> Vec<Bar> {
                 span: size,
                 seconds: med,
                 result: worst,
+                counts: Some(counts),
                 tip: format!(
                     "{unit} of {}: {total} runs — {} success, {} failed, {} interrupted, {} running; median {}, longest {}",
                     at.format("%Y-%m-%d"),
@@ -177,7 +223,8 @@ fn bucket_bars(runs: &[&SyncRun], size: Duration, unit: &str) -> Vec<Bar> {
 fn y_top(bars: &[Bar]) -> (i64, bool) {
     let mut d: Vec<i64> = bars.iter().map(|b| b.seconds).collect();
     d.sort_unstable();
-    let max = d.last().copied().unwrap_or(60).max(60);
+    // At least 10 s, so runs of a few seconds still get bars one can compare.
+    let max = d.last().copied().unwrap_or(60).max(10);
     if d.len() >= 4 {
         let p75 = d
             .get((d.len() * 3).div_ceil(4).saturating_sub(1))
@@ -191,8 +238,16 @@ fn y_top(bars: &[Bar]) -> (i64, bool) {
     (max, false)
 }
 
-/// The chart of `runs` (one host and site, or all of them outside a fleet) up to `now`.
-pub fn chart(runs: &[&SyncRun], now: DateTime<Utc>, title: &str) -> Markup {
+/// The chart of `runs` (one host and site, or all of them outside a fleet) up to `now`. In a
+/// fleet every chart starts at `from`, the first run of all hosts, so they line up; the days
+/// before a host's own first run are not shaded as days without sync (its logs may not reach
+/// back that far).
+pub fn chart(
+    runs: &[&SyncRun],
+    from: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    title: &str,
+) -> Markup {
     let timed: Vec<&SyncRun> = runs.iter().copied().filter(|r| r.start.is_some()).collect();
     let (Some(t0), Some(t1)) = (
         timed.iter().filter_map(|r| r.start).min(),
@@ -223,8 +278,9 @@ pub fn chart(runs: &[&SyncRun], now: DateTime<Utc>, title: &str) -> Markup {
     let (w, ht) = (1100.0f64, 300.0f64);
     let (ml, mr, mt, mb) = (64.0, 24.0, 24.0, 64.0);
     let (pw, ph) = (w - ml - mr, ht - mt - mb);
-    let pad = Duration::seconds(((t_end - t0).num_seconds() / 30).max(1800));
-    let (x0, x1) = (t0 - pad, t_end + pad);
+    let start = from.map_or(t0, |f| f.min(t0));
+    let pad = Duration::seconds(((t_end - start).num_seconds() / 30).max(1800));
+    let (x0, x1) = (start - pad, t_end + pad);
     let span = (x1 - x0).num_seconds().max(1) as f64;
     let x = |t: DateTime<Utc>| ml + (t - x0).num_seconds() as f64 / span * pw;
     let (max_d, capped) = y_top(&bars);
@@ -284,7 +340,7 @@ pub fn chart(runs: &[&SyncRun], now: DateTime<Utc>, title: &str) -> Markup {
     let show_now = now >= x0 && now <= x1;
     let aria = match unit {
         Some(u) => format!(
-            "{title}: one bar per {u} ({} runs), height the median duration, fill the worst result",
+            "{title}: one bar per {u} ({} runs), height the median duration, split by the share of each result",
             timed.len()
         ),
         None => {
@@ -345,12 +401,15 @@ pub fn chart(runs: &[&SyncRun], now: DateTime<Utc>, title: &str) -> Markup {
                 @if let Some(u) = unit { " — one bar per " (u) }
             }
             @for b in &bars {
-                @let (fill, letter) = style(b.result);
-                @let yy = y(b.seconds).min(mt + ph - 6.0);
+                @let (_, letter) = style(b.result);
+                @let yy = y(b.seconds).min(mt + ph - min_height(b));
                 @let bx = x(b.at + b.span / 2) - bw / 2.0;
                 @let cut = capped && b.seconds > top;
-                rect x=(fmt1(bx)) y=(fmt1(yy)) width=(fmt1(bw)) height=(fmt1(mt + ph - yy)) fill=(fill) stroke="#222" stroke-width="0.8" {
+                g {
                     title { (b.tip) }
+                    @for (sy, sh, r) in segments(b, yy, mt + ph) {
+                        rect x=(fmt1(bx)) y=(fmt1(sy)) width=(fmt1(bw)) height=(fmt1(sh)) fill=(style(r).0) stroke="#222" stroke-width="0.8" {}
+                    }
                 }
                 @if cut {
                     path d=(format!("M{:.1} {:.1} l{:.1} -4 l{:.1} 4 l{:.1} -4", bx - 1.0, yy + 10.0, (bw + 2.0) / 3.0, (bw + 2.0) / 3.0, (bw + 2.0) / 3.0))
@@ -367,14 +426,18 @@ pub fn chart(runs: &[&SyncRun], now: DateTime<Utc>, title: &str) -> Markup {
                 line class="now" x1=(fmt1(now_x)) x2=(fmt1(now_x)) y1=(fmt1(mt - 6.0)) y2=(fmt1(mt + ph)) stroke="#1b1b1b" stroke-width="1.5" stroke-dasharray="4 3" {}
                 text x=(fmt1(now_x)) y=(fmt1(mt - 9.0)) text-anchor="middle" font-size="11" fill="#1b1b1b" { "now" }
             }
-            @for (i, (r, n)) in counts.iter().enumerate() {
-                @let (fill, letter) = style(*r);
-                @let lx = ml + 170.0 * i as f64;
-                rect x=(fmt1(lx)) y=(fmt1(ht - 25.0)) width="14" height="14" fill=(fill) stroke="#222" stroke-width="0.8" {}
-                text x=(fmt1(lx + 20.0)) y=(fmt1(ht - 14.0)) fill="#222" { (letter) " = " (r.as_str()) " (" (n) ")" }
+            g class="legend" {
+                @for (i, (r, n)) in counts.iter().enumerate() {
+                    @let (fill, letter) = style(*r);
+                    @let lx = ml + 170.0 * i as f64;
+                    rect x=(fmt1(lx)) y=(fmt1(ht - 25.0)) width="14" height="14" fill=(fill) stroke="#222" stroke-width="0.8" {}
+                    text x=(fmt1(lx + 20.0)) y=(fmt1(ht - 14.0)) fill="#222" { (letter) " = " (r.as_str()) " (" (n) ")" }
+                }
+                rect x=(fmt1(ml + 680.0)) y=(fmt1(ht - 25.0)) width="14" height="14" fill="url(#p-gap)" stroke="#888" stroke-width="0.8" {}
+                text x=(fmt1(ml + 700.0)) y=(fmt1(ht - 14.0)) fill="#222" {
+                    "no sync that " (if gap_unit == Duration::weeks(1) { "week" } else { "day" })
+                }
             }
-            rect x=(fmt1(ml + 680.0)) y=(fmt1(ht - 25.0)) width="14" height="14" fill="url(#p-gap)" stroke="#888" stroke-width="0.8" {}
-            text x=(fmt1(ml + 700.0)) y=(fmt1(ht - 14.0)) fill="#222" { "no sync that day" }
         }
     }
 }
@@ -411,22 +474,92 @@ mod tests {
         let few = runs(50, 60 * 24);
         let refs: Vec<&SyncRun> = few.iter().collect();
         let now = "2026-03-01T00:00:00Z".parse().expect("t");
-        let svg = chart(&refs, now, "t").into_string();
+        let svg = chart(&refs, None, now, "t").into_string();
         assert!(svg.contains(">S</text>"), "one lettered bar per run");
         // 20,000 runs every 10 minutes: 139 days, one bar per day.
         let many = runs(20_000, 10);
         let refs: Vec<&SyncRun> = many.iter().collect();
-        let svg = chart(&refs, now, "t").into_string();
+        let svg = chart(&refs, None, now, "t").into_string();
         let bars = svg.matches("<title>day of ").count();
         assert!((139..=140).contains(&bars), "{bars} daily bars");
         assert!(svg.len() < 200_000, "{} bytes", svg.len());
         // Ten years of hourly runs: weekly bars.
         let years = runs(87_600, 60);
         let refs: Vec<&SyncRun> = years.iter().collect();
-        let svg = chart(&refs, now, "t").into_string();
+        let svg = chart(&refs, None, now, "t").into_string();
         let weeks = svg.matches("<title>week of ").count();
         assert!((520..=523).contains(&weeks), "{weeks} weekly bars");
         assert!(rects(&svg) < 1_200, "{} rects", rects(&svg));
+    }
+
+    /// Heights of the rects filled with `pattern`.
+    fn heights(svg: &str, pattern: &str) -> Vec<f64> {
+        svg.split("<rect ")
+            .filter(|r| r.contains(&format!("fill=\"url(#{pattern})\" stroke=\"#222\"")))
+            .filter_map(|r| {
+                let h = r.split("height=\"").nth(1)?.split('"').next()?;
+                h.parse().ok()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_aggregated_bar_shows_the_share_of_each_result() {
+        // 400 runs, one every 30 minutes (more than MAX_BARS: one bar per day), every 7th
+        // failed: each day is mostly green with a thin failed part, not a "failed day".
+        let many = runs(400, 30);
+        let refs: Vec<&SyncRun> = many.iter().collect();
+        let now = "2026-01-10T00:00:00Z".parse().expect("t");
+        let svg = chart(&refs, None, now, "t").into_string();
+        // The legend has one rect of each fill as well.
+        let ok = heights(&svg, "p-success");
+        let failed = heights(&svg, "p-failed");
+        assert!(ok.len() >= 9 && failed.len() >= 9, "{ok:?} {failed:?}");
+        let (ok_sum, failed_sum): (f64, f64) = (ok.iter().sum(), failed.iter().sum());
+        assert!(
+            ok_sum > failed_sum * 4.0,
+            "success {ok_sum} px, failed {failed_sum} px"
+        );
+        assert!(failed.iter().all(|h| *h >= 2.0), "{failed:?}");
+    }
+
+    #[test]
+    fn fleet_charts_line_up_and_a_quick_failure_is_no_sliver() {
+        let early = runs(4, 60 * 24);
+        // The second host starts two days later; its runs fail at once.
+        let mut late = runs(2, 60 * 24);
+        for r in &mut late {
+            r.start = r.start.map(|t| t + Duration::days(2));
+            r.result = RunResult::Failed;
+            r.duration_seconds = Some(0);
+            r.end = r.start;
+        }
+        let now = "2026-01-06T00:00:00Z".parse().expect("t");
+        let from = early.iter().filter_map(|r| r.start).min();
+        let a: Vec<&SyncRun> = early.iter().collect();
+        let b: Vec<&SyncRun> = late.iter().collect();
+        let (sa, sb) = (
+            chart(&a, from, now, "a").into_string(),
+            chart(&b, from, now, "b").into_string(),
+        );
+        let first_tick = |svg: &str| {
+            svg.split("text-anchor=\"middle\" fill=\"#333\">")
+                .nth(1)
+                .and_then(|t| t.split('<').next())
+                .map(str::to_string)
+        };
+        assert_eq!(
+            first_tick(&sa),
+            first_tick(&sb),
+            "same period on both charts"
+        );
+        assert!(first_tick(&sa).is_some());
+        let failed = heights(&sb, "p-failed");
+        // Two bars and the legend swatch (14 px).
+        assert!(
+            failed.iter().filter(|h| **h >= 18.0).count() >= 2,
+            "{failed:?}"
+        );
     }
 
     #[test]
@@ -436,7 +569,7 @@ mod tests {
         rs[2].end = rs[2].start.map(|t| t + Duration::seconds(40_000));
         let refs: Vec<&SyncRun> = rs.iter().collect();
         let now = "2026-01-10T12:00:00Z".parse().expect("t");
-        let svg = chart(&refs, now, "t").into_string();
+        let svg = chart(&refs, None, now, "t").into_string();
         assert!(svg.contains("class=\"cut\""), "the outlier bar is cut");
         assert!(svg.contains("11h06m"), "and labelled with its duration");
         assert!(svg.contains("class=\"now\""));
