@@ -422,9 +422,49 @@ def site_sync_proxy_407():
     write(f"{d}/wsyncmgr.log", w.lines)
 
 
+# =============================================================================================
+# client-registry-pol: the client's local policy file is corrupt; WUAHandler cannot read the WUA
+# group policy object, the update source is never added and every scan fails with 0x80004005
+
+def client_registry_pol():
+    d = "client-registry-pol"
+    bias = -60
+    rng = random.Random(2301)
+    wh = Cm("WUAHandler", bias, 2828, 2302, "sourcemanager.cpp")
+    sa = Cm("ScanAgent", bias, 2828, 2303, "cscanagent.cpp")
+    t = dt.datetime(2026, 11, 29, 8, 12, 44, 117000)
+    for attempt in range(3):
+        job = guid(rng)
+        sa.at(t)
+        sa(f"Message received: '<?xml version='1.0' ?><UpdateSourceMessage><UpdateSourceID>"
+           f"{WUA_SRC}</UpdateSourceID><Priority>5</Priority><ScanType>1</ScanType>"
+           f"<AutoCompleteRequest>false</AutoCompleteRequest></UpdateSourceMessage>'", 0)
+        sa("*****ScanByUpdateSource request received with ScanType ID = 1, ScanType = Scan All, "
+           "ForceReScan = False, ScanOptions = 0x00000000", 16)
+        sa(f"ScanJob({job}): CScanJob::OnLocationUpdate- Received Location=http://CM01.contoso.com:8530, "
+           f"Version=39", 498)
+        sa(f"ScanJob({job}): CScanJob::Execute - Adding UpdateSource={WUA_SRC}, ContentType=2, "
+           f"ContentLocation=http://CM01.contoso.com:8530, ContentVersion=39", 16)
+        wh.at(sa.t + 31 * ms)
+        wh(f"Its a WSUS Update Source type ({WUA_SRC}), adding it.", 0)
+        wh("Unable to read existing WUA Group Policy object. Error = 0x80004005.", 16, typ=3)
+        wh(f"Failed to Add Update Source for WUAgent of type (2) and id ({WUA_SRC}). "
+           f"Error = 0x80004005.", 0, typ=3)
+        sa.at(wh.t + 15 * ms)
+        sa(f"ScanJob({job}): CScanJob::Execute- Failed at AddUpdateSource, Error = 0x80004005",
+           0, typ=3)
+        sa(f"ScanJob({job}): CScanJob::ScheduleScanRetry- ScanRetry Timer task successfully "
+           f"scheduled. Will retry scan in 30 minutes", 16)
+        sa("CScanJobManager::OnScanComplete -failed at CScanJob::Execute with error=0x80004005",
+           0, typ=3)
+        t = sa.t + dt.timedelta(minutes=30, seconds=rng.randint(1, 9))
+    write(f"{d}/WUAHandler.log", wh.lines)
+    write(f"{d}/ScanAgent.log", sa.lines)
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
            "wsusctrl-proxy", "site-adr-network-location",
-           "site-sync-proxy-407"]
+           "site-sync-proxy-407", "client-registry-pol"]
 
 
 def main():
@@ -436,3 +476,4 @@ def main():
     pasted_legacy_au()
     site_adr_network_location()
     site_sync_proxy_407()
+    client_registry_pol()
