@@ -7,7 +7,8 @@ WSUS Control Manager proxy failure. Called from make_samples.py (same writers, s
 import datetime as dt
 import random
 
-from make_samples import Cm, Sms, WCTRL, RULE, WSYNC, ms, write, guid, WUA_SRC, failed_sync
+from make_samples import (Cm, Sms, WCTRL, RULE, WSYNC, WCM, ms, write, guid, WUA_SRC, failed_sync,
+                          assembly_check, wcm_failed_cycle)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,9 +463,54 @@ def client_registry_pol():
     write(f"{d}/ScanAgent.log", sa.lines)
 
 
+# =============================================================================================
+# site-sup-cert-untrusted: the remote SUP was switched to HTTPS with a certificate from a CA the
+# site server does not trust; WCM and the sync manager fail on their own TLS handshake with WSUS
+
+def site_sup_cert_untrusted():
+    d = "site-sup-cert-untrusted"
+    bias = -60
+    site_server, sup = "CM06.contoso.com", "SUP06.contoso.com"
+    exc = ("System.Net.WebException: The underlying connection was closed: Could not establish trust "
+           "relationship for the SSL/TLS secure channel. ---> System.Security.Authentication."
+           "AuthenticationException: The remote certificate is invalid according to the validation "
+           "procedure.~~   at System.Net.Security.SslState.StartSendAuthResetSignal(ProtocolToken "
+           "message, AsyncProtocolRequest asyncRequest, Exception exception)~~   --- End of inner "
+           "exception stack trace ---~~   at System.Web.Services.Protocols.WebClientProtocol."
+           "GetWebResponse(WebRequest request)~~   at Microsoft.UpdateServices.Administration."
+           "AdminProxy.CreateUpdateServer(Object[] args)~~   at Microsoft.SystemsManagementServer."
+           "WSUS.WSUSServer.ConnectToWSUSServer(String ServerName, Boolean UseSSL, Int32 PortNumber)")
+    c = Sms(WCM, bias, 4820, 2401, site_server, "PS6")
+    c.at(dt.datetime(2026, 11, 30, 9, 41, 12, 210000))
+    c("SCF change notification triggered.", 0)
+    c(f"This SCCM SUP ({sup}) is not a WSUS replica.", 15)
+    c("Populating config from SCF", 0)
+    c("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
+    c(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {sup}, "
+      f"group = , nlb = ", 0)
+    c("Updating active SUP groups...", 16)
+    assembly_check(c)
+    c(f"Attempting connection to WSUS server: {sup}, port: 8531, useSSL: True", 0)
+    c(exc, 412)
+    c("Setting new configuration state to 3 (WSUS_CONFIG_FAILED)", 16)
+    c("~Waiting for changes for 59 minutes", 0)
+    wcm_failed_cycle(c, dt.datetime(2026, 11, 30, 10, 41, 13, 5000), sup, 8531, True, exc,
+                     "Timed Out...~")
+    write(f"{d}/WCM.log", c.lines)
+    w = Sms(WSYNC, bias, 5220, 2402, site_server, "PS6", pid=3412)
+    w.at(dt.datetime(2026, 11, 30, 9, 59, 58, 3000))
+    w("Timed Out...", 0)
+    src = "Microsoft.UpdateServices.Administration.AdminProxy.createUpdateServer"
+    msg = "The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel"
+    failed_sync(w, dt.datetime(2026, 11, 30, 10, 0, 1, 417000), "regular", site_server, [sup], msg,
+                src, msg + ".", le="0X80131509")
+    write(f"{d}/wsyncmgr.log", w.lines)
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
            "wsusctrl-proxy", "site-adr-network-location",
-           "site-sync-proxy-407", "client-registry-pol"]
+           "site-sync-proxy-407", "client-registry-pol",
+           "site-sup-cert-untrusted"]
 
 
 def main():
@@ -477,3 +523,4 @@ def main():
     site_adr_network_location()
     site_sync_proxy_407()
     client_registry_pol()
+    site_sup_cert_untrusted()
