@@ -1,6 +1,9 @@
 //! `supdiag precheck` end to end: exit codes, argument errors before any connection, password
 //! masking, checklist and JSON with probes against loopback servers.
 
+// Its loopback servers use rcgen, a dev-dependency not built for Windows (see Cargo.toml).
+#![cfg(not(windows))]
+
 mod probe_support;
 
 use assert_cmd::Command;
