@@ -507,10 +507,57 @@ def site_sup_cert_untrusted():
     write(f"{d}/wsyncmgr.log", w.lines)
 
 
+# =============================================================================================
+# wsus-susdb-timeout: a never-maintained SUSDB; the client web service's SyncUpdates queries time
+# out in SQL while the rest of WSUS keeps running (healthy start-up and a successful sync around it)
+
+def wsus_susdb_timeout():
+    d = "wsus-susdb-timeout"
+    lines = []
+
+    def sd(t, level, proc, meth, msg):
+        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
+                     f"{meth}\t{msg}")
+
+    t = dt.datetime(2026, 12, 1, 7, 14, 3, 221000)
+    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart", "Service starting")
+    t += 47 * ms
+    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart",
+       "WSUS server version: 10.0.20348.2849, OS: Microsoft Windows NT 10.0.20348.0")
+    t += 16 * ms
+    sd(t, "Info", "WsusService.14", "EventLogEventReporter.ReportEvent",
+       "EventId=10000,Type=Information,Category=Synchronization,Message=WSUS Service started.")
+    frames = [
+        "   at System.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection, Action`1 wrapCloseInAction)",
+        "   at System.Data.SqlClient.TdsParser.TryRun(RunBehavior runBehavior, SqlCommand cmdHandler, SqlDataReader dataStream, BulkCopySimpleResultSet bulkCopyHandler, TdsParserStateObject stateObj, Boolean& dataReady)",
+        "   at System.Data.SqlClient.SqlDataReader.TryConsumeMetaData()",
+        "   at Microsoft.UpdateServices.DatabaseAccess.DBConnection.DrainObsoleteConnections(DBConnection connectionToKeep)",
+        "   at Microsoft.UpdateServices.Internal.DataAccess.ExecuteSpSyncUpdates(String clientId, Int32 computerTargetId, Boolean isApplicabilityScan)",
+        "   at Microsoft.UpdateServices.Internal.ClientImplementation.SyncUpdates(Cookie cookie, SyncUpdateParameters parameters)",
+        "ClientConnectionId:4f1c2a9e-7b3d-4c86-a5e0-93d1b2c4f7a8",
+        "Error Number:-2,State:0,Class:11",
+    ]
+    for minutes in (41, 43, 44, 52, 58):
+        t = dt.datetime(2026, 12, 1, 8, minutes, 7 + minutes % 9, 310000 + minutes * 1000)
+        sd(t, "Error", "w3wp.6", "ClientImplementation.SyncUpdates",
+           "System.Data.SqlClient.SqlException (0x80131904): Execution Timeout Expired.  The timeout "
+           "period elapsed prior to completion of the operation or the server is not responding. ---> "
+           "System.ComponentModel.Win32Exception (0x80004005): The wait operation timed out")
+        lines.extend(frames)
+    t = dt.datetime(2026, 12, 1, 9, 0, 0, 117000)
+    sd(t, "Info", "WsusService.23", "EventLogEventReporter.ReportEvent",
+       "EventId=381,Type=Information,Category=Synchronization,Message=A scheduled synchronization was started.")
+    t += dt.timedelta(minutes=4, seconds=12)
+    sd(t, "Info", "WsusService.23", "EventLogEventReporter.ReportEvent",
+       "EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.")
+    write(f"{d}/SoftwareDistribution.log", lines)
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
            "wsusctrl-proxy", "site-adr-network-location",
            "site-sync-proxy-407", "client-registry-pol",
-           "site-sup-cert-untrusted"]
+           "site-sup-cert-untrusted",
+           "wsus-susdb-timeout"]
 
 
 def main():
@@ -524,3 +571,4 @@ def main():
     site_sync_proxy_407()
     client_registry_pol()
     site_sup_cert_untrusted()
+    wsus_susdb_timeout()
