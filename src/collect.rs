@@ -95,6 +95,23 @@ fn folder_names(files: &[PathBuf]) -> BTreeMap<String, String> {
     out
 }
 
+/// A zip entry's time (DOS date and time, no zone: UTC here, like every time supdiag prints;
+/// outside 1980–2107 the entry keeps the zip default).
+fn zip_time(t: DateTime<Utc>) -> Option<zip::DateTime> {
+    use chrono::{Datelike, Timelike};
+    let n = |v: u32| u8::try_from(v).ok();
+    zip::DateTime::from_date_and_time(
+        u16::try_from(t.year()).ok()?,
+        n(t.month())?,
+        n(t.day())?,
+        n(t.hour())?,
+        n(t.minute())?,
+        // DOS times count in 2-second steps.
+        n(t.second().min(58))?,
+    )
+    .ok()
+}
+
 fn modified(p: &Path) -> Option<DateTime<Utc>> {
     std::fs::metadata(p)
         .and_then(|m| m.modified())
@@ -181,8 +198,13 @@ pub fn write(found: &Found, opts: &Options, progress: &mut dyn FnMut(&str)) -> R
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "unnamed.log".into());
             let path = format!("logs/{}/{folder}/{name}", set.group);
+            // The file's own time, so the bundle shows when each log was last written.
+            let options = match mtime.and_then(zip_time) {
+                Some(t) => deflate.last_modified_time(t),
+                None => deflate,
+            };
             let copied = std::fs::File::open(f).and_then(|mut src| {
-                zip.start_file(path.as_str(), deflate)
+                zip.start_file(path.as_str(), options)
                     .map_err(std::io::Error::other)?;
                 std::io::copy(&mut src, &mut zip)
             });
@@ -240,5 +262,24 @@ mod tests {
         let mut v: Vec<&String> = names.values().collect();
         v.sort();
         assert_eq!(v, vec!["Logs", "W3SVC1", "logs-2"]);
+    }
+
+    #[test]
+    fn entry_times_are_the_files_times_in_utc() {
+        let t: DateTime<Utc> = "2026-11-20T02:03:22Z".parse().expect("time");
+        let z = zip_time(t).expect("in range");
+        assert_eq!(
+            (
+                z.year(),
+                z.month(),
+                z.day(),
+                z.hour(),
+                z.minute(),
+                z.second()
+            ),
+            (2026, 11, 20, 2, 3, 22)
+        );
+        // Before 1980 a zip cannot say: the entry keeps the default.
+        assert!(zip_time("1970-01-02T00:00:00Z".parse().expect("time")).is_none());
     }
 }

@@ -537,6 +537,20 @@ fn a_collected_bundle_analyses_like_the_machine() {
         .not_collected
         .iter()
         .any(|n| n.why.contains("SMS_ADMIN_UI_PATH")));
+    // Each log keeps its file's time (written just now), not the zip default of 1980.
+    {
+        let mut archive =
+            zip::ZipArchive::new(std::fs::File::open(&zip).expect("bundle")).expect("a zip");
+        let name = manifest
+            .collected
+            .iter()
+            .find(|c| c.path.starts_with("logs/"))
+            .map(|c| c.path.clone())
+            .expect("a log");
+        let entry = archive.by_name(&name).expect("entry");
+        let year = entry.last_modified().map(|t| t.year());
+        assert!(year.is_some_and(|y| y >= 2025), "{name}: {year:?}");
+    }
 
     let mut live_inputs = crate::source::discover(&found.log_files());
     live_inputs.system = Some(found);
