@@ -97,7 +97,7 @@ pub struct HostSummary {
 pub fn settings_table(facts: &crate::facts::FactStore) -> BTreeMap<String, Vec<SettingValue>> {
     let mut out: BTreeMap<String, Vec<SettingValue>> = BTreeMap::new();
     for f in facts.iter() {
-        if f.key.starts_with("finding.") {
+        if f.key.starts_with("finding.") || crate::sync::figures::is_figure(&f.key) {
             continue;
         }
         out.entry(f.key.clone()).or_default().push(SettingValue {

@@ -13,6 +13,11 @@ use crate::facts::{FactStore, Provenance, Value};
 /// Rounds of fact-rule evaluation (a fact rule may depend on another fact rule's finding).
 const MAX_ROUNDS: usize = 4;
 
+/// The lines behind an observed figure (the runs behind `observed.sync.*`), by fact key: a fact
+/// rule reading the figure reports these lines, their count and times, as a line rule reports
+/// its hits.
+pub type FactEvidence = BTreeMap<String, HitSet>;
+
 /// Insert `finding.<id>` (count) and `finding.<id>.codes` for every hit set.
 pub fn insert_finding_facts(facts: &mut FactStore, id: &str, hs: &HitSet) {
     let prov = Provenance::new("rules").with_key(id.to_string());
@@ -102,6 +107,16 @@ pub fn fill(template: &str, captures: &BTreeMap<String, String>, facts: &FactSto
 impl RuleSet {
     /// Findings from the merged hits of every stream, correlated with the facts.
     pub fn conclude(&self, hits: StreamHits, facts: &mut FactStore) -> Vec<Finding> {
+        self.conclude_with(hits, facts, &FactEvidence::new())
+    }
+
+    /// [`Self::conclude`] with the evidence of observed figures.
+    pub fn conclude_with(
+        &self,
+        hits: StreamHits,
+        facts: &mut FactStore,
+        evidence: &FactEvidence,
+    ) -> Vec<Finding> {
         let mut hits = hits.hits;
         for (id, hs) in &hits {
             insert_finding_facts(facts, id, hs);
@@ -124,9 +139,12 @@ impl RuleSet {
                             copy.count = 0;
                             hs.merge(copy);
                         }
+                    } else if let Some(src) = evidence.get(&key) {
+                        // A figure counts what it measured (sites, runs), like a line rule's hits.
+                        hs.merge(src.clone());
                     }
                 }
-                hs.count = 1;
+                hs.count = hs.count.max(1);
                 insert_finding_facts(facts, &r.id, &hs);
                 hits.insert(r.id.clone(), hs);
                 fired = true;
@@ -190,7 +208,7 @@ impl RuleSet {
         Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,
-            title: rule.title.clone(),
+            title: fill(&rule.title, &captures, facts),
             count: hs.count,
             first_seen: hs.first_seen,
             last_seen: hs.last_seen,
@@ -227,7 +245,7 @@ fn setting_keys(rule: &Rule) -> Vec<String> {
 fn settings_of(rule: &Rule, facts: &FactStore) -> Vec<SettingRef> {
     let mut out: Vec<SettingRef> = Vec::new();
     for key in setting_keys(rule) {
-        if key.starts_with("finding.") {
+        if key.starts_with("finding.") || crate::sync::figures::is_figure(&key) {
             continue;
         }
         let vals = lookup(facts, &key);

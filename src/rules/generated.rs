@@ -26,8 +26,6 @@ pub enum Origin {
     Inputs,
     /// `supdiag precheck`.
     Precheck,
-    /// Figures over the reconstructed sync runs.
-    Sync,
 }
 
 impl Origin {
@@ -36,7 +34,6 @@ impl Origin {
             Origin::Unclassified => "unclassified",
             Origin::Inputs => "inputs",
             Origin::Precheck => "precheck",
-            Origin::Sync => "sync",
         }
     }
 }
@@ -113,32 +110,6 @@ pub fn all() -> Vec<GeneratedId> {
             title: title.to_string(),
             kind: None,
             origin: Origin::Inputs,
-            docs: Vec::new(),
-        });
-    }
-    for (id, severity, title) in [
-        (
-            "sync_stale",
-            Severity::Warning,
-            "Last successful software update sync is older than the limit",
-        ),
-        (
-            "sync_never_succeeded",
-            Severity::Error,
-            "No software update sync succeeded in the logs",
-        ),
-        (
-            "sync_duration_outlier",
-            Severity::Warning,
-            "Sync run(s) took more than 3× the median",
-        ),
-    ] {
-        out.push(GeneratedId {
-            id: id.to_string(),
-            severity,
-            title: title.to_string(),
-            kind: None,
-            origin: Origin::Sync,
             docs: Vec::new(),
         });
     }

@@ -36,7 +36,7 @@ impl std::error::Error for RuleError {}
 pub struct RuleFile {
     pub id: Spanned<String>,
     pub severity: Spanned<String>,
-    pub title: String,
+    pub title: Spanned<String>,
     pub cause: Spanned<String>,
     pub fix: Spanned<String>,
     #[serde(default)]
@@ -537,6 +537,7 @@ fn parse_rule_with(
 
     // Placeholders must name a capture of the rule, a fact, or the finding's codes.
     let mut templates: Vec<(Range<usize>, &str)> = vec![
+        (raw.title.span(), raw.title.get_ref().as_str()),
         (raw.cause.span(), cause.as_str()),
         (raw.fix.span(), fix.as_str()),
     ];
@@ -643,7 +644,7 @@ fn parse_rule_with(
     Ok(Rule {
         id,
         severity,
-        title: raw.title,
+        title: raw.title.into_inner(),
         cause,
         fix,
         docs,

@@ -4,6 +4,7 @@
 //! several streams).
 
 pub mod adr;
+pub mod figures;
 pub mod runs;
 pub mod sites;
 pub mod statmsg;
@@ -17,7 +18,7 @@ use crate::scan::{FileInfo, Visitor};
 
 pub use adr::{AdrBuilder, AdrResult, AdrRun};
 pub use runs::RunBuilder;
-pub use stats::{summarize, sync_findings, FindingOptions, SyncSummary};
+pub use stats::{summarize, FindingOptions, SyncSummary};
 
 /// What started a sync run (§D step 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

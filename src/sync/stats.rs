@@ -1,6 +1,6 @@
 //! Figures over reconstructed runs (last success, success rate, median/slowest duration,
-//! longest failure streak) and the findings they give: `sync_stale`, `sync_never_succeeded`,
-//! `sync_duration_outlier`.
+//! longest failure streak), the staleness limit, and the helpers the figures of the sync rules
+//! use (`figures.rs`).
 //!
 //! Decisions: the median is over *successful* runs (failures often end in seconds and would
 //! drag it down, making every normal run look slow); the success rate counts success against
@@ -15,8 +15,6 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::{AdrResult, AdrRun, RunResult, SyncRun};
-use crate::event::Severity;
-use crate::rules::{Evidence, Finding, SettingRef};
 
 /// A run slower than this many times the median is an outlier …
 pub const OUTLIER_FACTOR: i64 = 3;
@@ -142,7 +140,7 @@ pub fn longest_streak(runs: &[&SyncRun]) -> usize {
 }
 
 /// Runs grouped by site (and fleet host), each group in start order.
-fn by_site(runs: &[SyncRun]) -> BTreeMap<(Option<&str>, Option<&str>), Vec<&SyncRun>> {
+pub(super) fn by_site(runs: &[SyncRun]) -> BTreeMap<(Option<&str>, Option<&str>), Vec<&SyncRun>> {
     let mut m: BTreeMap<_, Vec<&SyncRun>> = BTreeMap::new();
     for r in runs {
         m.entry((r.site.as_deref(), r.host.as_deref()))
@@ -259,195 +257,6 @@ fn human(secs: i64) -> String {
 /// Public alias of the duration format used in findings and renderers (`1h12m`, `3m53s`).
 pub fn format_duration(secs: i64) -> String {
     human(secs.max(0))
-}
-
-fn evidence(r: &SyncRun, what: &str) -> Evidence {
-    Evidence::new(r.log.file.clone(), r.log.line, what)
-}
-
-fn site_label(site: Option<&str>) -> String {
-    site.map_or_else(|| "unknown site".to_string(), |s| format!("site {s}"))
-}
-
-/// Findings from the runs: staleness (per site), never succeeded, duration outliers.
-pub fn sync_findings(runs: &[SyncRun], opts: &FindingOptions) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let groups = by_site(runs);
-    let settings = match &opts.max_age_source {
-        MaxAgeSource::Schedule { hours, source } => vec![SettingRef {
-            key: "config.sync.schedule_hours".into(),
-            value: serde_json::Value::from(*hours),
-            source: Some(source.clone()),
-        }],
-        _ => vec![SettingRef {
-            key: "config.sync.schedule_hours".into(),
-            value: serde_json::Value::Null,
-            source: None,
-        }],
-    };
-    let limit = human(opts.max_age.num_seconds());
-    let limit_from = match &opts.max_age_source {
-        MaxAgeSource::Default => "the default of 2 days".to_string(),
-        MaxAgeSource::Argument(a) => format!("--max-age {a}"),
-        MaxAgeSource::Schedule { hours, .. } => {
-            format!("twice the configured sync schedule of {hours} h")
-        }
-    };
-
-    let mut stale: Option<Finding> = None;
-    let mut never: Option<Finding> = None;
-    for ((site, _host), group) in &groups {
-        let last = group
-            .iter()
-            .filter(|r| r.result == RunResult::Success)
-            .filter_map(|r| r.end.or(r.start).map(|t| (t, *r)))
-            .max_by_key(|(t, _)| *t);
-        match last {
-            Some((t, run)) if opts.now - t > opts.max_age => {
-                let age = human((opts.now - t).num_seconds());
-                let f = stale.get_or_insert_with(|| Finding {
-                    rule_id: "sync_stale".into(),
-                    severity: Severity::Warning,
-                    title: format!("Last successful software update sync is older than {limit}"),
-                    count: 0,
-                    first_seen: None,
-                    last_seen: None,
-                    evidence: Vec::new(),
-                    codes: Vec::new(),
-                    cause: format!(
-                        "No sync succeeded within {limit} ({limit_from}): clients are not offered updates released since. Runs after the last success failed, were interrupted, or did not start (schedule disabled, component stopped)."
-                    ),
-                    fix: "Look at the runs after the last success (supdiag sync) and their errors; start a sync from the console (Software Library > Software Updates > Synchronize Software Updates) and watch wsyncmgr.log; check the sync schedule on the software update point component.".into(),
-                    docs: vec!["https://learn.microsoft.com/en-us/mem/configmgr/sum/get-started/synchronize-software-updates".into()],
-                    settings: settings.clone(),
-                    host: None,
-                });
-                f.count += 1;
-                f.first_seen = Some(f.first_seen.map_or(t, |x| x.min(t)));
-                f.last_seen = Some(f.last_seen.map_or(t, |x| x.max(t)));
-                f.evidence.push(Evidence::new(
-                    run.log.end_file.clone(),
-                    run.log.end_line,
-                    &format!(
-                        "{}: last success {} ({age} before {})",
-                        site_label(*site),
-                        t.format("%Y-%m-%d %H:%M:%SZ"),
-                        opts.now.format("%Y-%m-%d %H:%M:%SZ")
-                    ),
-                ));
-            }
-            Some(_) => {}
-            // A log holding only a run still in progress (or cut by a restart) says nothing yet:
-            // "never succeeded" needs at least one run that ended in failure.
-            None if !group.iter().any(|r| r.result == RunResult::Failed) => {}
-            None => {
-                let first = group.first().copied();
-                let f = never.get_or_insert_with(|| Finding {
-                    rule_id: "sync_never_succeeded".into(),
-                    severity: Severity::Error,
-                    title: "No software update sync succeeded in the logs".into(),
-                    count: 0,
-                    first_seen: None,
-                    last_seen: None,
-                    evidence: Vec::new(),
-                    codes: Vec::new(),
-                    cause: "Every sync run in the logs failed, was interrupted or is still running. Until one succeeds, the site has no (or no new) update metadata.".into(),
-                    fix: "Fix the error of the last failed run (supdiag analyze shows the cause and the setting involved), then start a sync from the console and watch wsyncmgr.log for `Sync succeeded`.".into(),
-                    docs: vec!["https://learn.microsoft.com/en-us/troubleshoot/mem/configmgr/update-management/troubleshoot-software-update-synchronization".into()],
-                    settings: Vec::new(),
-                    host: None,
-                });
-                for r in group {
-                    f.count += 1;
-                    if let Some(t) = r.start {
-                        f.first_seen = Some(f.first_seen.map_or(t, |x| x.min(t)));
-                        f.last_seen = Some(f.last_seen.map_or(t, |x| x.max(t)));
-                    }
-                    if let Some(c) = &r.error_code {
-                        if !f.codes.contains(c) {
-                            f.codes.push(c.clone());
-                        }
-                    }
-                }
-                if let Some(r) = group
-                    .iter()
-                    .rev()
-                    .find(|r| r.error.is_some())
-                    .or(first.as_ref())
-                {
-                    let what = format!(
-                        "{}: {} run(s), last result {}{}",
-                        site_label(*site),
-                        group.len(),
-                        r.result.as_str(),
-                        r.error
-                            .as_deref()
-                            .map(|e| format!(": {e}"))
-                            .unwrap_or_default()
-                    );
-                    f.evidence.push(evidence(r, &what));
-                }
-            }
-        }
-    }
-    out.extend(stale);
-    out.extend(never);
-
-    let durations: Vec<i64> = runs
-        .iter()
-        .filter(|r| r.result == RunResult::Success)
-        .filter_map(|r| r.duration_seconds)
-        .collect();
-    if durations.len() >= OUTLIER_MIN_RUNS {
-        if let Some(med) = median(&durations) {
-            let slow: Vec<&SyncRun> = runs
-                .iter()
-                .filter(|r| {
-                    r.duration_seconds.is_some_and(|d| {
-                        d > OUTLIER_MIN_SECONDS && d > med.saturating_mul(OUTLIER_FACTOR)
-                    })
-                })
-                .collect();
-            if !slow.is_empty() {
-                let mut f = Finding {
-                    rule_id: "sync_duration_outlier".into(),
-                    severity: Severity::Warning,
-                    title: format!(
-                        "Sync run(s) took more than {OUTLIER_FACTOR}× the median of {}",
-                        human(med)
-                    ),
-                    count: slow.len() as u64,
-                    first_seen: slow.iter().filter_map(|r| r.start).min(),
-                    last_seen: slow.iter().filter_map(|r| r.start).max(),
-                    evidence: Vec::new(),
-                    codes: Vec::new(),
-                    cause: "A sync far slower than usual points at a large catalog change (new product or classification, Patch Tuesday), a full sync, or a slow WSUS database (no maintenance: obsolete updates not declined, indexes fragmented) or an overloaded WsusPool.".into(),
-                    fix: "If no product/classification was added, run WSUS maintenance (decline superseded updates, re-index SUSDB, enable the WSUS maintenance options of the software update point) and check WsusPool memory; compare the phases of the slow run (supdiag sync --format json) to see whether the WSUS or the site-database phase grew.".into(),
-                    docs: vec!["https://learn.microsoft.com/en-us/troubleshoot/mem/configmgr/update-management/wsus-maintenance-guide".into()],
-                    settings: Vec::new(),
-                    host: None,
-                };
-                for r in slow.iter().take(crate::rules::finding::MAX_EVIDENCE) {
-                    let d = r.duration_seconds.unwrap_or_default();
-                    f.evidence.push(evidence(
-                        r,
-                        &format!(
-                            "{}: run started {} took {} (median {})",
-                            site_label(r.site.as_deref()),
-                            r.start
-                                .map(|t| t.format("%Y-%m-%d %H:%M:%SZ").to_string())
-                                .unwrap_or_else(|| "?".into()),
-                            human(d),
-                            human(med)
-                        ),
-                    ));
-                }
-                out.push(f);
-            }
-        }
-    }
-    crate::rules::finding::sort_findings(&mut out);
-    out
 }
 
 #[cfg(test)]

@@ -93,12 +93,12 @@ fn streak_ignores_interrupted_and_is_per_site() {
 #[test]
 fn staleness_with_fixed_now() {
     let opts = FindingOptions::new(t(22, 2, 4), None, None).expect("opts");
-    let f = sync_findings(&history(), &opts);
+    let f = super::super::figures::findings(&history(), &opts);
     let ids: Vec<_> = f.iter().map(|x| x.rule_id.as_str()).collect();
     assert_eq!(ids, vec!["sync_duration_outlier", "sync_stale"]);
     // One day later is within the 2-day default.
     let opts = FindingOptions::new(t(21, 2, 4), None, None).expect("opts");
-    let ids: Vec<_> = sync_findings(&history(), &opts)
+    let ids: Vec<_> = super::super::figures::findings(&history(), &opts)
         .into_iter()
         .map(|x| x.rule_id)
         .collect();
@@ -106,7 +106,7 @@ fn staleness_with_fixed_now() {
     // A schedule of 6 h allows 12 h.
     let opts = FindingOptions::new(t(20, 15, 0), None, Some((6, "s.toml".into()))).expect("opts");
     assert_eq!(opts.max_age, Duration::hours(12));
-    let f = sync_findings(&history(), &opts);
+    let f = super::super::figures::findings(&history(), &opts);
     let stale = f.iter().find(|x| x.rule_id == "sync_stale").expect("stale");
     assert_eq!(stale.settings[0].value, serde_json::Value::from(6));
 }
@@ -119,11 +119,11 @@ fn never_succeeded_and_outlier_needs_three_runs() {
         run("PS1", t(16, 2, 0), Some(5000), Failed),
     ];
     let opts = FindingOptions::new(t(16, 3, 0), Some("1d"), None).expect("opts");
-    let f = sync_findings(&runs, &opts);
+    let f = super::super::figures::findings(&runs, &opts);
     let ids: Vec<_> = f.iter().map(|x| x.rule_id.as_str()).collect();
     assert_eq!(ids, vec!["sync_never_succeeded"]);
     assert_eq!(f[0].count, 2);
-    assert!(sync_findings(&[], &opts).is_empty());
+    assert!(super::super::figures::findings(&[], &opts).is_empty());
 }
 
 #[test]

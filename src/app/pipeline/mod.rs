@@ -663,22 +663,18 @@ pub fn run_discovered(
         if let Some(hook) = opts.runs_hook {
             data = hook(host.as_deref(), data)?;
         }
-        let mut findings = set.conclude(acc.hits, &mut facts);
+        let mut evidence = crate::rules::engine::FactEvidence::new();
         if !data.runs.is_empty() {
             let schedule = facts
                 .get("config.sync.schedule_hours")
                 .and_then(|f| f.value.as_int().map(|h| (h, f.source.to_string())));
             let options =
                 FindingOptions::new(opts.now, opts.max_age, schedule).context("--max-age")?;
-            let disabled = |id: &str| common.disable.iter().any(|d| d == id);
-            findings.extend(
-                sync::sync_findings(&data.runs, &options)
-                    .into_iter()
-                    .filter(|f| opts.staleness || f.rule_id != "sync_stale")
-                    .filter(|f| !disabled(&f.rule_id)),
-            );
+            let runs = &data.runs;
+            sync::figures::publish(runs, &options, opts.staleness, &mut facts, &mut evidence);
             sites.extend(sync::sites::summarize_sites(&data.runs, &options));
         }
+        let mut findings = set.conclude_with(acc.hits, &mut facts, &evidence);
         for f in &mut findings {
             f.host.clone_from(&host);
         }
