@@ -139,11 +139,7 @@ pub fn publish(
             }
         };
         facts.insert(STALE_SITES, count(&stale), prov());
-        facts.insert(
-            MAX_AGE,
-            format_duration(opts.max_age.num_seconds()),
-            prov(),
-        );
+        facts.insert(MAX_AGE, format_duration(opts.max_age.num_seconds()), prov());
         facts.insert(MAX_AGE_SOURCE, limit_from, prov());
         evidence.insert(STALE_SITES.to_string(), stale);
     }
