@@ -5,6 +5,8 @@
 //! [`Observer::feed`] runs on every event, so a case-insensitive literal prefilter decides first
 //! whether any regex needs to run at all.
 
+pub mod presence;
+
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 

@@ -25,8 +25,8 @@ use crate::scan::{self, FileInfo, Visitor};
 use crate::source::Stream;
 use crate::sync::{self, FindingOptions, SyncBuilder, SyncData, SyncLine};
 
-use super::analyze::Presence;
 use super::{check_any_readable, discover_or_fail, scan_options};
+use crate::observe::presence::Presence;
 
 /// A line a forked visitor keeps, to be replayed in input order when it is joined: what the
 /// sequence rules and the sync/ADR run builders read depends on everything before it. Its text
@@ -658,7 +658,7 @@ pub fn run_discovered(
         }
         super::inputs::merge_sources(&mut sources, host_sources);
         facts.extend(acc.observed);
-        super::analyze::add_observations(&mut facts, &acc.presence);
+        crate::observe::presence::add_observations(&mut facts, &acc.presence);
         let mut data = sync::merge(acc.data);
         if let Some(hook) = opts.runs_hook {
             data = hook(host.as_deref(), data)?;
