@@ -376,3 +376,93 @@ fn proxy_itself_unreachable() {
     );
     assert_eq!(last_fact(&r, "probe.internet.proxy_status"), None);
 }
+
+const DRIPPED_HEAD: &str =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 2\r\n\r\nok";
+
+/// The row: a server that sends one byte every 0.4 s held each probe 20 s with
+/// `--timeout 1`, and the unfinished head was reported as 200 OK. Now one deadline covers the
+/// whole head: the probe fails, says why, and gave up long before the head was complete
+/// (counted in bytes the server managed to send, not timed).
+#[test]
+fn a_dripping_server_is_a_timeout_failure_not_a_pass() {
+    use std::sync::atomic::Ordering;
+    let (addr, sent) = dripping_server(DRIPPED_HEAD);
+    let h = localhost();
+    let t = supdiag::probe::http::GetTarget {
+        host: &h,
+        port: addr.port(),
+        path: supdiag::probe::http::WUSSERVERVERSION,
+        tls: None,
+    };
+    let r = supdiag::probe::http::probe(&t, &[addr], Duration::from_secs(1));
+    let bytes = sent.load(Ordering::SeqCst);
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert!(
+        r.facts.is_empty(),
+        "no status from an unfinished head: {r:?}"
+    );
+    assert!(r.detail.contains("timeout"), "{}", r.detail);
+    assert!(!r.detail.contains("firewall"), "{}", r.detail);
+    assert!(
+        bytes < DRIPPED_HEAD.len() / 2,
+        "the probe waited for {bytes} of {} bytes",
+        DRIPPED_HEAD.len()
+    );
+}
+
+/// A head cut off before its blank line is a failure, whatever its status line said.
+#[test]
+fn a_head_cut_off_is_a_failure_not_its_status() {
+    let addr = cut_head_server();
+    let h = localhost();
+    let t = supdiag::probe::http::GetTarget {
+        host: &h,
+        port: addr.port(),
+        path: supdiag::probe::http::WUSSERVERVERSION,
+        tls: None,
+    };
+    let r = supdiag::probe::http::probe(&t, &[addr], Duration::from_secs(2));
+    assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
+    assert!(r.facts.is_empty(), "{r:?}");
+}
+
+/// A half-open proxy that drips its `200 Connection established` is not "opened a tunnel".
+#[test]
+fn a_dripping_proxy_is_not_an_open_tunnel() {
+    use std::sync::atomic::Ordering;
+    let ca = Ca::new();
+    let o = ProbeOptions::new(1.0, Some(&ca.path())).expect("options");
+    let (px, sent) = dripping_server("HTTP/1.1 200 Connection established\r\n\r\n");
+    let url = ProxyUrl::parse(&format!("http://127.0.0.1:{}", px.port()), "test").expect("url");
+    let r = internet::via_proxy(&endpoint(closed_port()), &url, &o);
+    let last = r.last().expect("verdict");
+    assert_eq!(last.step, Step::ProxyConnect);
+    assert_eq!(last.outcome, Outcome::Fail, "{}", last.detail);
+    assert!(!last.detail.contains("opened a tunnel"), "{}", last.detail);
+    assert!(last.detail.contains("timeout"), "{}", last.detail);
+    assert_eq!(
+        last_fact(&r, "probe.internet.proxy_ok"),
+        Some(Value::Bool(false))
+    );
+    assert!(
+        sent.load(Ordering::SeqCst) < 20,
+        "waited for the whole head"
+    );
+}
+
+/// A TLS server that drips its handshake: the TLS step ends at its timeout with a failure.
+#[test]
+fn a_dripping_tls_server_fails_the_tls_step() {
+    let ca = Ca::new();
+    let o = ProbeOptions::new(1.0, Some(&ca.path())).expect("options");
+    let (addr, _sent) = dripping_server(
+        "\x16\x03\x03\x00\x40aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    );
+    let (r, s) = tcp::probe("t", &[addr], Duration::from_secs(1));
+    assert_eq!(r.outcome, Outcome::Ok, "{}", r.detail);
+    let (r, rep) = tls::probe(&localhost(), addr.port(), s.expect("stream"), &o);
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.detail);
+    assert!(!rep.handshake_ok);
+    assert!(r.detail.contains("timeout"), "{}", r.detail);
+}

@@ -29,11 +29,22 @@ pub fn read_head<R: Read>(r: &mut R) -> Result<(u16, String), String> {
                 if head.is_empty() {
                     return Err("the server closed the connection without answering".into());
                 }
-                break;
+                // An unfinished head is no answer, whatever its first line says.
+                return Err(format!(
+                    "the server closed the connection in the middle of its answer ({} bytes, no end of the response head)",
+                    head.len()
+                ));
             }
             Ok(_) => head.push(byte[0]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(tcp::describe_io(&e)),
+            Err(e) if head.is_empty() => return Err(tcp::describe_io(&e)),
+            Err(e) => {
+                return Err(format!(
+                    "{} ({} bytes of the response head received, never its end)",
+                    tcp::describe_io(&e),
+                    head.len()
+                ))
+            }
         }
         if head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n") {
             break;
@@ -169,6 +180,10 @@ mod tests {
         assert!(read_head(&mut input).is_err());
         let mut empty: &[u8] = b"";
         assert!(read_head(&mut empty).is_err());
+        // A head cut off before its blank line is a failure, not the status it started with.
+        let mut cut: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n";
+        let e = read_head(&mut cut).expect_err("unfinished head");
+        assert!(e.contains("middle of its answer"), "{e}");
     }
 
     #[test]

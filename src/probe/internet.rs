@@ -66,6 +66,8 @@ pub fn direct(ep: &Endpoint, opts: &ProbeOptions) -> Vec<ProbeResult> {
         ));
         return out;
     }
+    let mut stream = stream;
+    stream.restart();
     let res = tls::strict_config(&opts.roots)
         .map_err(|e| e.to_string())
         .and_then(|cfg| tls::connect_strict(&ep.host, stream, cfg));
@@ -113,7 +115,7 @@ pub fn via_proxy(ep: &Endpoint, px: &ProxyUrl, opts: &ProbeOptions) -> Vec<Probe
         out.push(fail(format!("cannot reach the proxy {px} itself")));
         return out;
     };
-    let answer = match proxy::connect(stream, px, &target, opts.timeout) {
+    let answer = match proxy::connect(stream, px, &target) {
         Ok(a) => a,
         Err(e) => {
             out.push(fail(e));
@@ -134,6 +136,8 @@ pub fn via_proxy(ep: &Endpoint, px: &ProxyUrl, opts: &ProbeOptions) -> Vec<Probe
         );
         return out;
     }
+    let mut tunnel = tunnel;
+    tunnel.restart();
     let res = tls::strict_config(&opts.roots)
         .map_err(|e| e.to_string())
         .and_then(|cfg| tls::connect_strict(&ep.host, tunnel, cfg));

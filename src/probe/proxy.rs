@@ -4,9 +4,8 @@
 
 use std::fmt;
 use std::io::Write;
-use std::net::TcpStream;
-use std::time::Duration;
 
+use super::tcp::TimedStream;
 use super::{http, parse_host_port, tcp, Host, Outcome, ProbeError};
 
 /// An HTTP proxy: `http://[user[:password]@]host:port`.
@@ -188,7 +187,7 @@ pub struct ConnectAnswer {
     pub outcome: Outcome,
     pub detail: String,
     /// The tunnel, when the proxy said 200.
-    pub stream: Option<TcpStream>,
+    pub stream: Option<TimedStream>,
 }
 
 /// What a CONNECT status means.
@@ -214,12 +213,12 @@ pub fn explain_connect(status: u16, proxy: &ProxyUrl, target: &str) -> (Outcome,
 
 /// Ask `proxy` (already connected on `sock`) for a tunnel to `target_host:target_port`.
 pub fn connect(
-    mut sock: TcpStream,
+    mut sock: TimedStream,
     proxy: &ProxyUrl,
     target: &str,
-    timeout: Duration,
 ) -> Result<ConnectAnswer, String> {
-    let _ = sock.set_read_timeout(Some(timeout));
+    // The CONNECT is its own step with its own full timeout, for the request and the whole head.
+    sock.restart();
     let mut req = format!(
         "CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nUser-Agent: supdiag-precheck\r\nProxy-Connection: keep-alive\r\n"
     );

@@ -8,7 +8,6 @@
 //! strictly verifying configuration ([`strict_config`]).
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -310,10 +309,11 @@ fn why_untrusted(e: &rustls::Error) -> (Option<bool>, String) {
 pub fn probe(
     host: &Host,
     port: u16,
-    mut tcp: TcpStream,
+    mut tcp: super::tcp::TimedStream,
     opts: &ProbeOptions,
 ) -> (ProbeResult, TlsReport) {
     let start = Instant::now();
+    tcp.restart();
     let target = host.with_port(port);
     let key = |k: &str| format!("probe.tls[{target}].{k}");
     let mut report = TlsReport::default();

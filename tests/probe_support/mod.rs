@@ -221,3 +221,34 @@ pub fn proxy_407_recording() -> (SocketAddr, std::sync::mpsc::Receiver<String>) 
     });
     (a, rx)
 }
+
+/// A server that answers every connection with `answer`, one byte every 0.4 s (after reading
+/// the request head when there is one). The counter holds the bytes it managed to send, so a
+/// test can tell the client gave up long before the answer was complete.
+pub fn dripping_server(answer: &'static str) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = sent.clone();
+    let (l, a) = bind();
+    spawn_accept(l, move |mut s| {
+        let _ = read_head(&mut s);
+        for b in answer.as_bytes() {
+            std::thread::sleep(Duration::from_millis(400));
+            if s.write_all(&[*b]).and_then(|()| s.flush()).is_err() {
+                return;
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    (a, sent)
+}
+
+/// A server that sends the start of an HTTP answer and closes before the head ends.
+pub fn cut_head_server() -> SocketAddr {
+    let (l, a) = bind();
+    spawn_accept(l, move |mut s| {
+        let _ = read_head(&mut s);
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n");
+    });
+    a
+}
