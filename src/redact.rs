@@ -26,6 +26,33 @@ pub fn is_secret_name(name: &str) -> bool {
         || n.ends_with("pwd")
 }
 
+/// Could [`text`] mask anything in `s`? One cheap scan (an `@`, or `pass`, `pwd`, `secret` in
+/// any case), so log lines quoted as evidence or shown by `view` pay for redaction only when
+/// they may hold a secret.
+pub fn may_hold_secret(s: &str) -> bool {
+    static HINTS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["@", "pass", "pwd", "secret"])
+                .ok()
+        });
+    match HINTS.as_ref() {
+        Some(ac) => ac.is_match(s),
+        // Cannot happen for these fixed patterns; masking everything would be the safe side.
+        None => true,
+    }
+}
+
+/// [`text`] for a line from a log (evidence, `view`): only when it may hold a secret.
+pub fn log_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if may_hold_secret(s) {
+        std::borrow::Cow::Owned(text(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Mask the password of a URL or `user:pass@host` that is the whole of `s`. The userinfo ends
 /// at the last `@` (a password may hold `/`, `#`, `?` and `@`); a userinfo without `:` is a
 /// user name only and stays.

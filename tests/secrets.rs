@@ -21,6 +21,14 @@ const SECRETS: &[&str] = &[
     "IisS3cret",
     "ArgS3cret",
     "JsonBrokenS3cret",
+    "SqlS3cret",
+    "MuS3cret",
+    "UpS3cret",
+    "AmpS3cret",
+    "RegUnqS3cret",
+    "LogSqlS3cret",
+    "LogUrlS3cret",
+    "LogSchemelessS3cret",
 ];
 
 fn hostile(name: &str) -> PathBuf {
@@ -89,6 +97,43 @@ upstream_url = "http://wsus-user:UrlS3cret@upstream.contoso.com:8530/"
         .to_vec(),
         true,
     );
+    // The issue's row: `/`, `#`, `?` in URL passwords, a scheme-less `user:pass@host:port`
+    // and a SQL connection string with `Password=`.
+    put(
+        "urls-supdiag.toml",
+        br#"[[sup]]
+server = "cm01.contoso.com"
+site = "PS1"
+http_port = 8530
+
+[wsus]
+sql_server = "Server=sql01;Database=SUSDB;User Id=sa;Password=SqlS3cret/#?;"
+mu_url = "http://mu:MuS3cret/#?x@mu.contoso.com:8530/"
+
+[sync]
+source = "upstream"
+upstream_url = "wsususer:UpS3cret/#?@upstream.contoso.com:8530"
+"#
+        .to_vec(),
+        true,
+    );
+    // An entity that breaks the XML parse, inside the password.
+    put(
+        "broken-applicationHost.config",
+        br#"<?xml version="1.0"?>
+<configuration><system.applicationHost><applicationPools>
+<add name="WsusPool"><processModel identityType="SpecificUser" userName="CONTOSO\svc" password="ab&x;AmpS3cret" /></add>
+</applicationPools></system.applicationHost></configuration>
+"#
+        .to_vec(),
+        false,
+    );
+    // A value name without its quotes.
+    put(
+        "unquoted.reg",
+        b"Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup]\r\nProxyPassword=\"RegUnqS3cret\"\r\n\"PortNumber\"=dword:00002152\r\n".to_vec(),
+        false,
+    );
     put(
         "typo-supdiag.toml",
         b"[[proxy]]\nserver = \"cm01\"\npasword = \"TypoS3cret\"\n".to_vec(),
@@ -146,7 +191,7 @@ fn log_file(dir: &Path) -> PathBuf {
     let p = dir.join("wsyncmgr.log");
     std::fs::write(
         &p,
-        "Sync failed: UssCommunicationError: WebException: The remote name could not be resolved: 'sws.update.microsoft.com'~~at System.Net.HttpWebRequest.GetRequestStream(). Source: Microsoft.UpdateServices.ServerSyncWebServices.ServerSync.ServerSyncProxy.GetAuthConfig  $$<SMS_WSUS_SYNC_MANAGER><11-20-2026 02:13:11.659+060><thread=1 (0x1)>\r\n\
+        "Sync failed: UssCommunicationError: WebException: The remote name could not be resolved: 'sws.update.microsoft.com' via http://u:LogUrlS3cret/#?@proxy:8080 and wsus:LogSchemelessS3cret@up.contoso.com:8530 (Server=sql01;Database=SUSDB;User Id=sa;Password=LogSqlS3cret;)~~at System.Net.HttpWebRequest.GetRequestStream(). Source: Microsoft.UpdateServices.ServerSyncWebServices.ServerSync.ServerSyncProxy.GetAuthConfig  $$<SMS_WSUS_SYNC_MANAGER><11-20-2026 02:13:11.659+060><thread=1 (0x1)>\r\n\
          Sync failed. Will retry in 60 minutes  $$<SMS_WSUS_SYNC_MANAGER><11-20-2026 02:13:12.659+060><thread=1 (0x1)>\r\n",
     )
     .expect("write log");
@@ -220,6 +265,9 @@ fn no_command_prints_a_password_from_settings() {
                     a.push(log.clone());
                     cmds.push(a);
                 }
+            }
+            for f in ["text", "json", "ndjson"] {
+                cmds.push(s(&["view", "--color", "always", "--format", f, &log]));
             }
             for f in ["html", "markdown", "json"] {
                 let mut a = s(&["report", "--format", f, "--settings", &st]);

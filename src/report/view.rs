@@ -38,7 +38,14 @@ impl ViewRecord {
             severity: ev.severity,
             component: ev.component.to_string(),
             thread: ev.thread,
-            message: crate::event::display_message(ev),
+            message: {
+                // A log line may carry a connection string or a proxy URL with its password.
+                let m = crate::event::display_message(ev);
+                match crate::redact::log_text(&m) {
+                    std::borrow::Cow::Owned(masked) => masked,
+                    std::borrow::Cow::Borrowed(_) => m,
+                }
+            },
         }
     }
 }

@@ -35,17 +35,31 @@ impl Evidence {
     }
 }
 
-/// Cut `s` to at most `max` bytes on a char boundary, marking the cut.
+/// Cut `s` to at most `max` bytes on a char boundary, marking the cut, with its secrets
+/// masked (evidence and captures quote log lines, which may carry a connection string or a
+/// proxy URL with a password). Only a window of `2 × max` bytes is scanned, so a 5 MB line
+/// costs no more than a short one; a secret that starts before the cut is masked whole.
 pub fn truncate_text(s: &str, max: usize) -> String {
     let s = s.trim_end_matches(['\r', '\n']);
+    let total = s.len();
+    let window = char_prefix(s, max.saturating_mul(2).saturating_add(256));
+    let masked = crate::redact::log_text(window);
+    if masked.len() <= max && window.len() == total {
+        return masked.into_owned();
+    }
+    format!("{}… [truncated, {total} bytes]", char_prefix(&masked, max))
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+fn char_prefix(s: &str, max: usize) -> &str {
     if s.len() <= max {
-        return s.to_string();
+        return s;
     }
     let mut end = max;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}… [truncated, {} bytes]", &s[..end], s.len())
+    &s[..end]
 }
 
 /// A setting a finding relates to, with its value and where it came from.
@@ -189,6 +203,24 @@ mod tests {
         let t = truncate_text(&s, 11);
         assert!(t.starts_with("ééééé"));
         assert!(t.contains("truncated, 6000 bytes"));
+    }
+
+    #[test]
+    fn quoted_log_text_has_its_secrets_masked_also_across_the_cut() {
+        let t = truncate_text(
+            "connect Server=s;Password=Hunter2x;Db=d via http://u:p/#?w@h:1",
+            2048,
+        );
+        assert!(!t.contains("Hunter2x") && !t.contains("p/#?w"), "{t}");
+        assert!(
+            t.contains("Password=***") && t.contains("http://u:***@h:1"),
+            "{t}"
+        );
+        // A password that starts before the cut and runs past it: none of it is shown.
+        let long = format!("{}Password={}", "x".repeat(90), "S".repeat(500));
+        let t = truncate_text(&long, 100);
+        assert!(!t.contains('S'), "{t}");
+        assert!(t.contains("truncated, 599 bytes"), "{t}");
     }
 
     #[test]
