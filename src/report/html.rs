@@ -353,6 +353,7 @@ fn meta_line(
 pub fn render(doc: &HealthDoc<'_>) -> String {
     let (first, last) = doc.overall_span();
     let title = doc.title();
+    let last_ok = super::verdict::last_success_by_host(doc.report);
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -367,7 +368,9 @@ pub fn render(doc: &HealthDoc<'_>) -> String {
                 (meta_line(doc, first, last))
                 (verdict_box(doc))
                 // Incidents (findings grouped by root cause): their section escapes its own text.
-                (PreEscaped(super::incidents_html::section(&doc.report.incidents)))
+                (PreEscaped(super::incidents_html::section(&doc.report.incidents, &|i| {
+                    super::verdict::resolved_at(&last_ok, i.host.as_deref(), i.last_seen)
+                })))
                 // History first: the chart is what a weekly reader looks at; the findings follow.
                 (sync_section(doc))
                 (findings_html(&doc.report.findings))

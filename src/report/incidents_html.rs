@@ -4,12 +4,19 @@
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
+
 use super::escape::html as h;
 use super::sync_table::time;
 use crate::incidents::Incident;
 
-/// The section; empty when there is no incident.
-pub fn section(incidents: &[Incident]) -> String {
+/// The section; empty when there is no incident. `resolved_at` says when a later successful
+/// sync of the incident's host left it behind: such an incident is shown muted as resolved,
+/// after the current ones' colours, and has no next step (as in the verdict).
+pub fn section(
+    incidents: &[Incident],
+    resolved_at: &dyn Fn(&Incident) -> Option<DateTime<Utc>>,
+) -> String {
     let mut out = String::new();
     if incidents.is_empty() {
         return out;
@@ -21,14 +28,28 @@ pub fn section(incidents: &[Incident]) -> String {
             .as_deref()
             .map(|x| format!(" <span class=\"host\">({})</span>", h(x)))
             .unwrap_or_default();
+        let resolved = resolved_at(inc);
+        let (class, label) = match resolved {
+            Some(_) => ("resolved".to_string(), "RESOLVED".to_string()),
+            None => (
+                format!("sev-{}", inc.severity.as_str()),
+                inc.severity.as_str().to_ascii_uppercase(),
+            ),
+        };
         let _ = writeln!(
             out,
-            "<article class=\"incident sev-{}\"><h3>{} {}{host}: {}</h3><ul>",
-            inc.severity.as_str(),
-            h(&inc.severity.as_str().to_ascii_uppercase()),
+            "<article class=\"incident {class}\"><h3>{} {}{host}: {}</h3><ul>",
+            h(&label),
             h(&inc.id),
             h(&inc.title)
         );
+        if let Some(ok) = resolved {
+            let _ = writeln!(
+                out,
+                "<li><strong>Resolved:</strong> a sync of this host succeeded since, at {}</li>",
+                h(&time(Some(ok)))
+            );
+        }
         let _ = writeln!(
             out,
             "<li><strong>Seen:</strong> {} … {}</li>",
@@ -67,11 +88,22 @@ pub fn section(incidents: &[Incident]) -> String {
         let _ = writeln!(out, "<li><strong>Fix:</strong> {}</li>", h(inc.fix.trim()));
         out.push_str("</ul></article>\n");
     }
-    out.push_str("<h2>Next steps</h2><ol class=\"next-steps\">\n");
-    for inc in incidents {
-        let _ = writeln!(out, "<li>{} ({})</li>", h(&inc.next_step), h(&inc.id));
+    let current: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| resolved_at(i).is_none())
+        .collect();
+    if current.is_empty() {
+        out.push_str(
+            "<h2>Next steps</h2><p>None: a successful sync followed every incident.</p>\n",
+        );
+    } else {
+        out.push_str("<h2>Next steps</h2><ol class=\"next-steps\">\n");
+        for inc in current {
+            let _ = writeln!(out, "<li>{} ({})</li>", h(&inc.next_step), h(&inc.id));
+        }
+        out.push_str("</ol>\n");
     }
-    out.push_str("</ol></section>\n");
+    out.push_str("</section>\n");
     out
 }
 
@@ -96,11 +128,17 @@ mod tests {
             fix: "Start it.".into(),
             next_step: "Start it.".into(),
         };
-        let s = section(&[inc]);
+        let s = section(std::slice::from_ref(&inc), &|_| None);
         assert!(s.contains("Pool &lt;stopped&gt;"), "{s}");
         assert!(s.contains("c &amp; d"), "{s}");
         assert!(s.contains("<code>iis_wsus_503</code>"));
         assert!(s.contains("<li>Start it. (incident-1)</li>"), "{s}");
-        assert!(section(&[]).is_empty());
+        assert!(section(&[], &|_| None).is_empty());
+        // Left behind by a later successful sync: muted, no next step.
+        let ok: DateTime<Utc> = "2026-11-20T02:03:22Z".parse().expect("t");
+        let s = section(&[inc], &|_| Some(ok));
+        assert!(s.contains("class=\"incident resolved\""), "{s}");
+        assert!(s.contains("RESOLVED incident-1"), "{s}");
+        assert!(!s.contains("(incident-1)</li>"), "{s}");
     }
 }

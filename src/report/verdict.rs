@@ -71,12 +71,8 @@ fn told_by_site(report: &Report, f: &crate::rules::Finding) -> bool {
             .any(|s| s.host == f.host && s.state != State::Healthy)
 }
 
-pub fn verdict(report: &Report) -> VerdictDoc {
-    let mut failing: Vec<String> = Vec::new();
-    let mut attention: Vec<String> = Vec::new();
-    let mut resolved: Vec<String> = Vec::new();
-    let mut steps: Vec<String> = Vec::new();
-    // Last success per host (runs of one host only).
+/// The end of the last successful sync per host (runs of one host only).
+pub fn last_success_by_host(report: &Report) -> BTreeMap<Option<&str>, DateTime<Utc>> {
     let mut last_ok: BTreeMap<Option<&str>, DateTime<Utc>> = BTreeMap::new();
     for r in &report.sync_runs {
         if r.result == RunResult::Success {
@@ -86,6 +82,26 @@ pub fn verdict(report: &Report) -> VerdictDoc {
             }
         }
     }
+    last_ok
+}
+
+/// When a problem of `host` last seen at `last_seen` was left behind by a later successful sync
+/// of the same host: that sync's end. The verdict and the HTML incidents use this one rule.
+pub fn resolved_at(
+    last_ok: &BTreeMap<Option<&str>, DateTime<Utc>>,
+    host: Option<&str>,
+    last_seen: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let ok = last_ok.get(&host).copied()?;
+    last_seen.is_some_and(|seen| seen < ok).then_some(ok)
+}
+
+pub fn verdict(report: &Report) -> VerdictDoc {
+    let mut failing: Vec<String> = Vec::new();
+    let mut attention: Vec<String> = Vec::new();
+    let mut resolved: Vec<String> = Vec::new();
+    let mut steps: Vec<String> = Vec::new();
+    let last_ok = last_success_by_host(report);
     for s in &report.sync_sites {
         let line = format!("{}: {}", s.label(), s.state_reason);
         match s.state {
@@ -97,8 +113,8 @@ pub fn verdict(report: &Report) -> VerdictDoc {
     let mut fix_for_site_failing = false;
     for f in &report.findings {
         let host = f.host.as_deref();
-        let ok = last_ok.get(&host).copied();
-        let is_resolved = matches!((ok, f.last_seen), (Some(ok), Some(seen)) if seen < ok);
+        let ok = resolved_at(&last_ok, host, f.last_seen);
+        let is_resolved = ok.is_some();
         let line = format!(
             "{}{} ({}), seen {} time(s) from {} to {}",
             host_prefix(host),
