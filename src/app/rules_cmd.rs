@@ -288,16 +288,30 @@ fn check(dir: Option<PathBuf>) -> Result<u8> {
         None => ("built-in rules".to_string(), builtin_sources()),
     };
     let (count, errors) = check_sources(&sources);
+    // The built-in observers are checked with the built-in rules: their samples must give the
+    // facts the files say (observers/*.toml).
+    let observers = dir
+        .is_none()
+        .then(crate::observe::extractors::check_builtin);
+    let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    problems.extend(observers.iter().flatten().cloned());
     let mut out = String::new();
-    for e in &errors {
+    for e in &problems {
         let _ = writeln!(out, "{e}");
     }
-    if errors.is_empty() {
+    if problems.is_empty() {
         let _ = writeln!(out, "{label}: {count} rules, no problems");
+        if observers.is_some() {
+            let n = crate::observe::extractors::EXTRACTORS.len();
+            let _ = writeln!(
+                out,
+                "built-in observers: {n} extractors, every sample as written"
+            );
+        }
         write_stdout(&out)?;
         Ok(EXIT_OK)
     } else {
-        let _ = writeln!(out, "{label}: {} problem(s)", errors.len());
+        let _ = writeln!(out, "{label}: {} problem(s)", problems.len());
         write_stdout(&out)?;
         Ok(EXIT_ERROR)
     }
