@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use supdiag::event::Event;
-use supdiag::scan::{self, FileInfo, FileReport, ScanOptions, Visitor};
+use supdiag::scan::{self, FileInfo, FileReport, Part, ScanOptions, Visitor};
 use supdiag::source::{InputFile, Stream};
 
 const LINE: &str = "Synchronizing update 0b0c2f5e-bbbb-4f2e-9f45-3f1bd2a2ab11  $$<SMS_WSUS_SYNC_MANAGER><11-20-2026 02:13:11.659+060><thread=5976 (0x1758)>\r\n";
@@ -26,19 +26,48 @@ fn big_log(dir: &Path) -> (PathBuf, u64) {
     (p, n as u64)
 }
 
-/// Runs `act` on the file at the first event; collects every message.
+/// Runs `act` on the file at the first event; collects every message. One type for both
+/// phases: the first part gets `act`, phase B collects the parts' messages in order.
 struct Meddle<F: FnMut(&Path) + Send> {
     path: PathBuf,
     act: Option<F>,
     messages: Vec<String>,
 }
 
-impl<F: FnMut(&Path) + Send> Visitor for Meddle<F> {
+impl<F: FnMut(&Path) + Send> Part for Meddle<F> {
     fn event(&mut self, ev: &Event<'_>, _file: &FileInfo<'_>) {
         if let Some(mut act) = self.act.take() {
             act(&self.path);
         }
         self.messages.push(ev.message.to_string());
+    }
+
+    fn empty(&self) -> Self {
+        Meddle {
+            path: self.path.clone(),
+            act: None,
+            messages: Vec::new(),
+        }
+    }
+
+    fn append(&mut self, later: Self) {
+        self.messages.extend(later.messages);
+    }
+}
+
+impl<F: FnMut(&Path) + Send> Visitor for Meddle<F> {
+    type Part = Meddle<F>;
+
+    fn part(&mut self) -> Self {
+        Meddle {
+            path: self.path.clone(),
+            act: self.act.take(),
+            messages: Vec::new(),
+        }
+    }
+
+    fn take(&mut self, part: Self) {
+        self.append(part);
     }
 }
 

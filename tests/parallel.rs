@@ -1,6 +1,6 @@
 //! Parallel reading must not change results: chunks of one file and the rolled files of one log
-//! are read by forked visitors and joined back in order; sequence rules, sync/ADR runs and the
-//! observed facts are order-dependent and replayed on join. Every sample folder and generated
+//! are read into parts in parallel (phase A) and handed on in order; sequence rules, sync/ADR
+//! runs and some observed facts depend on order and run over the parts in order (phase B). Every sample folder and generated
 //! logs are analysed with one thread and with several threads and small chunks
 //! (`SUPDIAG_PARALLEL_MIN`), and the JSON reports must be identical.
 

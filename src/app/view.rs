@@ -9,7 +9,7 @@ use regex::Regex;
 use crate::cli::ViewArgs;
 use crate::event::{Event, LogKind, Severity};
 use crate::report::view::{render_view, ViewRecord};
-use crate::scan::{self, FileInfo, Visitor};
+use crate::scan::{self, FileInfo, Part, Visitor};
 
 use super::{check_any_readable, discover_or_fail, scan_options, use_color, write_stdout, EXIT_OK};
 
@@ -164,7 +164,7 @@ impl<'f> Collect<'f> {
     }
 }
 
-impl Visitor for Collect<'_> {
+impl Part for Collect<'_> {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
         if let Some(c) = &self.filter.component {
             if !c.matches(ev) {
@@ -185,15 +185,27 @@ impl Visitor for Collect<'_> {
         }
     }
 
-    // Records are sorted after the scan, so chunks of one big file can be read in parallel.
-    fn fork(&self) -> Option<Self> {
-        Some(Collect::new(self.filter))
+    fn empty(&self) -> Self {
+        Collect::new(self.filter)
     }
 
-    fn join(&mut self, later: Self) {
+    fn append(&mut self, later: Self) {
         self.records.extend(later.records);
         self.component_hit |= later.component_hit;
         self.missed.extend(later.missed);
+    }
+}
+
+/// Nothing depends on order (records are sorted after the scan): phase B only appends.
+impl<'f> Visitor for Collect<'f> {
+    type Part = Collect<'f>;
+
+    fn part(&mut self) -> Self::Part {
+        self.empty()
+    }
+
+    fn take(&mut self, part: Self::Part) {
+        self.append(part);
     }
 }
 

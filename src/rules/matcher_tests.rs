@@ -1,8 +1,11 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::event::Format;
+use crate::event::{Event, Format, Severity};
+use crate::matching::LowerBuf;
+use crate::rules::line_match::{named, numbered_base};
 use crate::rules::schema::parse_rule;
+use crate::scan::FileInfo;
 use crate::source::InputFile;
 
 fn rule(text: &str) -> Rule {

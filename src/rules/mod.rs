@@ -6,15 +6,19 @@ pub mod console;
 pub mod engine;
 pub mod finding;
 pub mod generated;
+pub mod line_match;
 pub mod lint;
 pub mod loader;
 pub mod matcher;
 pub mod schema;
+pub mod seq_match;
 
 pub use finding::{Evidence, Finding, Hit, HitSet, SettingRef};
+pub use line_match::LineMatcher;
 pub use loader::{load_rules, LoadError};
-pub use matcher::{MatchedIds, RuleSet, StreamHits, StreamMatcher};
+pub use matcher::{MatchedIds, RuleSet, StreamHits};
 pub use schema::{Rule, RuleError};
+pub use seq_match::{SeqMatcher, StreamMatcher};
 
 /// Built-in rules plus `--rules` folders, minus `--disable` ids, compiled.
 pub fn load_rule_set(

@@ -245,7 +245,7 @@ pub const CODES_PLACEHOLDER: &str = "codes";
 /// whose group names must differ) also its base name, which the placeholder `{exception}` reads.
 fn with_base_name(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
-    if let Some(base) = super::matcher::numbered_base(name) {
+    if let Some(base) = super::line_match::numbered_base(name) {
         out.push(base.to_string());
     }
     out

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, LogKind};
-use crate::scan::{FileInfo, Visitor};
+use crate::scan::FileInfo;
 
 pub use adr::{AdrBuilder, AdrResult, AdrRun};
 pub use runs::RunBuilder;
@@ -162,8 +162,7 @@ pub struct SyncData {
     pub adr_runs: Vec<AdrRun>,
 }
 
-/// What the run builders read of an event (forked scans keep owned copies of the lines that
-/// matter and replay them in order).
+/// What the run builders read of an event (in the pipeline's phase B, from a copy phase A kept).
 #[derive(Clone, Copy, Debug)]
 pub struct SyncLine<'a> {
     pub msg: &'a str,
@@ -258,30 +257,6 @@ impl SyncBuilder {
             runs: self.runs.finish(),
             adr_runs: self.adr.finish(),
         }
-    }
-}
-
-/// A scan visitor that only builds runs (used by `sync`; `report` wraps it).
-#[derive(Debug, Default)]
-pub struct SyncVisitor {
-    builder: SyncBuilder,
-    data: SyncData,
-}
-
-impl SyncVisitor {
-    pub fn into_data(self) -> SyncData {
-        self.data
-    }
-}
-
-impl Visitor for SyncVisitor {
-    fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
-        self.builder.feed(ev, file, &[]);
-    }
-
-    fn end_stream(&mut self) {
-        let b = std::mem::take(&mut self.builder);
-        self.data = b.finish();
     }
 }
 

@@ -44,8 +44,8 @@ fn field<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 
 fn token_start(s: &str, key: &str) -> Option<usize> {
     let mut from = 0;
-    // memchr's search: `str::find` built a two-way searcher per call, seven calls per line, and
-    // replaying these lines is the sequential part of a parallel run.
+    // memchr's search: `str::find` builds a searcher per call, several calls per line, and
+    // these lines are read in the sequential phase of a parallel run.
     while let Some(i) = s
         .get(from..)
         .and_then(|t| memchr::memmem::find(t.as_bytes(), key.as_bytes()))

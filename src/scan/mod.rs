@@ -1,9 +1,6 @@
 //! Scanning: load, decode, detect and parse every stream, in parallel across streams, and hand
-//! each event to a per-stream visitor. Results come back in input order, so output does not
-//! depend on thread scheduling.
-
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+//! each event to a per-stream [`Visitor`] in two phases (see there). Results come back in input
+//! order, so output does not depend on thread scheduling.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,6 +9,9 @@ use crate::event::{Event, FileId, Format, LogKind};
 use crate::parse::{self, ParseCtx};
 use crate::progress::Progress;
 use crate::source::{self, InputFile, Stream};
+
+mod in_order;
+use in_order::in_order;
 
 /// Per-file accounting (the `inputs` array of the report).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -75,40 +75,73 @@ impl<'f> FileInfo<'f> {
     }
 }
 
-/// Receives the events of one stream, in file order.
+/// The consumer of one stream, in two phases. Phase A ([`Part`]) reads a stretch of the
+/// stream — a piece of a streamed file, a chunk of a big mapped file, a whole rolled file — on
+/// its own, so stretches can be read in parallel; phase B ([`Self::take`]) receives the parts
+/// in input order and does what depends on everything before (sequence rules, run building).
 pub trait Visitor: Send {
+    type Part: Part;
+    /// An empty part for the next stretch of the stream.
+    fn part(&mut self) -> Self::Part;
+    /// Phase B: the next part, in input order.
+    fn take(&mut self, part: Self::Part);
+    /// Called after the last part of the stream.
+    fn end_stream(&mut self) {}
+}
+
+/// Phase A: what one stretch of a stream produced.
+pub trait Part: Send + Sized {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>);
     /// Consecutive events of one file, in order ([`BATCH_EVENTS`] at most). The default hands
-    /// them to [`Self::event`] one by one; a visitor that searches every message can search a
+    /// them to [`Self::event`] one by one; a part that searches every message can search a
     /// batch in one go instead (one SIMD search over many short messages costs far less than a
-    /// search per message). The events are the visitor's to change (to fill in a deferred
+    /// search per message). The events are the part's to change (to fill in a deferred
     /// severity without a copy).
     fn events(&mut self, evs: &mut [Event<'_>], file: &FileInfo<'_>) {
         for ev in evs.iter() {
             self.event(ev, file);
         }
     }
-    /// Called after the last file of the stream.
-    fn end_stream(&mut self) {}
-    /// A fresh visitor for a later part of the same stream (a chunk of a large file, a later
-    /// rolled file), parsed in parallel; `None` (the default) when the visitor needs every
-    /// event in order.
-    fn fork(&self) -> Option<Self>
-    where
-        Self: Sized,
-    {
-        None
-    }
-    /// Append what a fork saw (its chunk or file comes after everything this visitor saw).
-    fn join(&mut self, _later: Self)
-    where
-        Self: Sized,
-    {
-    }
-    /// True when the visitor infers the severity of records without a severity field itself
+    /// True when the part infers the severity of records without a severity field itself
     /// (events come with [`Event::severity_deferred`] set; see [`ParseCtx::defer_severity`]).
     fn defers_severity(&self) -> bool {
         false
+    }
+    /// An empty part for a later stretch of the same stream.
+    fn empty(&self) -> Self;
+    /// Append the part of the stretch that follows this one.
+    fn append(&mut self, later: Self);
+}
+
+/// Where [`scan_file`] gets empty parts and hands full ones: the stream's visitor (phase B
+/// right away), or one part that collects a whole file (files of a stream read in parallel).
+trait Parts: Send {
+    type P: Part;
+    fn fresh(&mut self) -> Self::P;
+    fn done(&mut self, part: Self::P);
+}
+
+struct ToVisitor<'v, V>(&'v mut V);
+
+impl<V: Visitor> Parts for ToVisitor<'_, V> {
+    type P = V::Part;
+    fn fresh(&mut self) -> V::Part {
+        self.0.part()
+    }
+    fn done(&mut self, part: V::Part) {
+        self.0.take(part);
+    }
+}
+
+struct Collecting<P>(P);
+
+impl<P: Part> Parts for Collecting<P> {
+    type P = P;
+    fn fresh(&mut self) -> P {
+        self.0.empty()
+    }
+    fn done(&mut self, part: P) {
+        self.0.append(part);
     }
 }
 
@@ -166,41 +199,43 @@ pub fn scan_stream_progress<V: Visitor>(
     opts: ScanOptions,
     progress: &Progress,
 ) -> Vec<FileReport> {
-    // Rolled generations of one log: read in parallel by forks of the visitor, joined back in
-    // order (the visitor's join makes that equal to one pass).
+    // Rolled generations of one log: each file read into its own part in parallel, the parts
+    // handed to phase B in order.
     if stream.files.len() > 1 && rayon::current_num_threads() > 1 {
-        if let Some(forks) = stream
-            .files
-            .iter()
-            .map(|_| visitor.fork())
-            .collect::<Option<Vec<V>>>()
-        {
-            let mut reports = Vec::with_capacity(stream.files.len());
-            in_order(
-                stream.files.iter().zip(forks).collect(),
-                |i, (input, mut v)| {
-                    let r = scan_file(input, first_id + i as FileId, &mut v, opts, progress);
-                    (r, v)
-                },
-                |(r, v)| {
-                    reports.push(r);
-                    visitor.join(v);
-                },
-            );
-            visitor.end_stream();
-            return reports;
-        }
+        let parts: Vec<V::Part> = stream.files.iter().map(|_| visitor.part()).collect();
+        let mut reports = Vec::with_capacity(stream.files.len());
+        in_order(
+            stream.files.iter().zip(parts).collect(),
+            |i, (input, part)| {
+                let mut whole = Collecting(part);
+                let id = first_id + i as FileId;
+                let r = scan_file(input, id, &mut whole, opts, progress);
+                (r, whole.0)
+            },
+            |(r, part)| {
+                reports.push(r);
+                visitor.take(part);
+            },
+        );
+        visitor.end_stream();
+        return reports;
     }
     let mut reports = Vec::with_capacity(stream.files.len());
     for (i, input) in stream.files.iter().enumerate() {
         let id = first_id + i as FileId;
-        reports.push(scan_file(input, id, visitor, opts, progress));
+        reports.push(scan_file(
+            input,
+            id,
+            &mut ToVisitor(&mut *visitor),
+            opts,
+            progress,
+        ));
     }
     visitor.end_stream();
     reports
 }
 
-/// Files at least this big are parsed in chunks in parallel when the visitor can be forked.
+/// Mapped files at least this big are parsed in chunks in parallel.
 pub const PARALLEL_MIN: usize = 16 << 20;
 /// `PARALLEL_MIN`, or `SUPDIAG_PARALLEL_MIN` bytes (tests use it to exercise the chunked path
 /// on small inputs).
@@ -239,7 +274,7 @@ fn lines_of(text: &str, newlines: u64) -> u64 {
     newlines + u64::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
-/// Events parsed before they are handed to the visitor ([`Visitor::events`]), and the message
+/// Events parsed before they are handed to the part ([`Part::events`]), and the message
 /// bytes after which a batch is handed over early (a batch of huge multi-line messages).
 pub const BATCH_EVENTS: usize = 128;
 const BATCH_BYTES: usize = 64 << 10;
@@ -247,12 +282,12 @@ const BATCH_BYTES: usize = 64 << 10;
 /// Progress is reported in steps of this many bytes of text (one check per event).
 const PROGRESS_STEP: usize = 4 << 20;
 
-fn parse_piece<V: Visitor>(
+fn parse_piece<P: Part>(
     text: &str,
     first_line: u64,
     ctx: &ParseCtx,
     info: &FileInfo<'_>,
-    visitor: &mut V,
+    part: &mut P,
     progress: &Progress,
 ) -> Counts {
     let mut c = Counts::default();
@@ -295,13 +330,13 @@ fn parse_piece<V: Visitor>(
         batch_bytes += ev.message.len();
         batch.push(ev);
         if batch.len() == BATCH_EVENTS || batch_bytes >= BATCH_BYTES {
-            visitor.events(&mut batch, info);
+            part.events(&mut batch, info);
             batch.clear();
             batch_bytes = 0;
         }
     });
     if !batch.is_empty() {
-        visitor.events(&mut batch, info);
+        part.events(&mut batch, info);
     }
     progress.inc(text.len().saturating_sub(reported) as u64);
     if let Some((_, raw)) = open {
@@ -364,10 +399,10 @@ fn classify(input: &InputFile, head: &str) -> (LogKind, Format) {
     (kind, format)
 }
 
-fn scan_file<V: Visitor>(
+fn scan_file<S: Parts>(
     input: &InputFile,
     id: FileId,
-    visitor: &mut V,
+    parts: &mut S,
     opts: ScanOptions,
     progress: &Progress,
 ) -> FileReport {
@@ -375,7 +410,7 @@ fn scan_file<V: Visitor>(
         return skipped;
     }
     if !opts.allow_mmap {
-        return scan_file_streaming(input, id, visitor, progress);
+        return scan_file_streaming(input, id, parts, progress);
     }
     let loaded = match source::load(&input.path, opts.allow_mmap) {
         Ok(l) => l,
@@ -389,22 +424,24 @@ fn scan_file<V: Visitor>(
         kind,
         format,
     };
-    let ctx = parse_ctx(id, kind, visitor);
+    let mut part = parts.fresh();
+    let ctx = parse_ctx(id, kind, &part);
     let c = if text.len() >= parallel_min()
         && parse::is_splittable(format)
         && rayon::current_num_threads() > 1
     {
-        // Falls back to one piece when the visitor cannot fork.
         parse_parallel(
             text,
             loaded.newlines.as_ref(),
             &ctx,
             &info,
-            visitor,
+            (part, parts),
             progress,
         )
     } else {
-        parse_piece(text, 1, &ctx, &info, visitor, progress)
+        let c = parse_piece(text, 1, &ctx, &info, &mut part, progress);
+        parts.done(part);
+        c
     };
     // Progress counts text; settle on the size on disk (UTF-16 text is about half of it).
     progress.inc(loaded.bytes.saturating_sub(text.len() as u64));
@@ -438,22 +475,22 @@ fn join_notes<const N: usize>(notes: [Option<String>; N]) -> Option<String> {
     (!v.is_empty()).then(|| v.join("; "))
 }
 
-/// The parse context of file `id` for `visitor`.
-fn parse_ctx<V: Visitor>(id: FileId, kind: LogKind, visitor: &V) -> ParseCtx {
+/// The parse context of file `id` for `part`.
+fn parse_ctx<P: Part>(id: FileId, kind: LogKind, part: &P) -> ParseCtx {
     ParseCtx {
-        defer_severity: visitor.defers_severity(),
+        defer_severity: part.defers_severity(),
         ..ParseCtx::new(id, kind)
     }
 }
 
-/// Cut `text` at record boundaries into about `16 × threads` chunks, parse them in parallel with
-/// forked visitors and join the forks back in input order (deterministic).
-fn parse_parallel<V: Visitor>(
+/// Cut `text` at record boundaries into about `16 × threads` chunks, parse them into parts in
+/// parallel and hand the parts on in input order (deterministic); `first` is the first chunk's.
+fn parse_parallel<S: Parts>(
     text: &str,
     newline_index: Option<&source::decode::NewlineIndex>,
     ctx: &ParseCtx,
     info: &FileInfo<'_>,
-    visitor: &mut V,
+    (first, parts): (S::P, &mut S),
     progress: &Progress,
 ) -> Counts {
     // Many chunks: workers take them in order, so the last one to finish idles the other worker
@@ -471,13 +508,11 @@ fn parse_parallel<V: Visitor>(
     }
     bounds.push(text.len());
     let pieces: Vec<&str> = bounds.windows(2).map(|w| &text[w[0]..w[1]]).collect();
-    let Some(forks) = pieces
-        .iter()
-        .map(|_| visitor.fork())
-        .collect::<Option<Vec<V>>>()
-    else {
-        return parse_piece(text, 1, ctx, info, visitor, progress);
-    };
+    let mut chunk_parts = Vec::with_capacity(pieces.len());
+    chunk_parts.push(first);
+    while chunk_parts.len() < pieces.len() {
+        chunk_parts.push(parts.fresh());
+    }
     // Line number of each piece's first line: from the newlines counted while the text was
     // validated, or counted now.
     let counted;
@@ -494,83 +529,28 @@ fn parse_parallel<V: Visitor>(
         .collect();
     let mut total = Counts::default();
     in_order(
-        pieces.into_iter().zip(first_lines).zip(forks).collect(),
-        |_, ((piece, first), mut v)| {
-            let c = parse_piece(piece, first, ctx, info, &mut v, progress);
-            (v, c)
+        pieces
+            .into_iter()
+            .zip(first_lines)
+            .zip(chunk_parts)
+            .collect(),
+        |_, ((piece, first), mut part)| {
+            let c = parse_piece(piece, first, ctx, info, &mut part, progress);
+            (part, c)
         },
-        |(v, c)| {
-            visitor.join(v);
+        |(part, c)| {
+            parts.done(part);
             total.add(c);
         },
     );
     total
 }
 
-/// Lock a mutex whose holder may have panicked (the data is still consistent for us: results
-/// are inserted or removed whole).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Run `work` on every item in parallel and hand the results to `fold` in item order. Workers
-/// take the items in order as they become free, and whichever worker finds the next result
-/// ready folds it: the in-order part (joining forks, replaying their lines) runs alongside the
-/// parallel part instead of after it (on 2 cores that was a tenth of a run).
-fn in_order<I, T, W, F>(items: Vec<I>, work: W, fold: F)
-where
-    I: Send,
-    T: Send,
-    W: Fn(usize, I) -> T + Sync,
-    F: FnMut(T) + Send,
-{
-    let n = items.len();
-    let queue = Mutex::new(items.into_iter().enumerate());
-    let ready: Mutex<BTreeMap<usize, T>> = Mutex::new(BTreeMap::new());
-    let folder: Mutex<(usize, F)> = Mutex::new((0, fold));
-    // Fold what is ready, in order. Without `wait`, give up when another worker is folding:
-    // it (or the final call) will take what this worker added.
-    let drain = |wait: bool| {
-        let guard = if wait {
-            Some(lock(&folder))
-        } else {
-            match folder.try_lock() {
-                Ok(g) => Some(g),
-                Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
-                Err(TryLockError::WouldBlock) => None,
-            }
-        };
-        let Some(mut g) = guard else { return };
-        loop {
-            let k = g.0;
-            let Some(t) = lock(&ready).remove(&k) else {
-                break;
-            };
-            (g.1)(t);
-            g.0 += 1;
-        }
-    };
-    let workers = rayon::current_num_threads().clamp(1, n.max(1));
-    rayon::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|_| loop {
-                // Bind first: the queue's lock is released before the work starts.
-                let next = lock(&queue).next();
-                let Some((i, item)) = next else { break };
-                let t = work(i, item);
-                lock(&ready).insert(i, t);
-                drain(false);
-            });
-        }
-    });
-    drain(true);
-}
-
 /// The read path for large files: bounded memory whatever the file size.
-fn scan_file_streaming<V: Visitor>(
+fn scan_file_streaming<S: Parts>(
     input: &InputFile,
     id: FileId,
-    visitor: &mut V,
+    parts: &mut S,
     progress: &Progress,
 ) -> FileReport {
     let mut stream = match source::stream::TextStream::open(&input.path) {
@@ -610,10 +590,14 @@ fn scan_file_streaming<V: Visitor>(
             kind,
             format,
         };
-        let ctx = parse_ctx(id, kind, visitor);
         let piece = &carry[..cut];
         if !piece.is_empty() {
-            let c = parse_piece(piece, line, &ctx, &info, visitor, progress);
+            // Each piece is a part of its own, handed on before the next is read: memory stays
+            // bounded by the piece, whatever the file size.
+            let mut part = parts.fresh();
+            let ctx = parse_ctx(id, kind, &part);
+            let c = parse_piece(piece, line, &ctx, &info, &mut part, progress);
+            parts.done(part);
             total.add(c);
             text_bytes += piece.len() as u64;
             line += c.newlines;
@@ -752,8 +736,19 @@ mod tests {
     use super::*;
 
     struct Nop;
-    impl Visitor for Nop {
+    impl Part for Nop {
         fn event(&mut self, _ev: &Event<'_>, _file: &FileInfo<'_>) {}
+        fn empty(&self) -> Self {
+            Nop
+        }
+        fn append(&mut self, _later: Self) {}
+    }
+    impl Visitor for Nop {
+        type Part = Nop;
+        fn part(&mut self) -> Nop {
+            Nop
+        }
+        fn take(&mut self, _part: Nop) {}
     }
 
     #[test]
