@@ -72,13 +72,7 @@ pub fn join(dir: &str, name: &str) -> String {
 
 /// A string value of a registry value (REG_SZ, REG_EXPAND_SZ or the first of a REG_MULTI_SZ).
 pub fn as_text(v: &RegValue) -> Option<String> {
-    match v {
-        RegValue::Str(s) => Some(s.clone()),
-        RegValue::MultiStr(l) => l.first().cloned(),
-        RegValue::Dword(d) => Some(d.to_string()),
-        RegValue::Qword(q) => Some(q.to_string()),
-        RegValue::Binary(_) => None,
-    }
+    crate::settings::reg_export::as_string(v)
 }
 
 /// A number from a registry value (DWORD, QWORD or a decimal string).

@@ -11,6 +11,7 @@ use winreg::enums::{RegType, HKEY_LOCAL_MACHINE, KEY_READ, KEY_WOW64_64KEY};
 use winreg::RegKey;
 
 use super::system::{Key, RegValue, System};
+use crate::settings::reg_export::utf16_strings;
 
 /// Get-WindowsUpdateLog takes a minute or two on a busy server; past this it is stopped.
 const POWERSHELL_LIMIT: Duration = Duration::from_secs(600);
@@ -44,25 +45,12 @@ impl Default for Machine {
     }
 }
 
-fn utf16(bytes: &[u8]) -> Vec<String> {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    units
-        .split(|u| *u == 0)
-        .map(String::from_utf16_lossy)
-        .collect()
-}
-
 fn convert(vtype: &RegType, bytes: &[u8]) -> RegValue {
     match vtype {
         RegType::REG_SZ | RegType::REG_EXPAND_SZ => {
-            RegValue::Str(utf16(bytes).into_iter().next().unwrap_or_default())
+            RegValue::Str(utf16_strings(bytes).into_iter().next().unwrap_or_default())
         }
-        RegType::REG_MULTI_SZ => {
-            RegValue::MultiStr(utf16(bytes).into_iter().filter(|s| !s.is_empty()).collect())
-        }
+        RegType::REG_MULTI_SZ => RegValue::MultiStr(utf16_strings(bytes)),
         RegType::REG_DWORD if bytes.len() == 4 => {
             RegValue::Dword(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
         }

@@ -156,40 +156,41 @@ impl History {
     }
 
     fn read_runs(&self, tx: &rusqlite::Connection, hk: &str) -> Result<Vec<SyncRun>, Error> {
-        let (lo, hi) = self.bounds();
-        let mut q = tx
-            .prepare_cached(
-                "SELECT run FROM sync_runs WHERE host = ?1 AND start >= ?2 AND start < ?3 ORDER BY start",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = q
-            .query_map(params![hk, lo, hi], |row| row.get::<_, String>(0))
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for json in rows {
-            let json = json.map_err(|e| self.err(e))?;
-            let run: SyncRun = serde_json::from_str(&json)
-                .map_err(|e| self.wrap(HistoryError::Corrupt(format!("a stored sync run: {e}"))))?;
-            out.push(run);
-        }
-        Ok(out)
+        self.read_stored(
+            tx,
+            hk,
+            "SELECT run FROM sync_runs WHERE host = ?1 AND start >= ?2 AND start < ?3 ORDER BY start",
+            "a stored sync run",
+        )
     }
 
     fn read_adr(&self, tx: &rusqlite::Connection, hk: &str) -> Result<Vec<AdrRun>, Error> {
+        self.read_stored(
+            tx,
+            hk,
+            "SELECT run FROM adr_runs WHERE host = ?1 AND start >= ?2 AND start < ?3 ORDER BY start",
+            "a stored ADR run",
+        )
+    }
+
+    /// The runs `sql` selects (as JSON) for host `hk` in the window, oldest first.
+    fn read_stored<T: serde::de::DeserializeOwned>(
+        &self,
+        tx: &rusqlite::Connection,
+        hk: &str,
+        sql: &str,
+        what: &str,
+    ) -> Result<Vec<T>, Error> {
         let (lo, hi) = self.bounds();
-        let mut q = tx
-            .prepare_cached(
-                "SELECT run FROM adr_runs WHERE host = ?1 AND start >= ?2 AND start < ?3 ORDER BY start",
-            )
-            .map_err(|e| self.err(e))?;
+        let mut q = tx.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = q
             .query_map(params![hk, lo, hi], |row| row.get::<_, String>(0))
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for json in rows {
             let json = json.map_err(|e| self.err(e))?;
-            let run: AdrRun = serde_json::from_str(&json)
-                .map_err(|e| self.wrap(HistoryError::Corrupt(format!("a stored ADR run: {e}"))))?;
+            let run = serde_json::from_str(&json)
+                .map_err(|e| self.wrap(HistoryError::Corrupt(format!("{what}: {e}"))))?;
             out.push(run);
         }
         Ok(out)

@@ -1,42 +1,12 @@
-use chrono::Duration;
-
 use super::*;
-use crate::sync::{LogSpan, RunResult, SyncData, SyncRun, Trigger};
+use crate::sync::{RunResult, SyncData, SyncRun};
 
 fn run(start: &str, result: RunResult) -> SyncRun {
     let start: DateTime<Utc> = start.parse().expect("time");
     let ended = result != RunResult::Running;
-    SyncRun {
-        site: Some("PS1".into()),
-        trigger: Trigger::Schedule,
-        start: Some(start),
-        end: ended.then(|| start + Duration::seconds(300)),
-        duration_seconds: ended.then_some(300),
-        result,
-        updates_processed: None,
-        error: None,
-        retry_of_failed: false,
-        finding_ids: Vec::new(),
-        server: None,
-        site_server: None,
-        host: None,
-        full_sync: false,
-        error_source: None,
-        error_code: None,
-        retry_in_minutes: None,
-        last_activity: None,
-        interrupted_by: None,
-        phases: Vec::new(),
-        content_version: None,
-        failed_updates: Vec::new(),
-        replicas: Vec::new(),
-        log: LogSpan {
-            file: "wsyncmgr.log".into(),
-            line: 1,
-            end_file: "wsyncmgr.log".into(),
-            end_line: 9,
-        },
-    }
+    let mut r = SyncRun::for_test("PS1", start, ended.then_some(300), result);
+    r.log.end_line = 9;
+    r
 }
 
 fn data(runs: Vec<SyncRun>) -> SyncData {

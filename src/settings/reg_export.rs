@@ -82,7 +82,8 @@ fn hex_bytes(s: &str) -> Result<Vec<u8>, String> {
         .collect()
 }
 
-fn utf16_strings(bytes: &[u8]) -> Vec<String> {
+/// The NUL-separated UTF-16LE strings of a REG_SZ / REG_MULTI_SZ value, empty ones dropped.
+pub fn utf16_strings(bytes: &[u8]) -> Vec<String> {
     let units: Vec<u16> = bytes
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -159,7 +160,8 @@ fn as_int(v: &RegValue) -> Option<i64> {
     }
 }
 
-fn as_string(v: &RegValue) -> Option<String> {
+/// A value as text (REG_SZ, REG_EXPAND_SZ, a number, or the first string of a REG_MULTI_SZ).
+pub fn as_string(v: &RegValue) -> Option<String> {
     match v {
         RegValue::Str(s) => Some(s.clone()),
         RegValue::MultiStr(l) => l.first().cloned(),

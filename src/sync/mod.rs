@@ -146,6 +146,65 @@ pub struct SyncRun {
 }
 
 impl SyncRun {
+    /// A run that has just started at `start`, line `line` of `file`: running, nothing else
+    /// known yet.
+    pub fn started(
+        trigger: Trigger,
+        start: Option<DateTime<Utc>>,
+        file: &str,
+        line: u64,
+    ) -> SyncRun {
+        SyncRun {
+            site: None,
+            trigger,
+            start,
+            end: None,
+            duration_seconds: None,
+            result: RunResult::Running,
+            updates_processed: None,
+            error: None,
+            retry_of_failed: false,
+            finding_ids: Vec::new(),
+            server: None,
+            site_server: None,
+            host: None,
+            full_sync: false,
+            error_source: None,
+            error_code: None,
+            retry_in_minutes: None,
+            last_activity: start,
+            interrupted_by: None,
+            phases: Vec::new(),
+            content_version: None,
+            failed_updates: Vec::new(),
+            replicas: Vec::new(),
+            log: LogSpan {
+                file: file.to_string(),
+                line,
+                end_file: file.to_string(),
+                end_line: line,
+            },
+        }
+    }
+
+    /// A finished run of site `site` for the tests: `secs` long when it ended.
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        site: &str,
+        start: DateTime<Utc>,
+        secs: Option<i64>,
+        result: RunResult,
+    ) -> SyncRun {
+        let mut r = SyncRun::started(Trigger::Schedule, Some(start), "wsyncmgr.log", 1);
+        r.site = Some(site.into());
+        r.end = secs.map(|s| start + chrono::Duration::seconds(s));
+        r.duration_seconds = secs;
+        r.result = result;
+        r.last_activity = None;
+        r.log.end_line = 2;
+        r
+    }
+
     /// Duration for charts: the real one, else start → last activity (interrupted / running).
     pub fn chart_seconds(&self) -> Option<i64> {
         self.duration_seconds.or_else(|| {

@@ -16,7 +16,7 @@ use memchr::memmem::Finder;
 
 use super::statmsg;
 use super::SyncLine;
-use super::{LogSpan, Phase, PhaseKind, RunResult, SyncRun, Trigger};
+use super::{Phase, PhaseKind, RunResult, SyncRun, Trigger};
 
 /// Distinct failed update ids kept per run.
 const MAX_FAILED_UPDATES: usize = 50;
@@ -360,38 +360,11 @@ impl RunBuilder {
     fn start(&mut self, t: Option<DateTime<Utc>>, ev: &SyncLine<'_>) {
         let trigger = self.pending.take().unwrap_or_default();
         let full = std::mem::take(&mut self.pending_full);
-        let display = ev.file.to_string();
         self.open = Some(Open {
             run: SyncRun {
-                site: None,
-                trigger,
-                start: t,
-                end: None,
-                duration_seconds: None,
-                result: RunResult::Running,
-                updates_processed: None,
-                error: None,
-                retry_of_failed: false,
-                finding_ids: Vec::new(),
-                server: None,
-                site_server: None,
                 host: ev.host.map(str::to_string),
                 full_sync: full,
-                error_source: None,
-                error_code: None,
-                retry_in_minutes: None,
-                last_activity: t,
-                interrupted_by: None,
-                phases: Vec::new(),
-                content_version: None,
-                failed_updates: Vec::new(),
-                replicas: Vec::new(),
-                log: LogSpan {
-                    file: display.clone(),
-                    line: ev.line,
-                    end_file: display,
-                    end_line: ev.line,
-                },
+                ..SyncRun::started(trigger, t, ev.file, ev.line)
             },
             ended: false,
             gmt_end: false,

@@ -301,42 +301,15 @@ fn fmt_time(t: Option<DateTime<Utc>>) -> String {
 #[cfg(test)]
 pub(crate) mod tests_support {
     use super::*;
-    use crate::sync::{LogSpan, Trigger};
 
     /// A successful 300-second run of site PS1 on `host` starting at `start`.
     pub fn run(host: &str, start: &str) -> SyncRun {
         let start: DateTime<Utc> = start.parse().expect("time");
-        SyncRun {
-            site: Some("PS1".into()),
-            trigger: Trigger::Schedule,
-            start: Some(start),
-            end: Some(start + Duration::seconds(300)),
-            duration_seconds: Some(300),
-            result: RunResult::Success,
-            updates_processed: None,
-            error: None,
-            retry_of_failed: false,
-            finding_ids: Vec::new(),
-            server: None,
-            site_server: None,
-            host: Some(host.into()),
-            full_sync: false,
-            error_source: None,
-            error_code: None,
-            retry_in_minutes: None,
-            last_activity: None,
-            interrupted_by: None,
-            phases: Vec::new(),
-            content_version: None,
-            failed_updates: Vec::new(),
-            replicas: Vec::new(),
-            log: LogSpan {
-                file: "w.log".into(),
-                line: 1,
-                end_file: "w.log".into(),
-                end_line: 2,
-            },
-        }
+        let mut r = SyncRun::for_test("PS1", start, Some(300), RunResult::Success);
+        r.host = Some(host.into());
+        r.log.file = "w.log".into();
+        r.log.end_file = "w.log".into();
+        r
     }
 }
 

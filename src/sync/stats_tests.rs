@@ -1,6 +1,6 @@
 use chrono::TimeZone;
 
-use super::super::{LogSpan, SyncRun, Trigger};
+use super::super::SyncRun;
 use super::*;
 
 fn t(day: u32, h: u32, m: u32) -> DateTime<Utc> {
@@ -10,37 +10,9 @@ fn t(day: u32, h: u32, m: u32) -> DateTime<Utc> {
 }
 
 fn run(site: &str, start: DateTime<Utc>, secs: Option<i64>, result: RunResult) -> SyncRun {
-    SyncRun {
-        site: Some(site.into()),
-        trigger: Trigger::Schedule,
-        start: Some(start),
-        end: secs.map(|s| start + Duration::seconds(s)),
-        duration_seconds: secs,
-        result,
-        updates_processed: None,
-        error: (result == RunResult::Failed).then(|| "boom".to_string()),
-        retry_of_failed: false,
-        finding_ids: vec![],
-        server: None,
-        site_server: None,
-        host: None,
-        full_sync: false,
-        error_source: None,
-        error_code: None,
-        retry_in_minutes: None,
-        last_activity: None,
-        interrupted_by: None,
-        phases: vec![],
-        content_version: None,
-        failed_updates: vec![],
-        replicas: vec![],
-        log: LogSpan {
-            file: "wsyncmgr.log".into(),
-            line: 1,
-            end_file: "wsyncmgr.log".into(),
-            end_line: 2,
-        },
-    }
+    let mut r = SyncRun::for_test(site, start, secs, result);
+    r.error = (result == RunResult::Failed).then(|| "boom".to_string());
+    r
 }
 
 fn history() -> Vec<SyncRun> {
