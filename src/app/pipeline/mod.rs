@@ -116,14 +116,6 @@ pub fn run_discovered(
 
     // Progress on stderr for big inputs (over ~200 MB, stderr a terminal, not --quiet).
     let progress = crate::progress::Progress::new(scan::total_bytes(&d.streams), common.quiet);
-    let results = scan::scan_all_progress(
-        &d.streams,
-        |_| StreamVisitor::new(&set),
-        scan_options(common.mmap),
-        &progress,
-    );
-    progress.finish();
-
     // Group stream results by host, in input order.
     struct HostAcc {
         inputs: Vec<scan::FileReport>,
@@ -134,24 +126,33 @@ pub fn run_discovered(
     }
     let mut groups: BTreeMap<Option<String>, HostAcc> = BTreeMap::new();
     let mut spans = BTreeMap::new();
-    for (stream, (reports, v)) in d.streams.iter().zip(results) {
-        let v = v.into_result();
-        let acc = groups
-            .entry(host_of_stream(stream))
-            .or_insert_with(|| HostAcc {
-                inputs: Vec::new(),
-                hits: StreamHits::default(),
-                observed: FactStore::new(),
-                presence: Presence::default(),
-                data: Vec::new(),
-            });
-        acc.inputs.extend(reports);
-        acc.hits.merge(v.hits);
-        acc.observed.extend(v.observer.into_facts());
-        acc.presence.merge(v.presence);
-        acc.data.push(v.data);
-        spans.extend(v.spans);
-    }
+    // Each stream's visitor is merged as soon as its batch is scanned: memory stays flat in
+    // the number of files.
+    scan::scan_batched(
+        &d.streams,
+        |_| StreamVisitor::new(&set),
+        scan_options(common.mmap),
+        &progress,
+        |stream, reports, v| {
+            let v = v.into_result();
+            let acc = groups
+                .entry(host_of_stream(stream))
+                .or_insert_with(|| HostAcc {
+                    inputs: Vec::new(),
+                    hits: StreamHits::default(),
+                    observed: FactStore::new(),
+                    presence: Presence::default(),
+                    data: Vec::new(),
+                });
+            acc.inputs.extend(reports);
+            acc.hits.merge(v.hits);
+            acc.observed.extend(v.observer.into_facts());
+            acc.presence.merge(v.presence);
+            acc.data.push(v.data);
+            spans.extend(v.spans);
+        },
+    );
+    progress.finish();
 
     let mut report = Report::default();
     let mut all_facts = FactStore::new();
