@@ -55,15 +55,6 @@ impl Severity {
             _ => Severity::Info,
         }
     }
-
-    /// Severity inferred from the words of a message, for formats without a severity field.
-    ///
-    /// Mirrors what CMTrace does for non-CCM files (case-insensitive "error" / "warn"), with a few
-    /// ConfigMgr idioms on top: `failed`/`fatal`/`exception` are errors, and phrases that report
-    /// the absence of errors ("no errors", "error = 0", "0 errors") are not.
-    pub fn infer(message: &str) -> Severity {
-        crate::parse::infer_severity(message)
-    }
 }
 
 impl fmt::Display for Severity {

@@ -140,10 +140,6 @@ impl Loaded {
         }
     }
 
-    pub fn is_mapped(&self) -> bool {
-        matches!(self.storage, Storage::Mapped(_))
-    }
-
     /// How the file changed while it was read (after the text was used).
     pub fn change(&self) -> Option<super::open::Change> {
         let o = self.origin.as_ref()?;

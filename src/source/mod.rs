@@ -75,12 +75,6 @@ pub struct Discovered {
     pub system: Option<crate::discover::Found>,
 }
 
-impl Discovered {
-    pub fn file_count(&self) -> usize {
-        self.streams.iter().map(|s| s.files.len()).sum()
-    }
-}
-
 /// A path as shown in reports: `/` separators; a file of a zip bundle as `<bundle>/<entry>`.
 pub fn display_path(p: &Path) -> String {
     bundle::shown(p).unwrap_or_else(|| p.to_string_lossy().replace('\\', "/"))
