@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::cli::FailOn;
-use crate::event::{Format, LogKind, Severity};
+use crate::event::{LogKind, Severity};
 use crate::report::Report;
 use crate::rules::finding::{Evidence, Finding, MAX_EVIDENCE};
 use crate::scan::FileReport;
@@ -27,23 +27,13 @@ pub fn is_input_finding(rule_id: &str) -> bool {
 /// The `inputs` entry of a path that was not read at all (missing, a folder that could not be
 /// listed, a FIFO or device).
 pub fn unread(w: &SourceWarning) -> FileReport {
-    FileReport {
-        path: w.path.clone(),
-        kind: LogKind::Other,
-        format: Format::Plain,
-        encoding: String::new(),
-        bytes: 0,
-        records: 0,
-        unparsed_lines: 0,
-        skipped_lines: 0,
-        lines: 0,
-        replaced_bytes: 0,
-        host: crate::source::host_of(std::path::Path::new(&w.path)),
-        note: (!w.lost).then(|| w.message.clone()),
-        error: w.lost.then(|| w.message.clone()),
-        changed_while_read: false,
-        cut_lines: 0,
-    }
+    FileReport::not_read(
+        w.path.clone(),
+        LogKind::Other,
+        crate::source::host_of(std::path::Path::new(&w.path)),
+        (!w.lost).then(|| w.message.clone()),
+        w.lost.then(|| w.message.clone()),
+    )
 }
 
 /// `inputs` entries for discovery problems.

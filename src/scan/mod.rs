@@ -369,22 +369,42 @@ fn newlines_after(text: &str, first_line: u64, last: Option<(u64, &str)>) -> u64
 }
 
 fn error_report(input: &InputFile, e: &std::io::Error) -> FileReport {
-    FileReport {
-        path: input.display.clone(),
-        kind: input.kind_hint.unwrap_or(LogKind::Other),
-        format: Format::Plain,
-        encoding: String::new(),
-        bytes: 0,
-        records: 0,
-        unparsed_lines: 0,
-        skipped_lines: 0,
-        lines: 0,
-        replaced_bytes: 0,
-        host: input.host.clone(),
-        note: None,
-        error: Some(format!("cannot read: {e}")),
-        changed_while_read: false,
-        cut_lines: 0,
+    FileReport::not_read(
+        input.display.clone(),
+        input.kind_hint.unwrap_or(LogKind::Other),
+        input.host.clone(),
+        None,
+        Some(format!("cannot read: {e}")),
+    )
+}
+
+impl FileReport {
+    /// An input with nothing read from it: `error` when it was lost, `note` when it was skipped
+    /// on purpose.
+    pub fn not_read(
+        path: String,
+        kind: LogKind,
+        host: Option<String>,
+        note: Option<String>,
+        error: Option<String>,
+    ) -> FileReport {
+        FileReport {
+            path,
+            kind,
+            format: Format::Plain,
+            encoding: String::new(),
+            bytes: 0,
+            records: 0,
+            unparsed_lines: 0,
+            skipped_lines: 0,
+            lines: 0,
+            replaced_bytes: 0,
+            host,
+            note,
+            error,
+            changed_while_read: false,
+            cut_lines: 0,
+        }
     }
 }
 
