@@ -12,6 +12,7 @@ pub mod loader;
 pub mod matcher;
 pub mod schema;
 pub mod seq_match;
+mod validate;
 
 pub use finding::{Evidence, Finding, Hit, HitSet, SettingRef};
 pub use line_match::LineMatcher;

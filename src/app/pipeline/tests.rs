@@ -2,6 +2,7 @@
 //! give the same results whatever the stretches.
 
 use super::phase_a::{Chunk, PhaseA};
+use super::phase_b::StreamVisitor;
 use super::*;
 use crate::event::{Event, Format, LogKind};
 use crate::parse::{self, ParseCtx};
