@@ -532,6 +532,8 @@ pub struct ManArgs {
 
 #[derive(Args, Debug)]
 pub struct CollectArgs {
+    // The doc comment is the `--help` text: its `<host>` and `<time>` are placeholders, not HTML.
+    #[allow(rustdoc::invalid_html_tags)]
     /// The zip to write (default: supdiag-<host>-<time>.zip in the current folder)
     #[arg(long, short = 'o', value_name = "FILE.zip")]
     pub output: Option<PathBuf>,

@@ -5,9 +5,9 @@
 //! What explains what is data: a rule lists the findings it is the root cause of
 //! (`root_cause_of` in `rules/*.toml`, optionally only when the symptom shows given codes). Two
 //! findings are tied when they come from the same host and either overlap in time (within
-//! [`WINDOW`]) or, when one has no time (a paste), share an evidence file. Every finding without
-//! a cause among the findings starts an incident, and takes along what it explains,
-//! transitively; an error or warning explained by nothing is an incident of its own. An
+//! [`WINDOW_HOURS`] hours) or, when one has no time (a paste), share an evidence file. Every
+//! finding without a cause among the findings starts an incident, and takes along what it
+//! explains, transitively; an error or warning explained by nothing is an incident of its own. An
 //! `unclassified_*` finding whose lines all fall inside an incident, in a log the incident
 //! already has evidence from, joins it as evidence and no longer raises a warning itself.
 //!

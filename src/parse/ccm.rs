@@ -191,9 +191,9 @@ pub fn parse<'a>(text: &'a str, first_line: u64, ctx: &ParseCtx, out: &mut dyn F
     flush_unparsed(&mut pending, out);
 }
 
-/// A record's kind from its component, remembering the last component (consecutive records
-/// mostly share it; comparing each with every known component was 3 % of a run over a file of
-/// several components).
+/// A record's kind from its component, remembering the last component: consecutive records
+/// mostly share it, and comparing each record's component with every known one would be paid
+/// per record.
 #[derive(Default)]
 struct KindCache {
     last: Vec<u8>,

@@ -7,7 +7,7 @@
 //! stamp alone is enough: it is what tells records apart). Any other non-blank line while a record
 //! is open — .NET stack frames (`   at …`), `--- End of inner exception stack trace ---`, wrapped
 //! messages — continues that record: `raw` and `message` then run to the end of the last
-//! continuation line, still borrowed. A record that grows past [`MAX_LINES`] / [`MAX_BYTES`] is
+//! continuation line, still borrowed. A record that grows past `MAX_LINES` / `MAX_BYTES` is
 //! closed there and the rest of its continuation lines are emitted as unparsed.
 
 use std::borrow::Cow;

@@ -1,15 +1,15 @@
 //! The shared pipeline of `analyze`, `sync` and `report`, as named steps ([`run_discovered`]):
 //!
-//! 1. [`load_rules`] and [`settings_inputs::plan_settings`]: the rule set and the settings
+//! 1. `load_rules` and `settings_inputs::plan_settings`: the rule set and the settings
 //!    files that apply to each host;
-//! 2. [`scan_logs::scan_logs`]: one pass over the logs, in two phases per stream — phase A
-//!    ([`phase_a`], parallel per stretch) matches line rules, observes `observed.*` facts,
+//! 2. `scan_logs::scan_logs`: one pass over the logs, in two phases per stream — phase A
+//!    (`phase_a`, parallel per stretch) matches line rules, observes `observed.*` facts,
 //!    presence and per-file time spans and keeps the lines order matters for; phase B
-//!    ([`phase_b`], in order) runs the sequence rules and the sync/ADR run builders over them;
-//! 3. [`conclude_hosts::conclude_hosts`]: settings and observations become facts, sync figures
+//!    (`phase_b`, in order) runs the sequence rules and the sync/ADR run builders over them;
+//! 3. `conclude_hosts::conclude_hosts`: settings and observations become facts, sync figures
 //!    are published, fact rules run, findings are concluded — per host in a fleet layout
 //!    (`hosts/<name>/...`), for the whole input otherwise;
-//! 4. [`assemble_report::assemble_report`]: the report, with its incidents.
+//! 4. `assemble_report::assemble_report`: the report, with its incidents.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
