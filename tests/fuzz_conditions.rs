@@ -188,7 +188,6 @@ fn generated_conditions_parse_and_evaluate_without_panic() {
                     let holds = c.eval(&facts);
                     let _ = c.known(&facts);
                     let _ = c.references();
-                    let _ = c.resolved_references(&facts);
                     // Three-valued logic: a condition and its negation never both hold (unknown
                     // makes both false).
                     let neg = Condition::parse(&format!("!({src})"))

@@ -327,20 +327,6 @@ impl Condition {
             .iter()
             .all(|k| !lookup(facts, k, &Vec::new()).is_empty())
     }
-
-    /// Referenced keys resolved against the facts: wildcard keys expand to the concrete keys
-    /// present; missing keys are left out.
-    pub fn resolved_references(&self, facts: &FactStore) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for k in self.references() {
-            for (key, _) in lookup(facts, &k, &Vec::new()) {
-                if !out.contains(&key) {
-                    out.push(key);
-                }
-            }
-        }
-        out
-    }
 }
 
 fn collect_refs(e: &Expr, out: &mut Vec<String>) {

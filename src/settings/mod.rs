@@ -275,11 +275,6 @@ pub fn candidate(path: &Path) -> Result<bool, SettingsError> {
     })
 }
 
-/// [`candidate`], unreadable files being none.
-pub fn is_settings_file(path: &Path) -> bool {
-    candidate(path).unwrap_or(false)
-}
-
 /// One settings file as read: what it gave and what went wrong (the report's
 /// `settings_sources`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -2,6 +2,11 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
+/// [`candidate`], unreadable files being none.
+fn is_settings_file(path: &Path) -> bool {
+    candidate(path).unwrap_or(false)
+}
+
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/settings")
 }
