@@ -3,6 +3,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+
 fn supdiag() -> Command {
     let mut c = Command::cargo_bin("supdiag").expect("binary");
     c.env_remove("NO_COLOR").env("RAYON_NUM_THREADS", "2");
@@ -275,12 +277,7 @@ fn binary_files_are_listed_and_skipped() {
         .arg(dir.path())
         .output()
         .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, &[0]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("WCM.log: binary file"), "{stderr}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");

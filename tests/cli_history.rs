@@ -4,15 +4,11 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+
+use common::supdiag;
 
 const NOW: &str = "2026-11-21T12:00:00Z";
-
-fn supdiag() -> Command {
-    let mut c = Command::cargo_bin("supdiag").expect("binary");
-    c.env_clear().env("NO_COLOR", "1");
-    c
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
@@ -35,12 +31,7 @@ fn json(args: &[&str]) -> serde_json::Value {
         c.args(["--now", NOW]);
     }
     let out = c.output().expect("run");
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    common::stdout_json(out, &[0, 1])
 }
 
 fn durations(v: &serde_json::Value) -> Vec<i64> {
@@ -226,11 +217,7 @@ fn invocations_at_the_same_time_are_safe() {
         .collect();
     for c in children {
         let out = c.wait_with_output().expect("wait");
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_exit(&out, &[0, 1]);
     }
     let v = json(&["sync", "samples/fleet", "--history", &db.to_string_lossy()]);
     assert_eq!(v["history"]["stored_runs"], 10);

@@ -6,6 +6,8 @@ use std::process::{Command as Std, Stdio};
 
 use assert_cmd::Command;
 
+mod common;
+
 const NOW: &str = "2026-11-21T12:00:00Z";
 
 fn metrics(args: &[&str]) -> String {
@@ -16,12 +18,7 @@ fn metrics(args: &[&str]) -> String {
         .args(["--format", "prometheus", "-q"])
         .output()
         .expect("run");
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    common::stdout_text(out, &[0, 1])
 }
 
 /// Parse `text` with prometheus_client; one line per sample: `name{sorted labels} value`.

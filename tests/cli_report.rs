@@ -2,13 +2,9 @@
 
 use std::fs;
 
-use assert_cmd::Command;
+mod common;
 
-fn supdiag() -> Command {
-    let mut c = Command::cargo_bin("supdiag").expect("binary");
-    c.env_clear().env("NO_COLOR", "1");
-    c
-}
+use common::supdiag;
 
 fn report(args: &[&str]) -> String {
     let out = supdiag()
@@ -17,12 +13,7 @@ fn report(args: &[&str]) -> String {
         .args(["--now", "2026-11-21T12:00:00Z"])
         .output()
         .expect("run");
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    common::stdout_text(out, &[0, 1])
 }
 
 #[test]

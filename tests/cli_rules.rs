@@ -1,16 +1,10 @@
 //! CLI tests: `rules check`, `rules list/show`, `explain`, `analyze` exit codes.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn supdiag() -> Command {
-    let mut c = match Command::cargo_bin("supdiag") {
-        Ok(c) => c,
-        Err(e) => panic!("binary: {e}"),
-    };
-    c.env_clear().env("NO_COLOR", "1");
-    c
-}
+mod common;
+
+use common::supdiag;
 
 #[test]
 fn rules_check_builtin_is_clean() {

@@ -1,13 +1,10 @@
 //! `supdiag sync` over samples/site-history: the figures stated in its README.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn supdiag() -> Command {
-    let mut c = Command::cargo_bin("supdiag").expect("binary");
-    c.env_clear().env("NO_COLOR", "1");
-    c
-}
+mod common;
+
+use common::supdiag;
 
 fn sync_json(now: &str) -> (Value, i32) {
     let out = supdiag()

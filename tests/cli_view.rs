@@ -2,6 +2,8 @@
 
 use assert_cmd::Command;
 
+mod common;
+
 fn view(args: &[&str]) -> String {
     let out = Command::cargo_bin("supdiag")
         .expect("binary")
@@ -11,13 +13,7 @@ fn view(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    common::stdout_text(out, &[0])
 }
 
 #[test]

@@ -7,6 +7,8 @@ use std::process::Command as Proc;
 
 use assert_cmd::Command;
 
+mod common;
+
 /// The generator lives in the repository (`tools/gen_cmlogs.py`); python3 must be installed.
 fn generator() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/gen_cmlogs.py")
@@ -39,13 +41,7 @@ fn analyze(path: &Path, extra: &[&str]) -> serde_json::Value {
         .arg(path)
         .output()
         .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    common::stdout_json(out, &[0])
 }
 
 #[test]

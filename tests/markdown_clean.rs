@@ -3,6 +3,8 @@
 
 use assert_cmd::Command;
 
+mod common;
+
 fn markdown(args: &[&str]) -> String {
     let out = Command::cargo_bin("supdiag")
         .expect("binary")
@@ -11,12 +13,7 @@ fn markdown(args: &[&str]) -> String {
         .args(["--format", "markdown", "--quiet"])
         .output()
         .expect("run");
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    common::stdout_text(out, &[0, 1])
 }
 
 #[test]

@@ -26,6 +26,18 @@ fn localhost() -> Host {
     Host::parse("localhost", "test").expect("valid")
 }
 
+/// The plain-HTTP GET of WSUS's server-version page that clients make, against `addr`.
+fn get_server_version(addr: std::net::SocketAddr, timeout: Duration) -> ProbeResult {
+    let h = localhost();
+    let t = supdiag::probe::http::GetTarget {
+        host: &h,
+        port: addr.port(),
+        path: supdiag::probe::http::WUSSERVERVERSION,
+        tls: None,
+    };
+    supdiag::probe::http::probe(&t, &[addr], timeout)
+}
+
 fn tls_probe(
     ca: &Ca,
     addr: std::net::SocketAddr,
@@ -234,14 +246,7 @@ fn sup_with_closed_ports_and_missing_vdir() {
 #[test]
 fn http_503_explained_as_wsuspool() {
     let addr = http_server(|_| 503);
-    let h = localhost();
-    let t = supdiag::probe::http::GetTarget {
-        host: &h,
-        port: addr.port(),
-        path: supdiag::probe::http::WUSSERVERVERSION,
-        tls: None,
-    };
-    let r = supdiag::probe::http::probe(&t, &[addr], Duration::from_secs(2));
+    let r = get_server_version(addr, Duration::from_secs(2));
     assert_eq!(r.outcome, Outcome::Fail);
     assert!(r.detail.contains("WsusPool"), "{}", r.detail);
     assert_eq!(r.facts[0].1, Value::Int(503));
@@ -388,14 +393,7 @@ const DRIPPED_HEAD: &str =
 fn a_dripping_server_is_a_timeout_failure_not_a_pass() {
     use std::sync::atomic::Ordering;
     let (addr, sent) = dripping_server(DRIPPED_HEAD);
-    let h = localhost();
-    let t = supdiag::probe::http::GetTarget {
-        host: &h,
-        port: addr.port(),
-        path: supdiag::probe::http::WUSSERVERVERSION,
-        tls: None,
-    };
-    let r = supdiag::probe::http::probe(&t, &[addr], Duration::from_secs(1));
+    let r = get_server_version(addr, Duration::from_secs(1));
     let bytes = sent.load(Ordering::SeqCst);
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
     assert!(
@@ -415,14 +413,7 @@ fn a_dripping_server_is_a_timeout_failure_not_a_pass() {
 #[test]
 fn a_head_cut_off_is_a_failure_not_its_status() {
     let addr = cut_head_server();
-    let h = localhost();
-    let t = supdiag::probe::http::GetTarget {
-        host: &h,
-        port: addr.port(),
-        path: supdiag::probe::http::WUSSERVERVERSION,
-        tls: None,
-    };
-    let r = supdiag::probe::http::probe(&t, &[addr], Duration::from_secs(2));
+    let r = get_server_version(addr, Duration::from_secs(2));
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
     assert!(r.facts.is_empty(), "{r:?}");
 }
