@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod unfilled;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
@@ -95,6 +97,11 @@ fn log_samples_produce_their_findings() {
                     ));
                 }
             }
+        }
+        // Cause and fix take the values the evidence and settings have, else a neutral wording:
+        // never a `<server>` or a placeholder left unfilled.
+        for u in unfilled::unfilled_placeholders(&report) {
+            failures.push(format!("{}: unfilled {u}", path.display()));
         }
         // Known formats parse completely. A pasted ticket (`.txt`) mixes prose with log lines:
         // its prose is kept as raw records, so only log files are held to this.

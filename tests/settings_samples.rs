@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod unfilled;
+
 use supdiag::rules::CORRELATION_IDS;
 
 struct Case {
@@ -98,6 +100,9 @@ fn settings_samples_produce_exactly_their_correlation_findings() {
                 c.settings,
                 c.logs.display()
             ));
+        }
+        for u in unfilled::unfilled_placeholders(&v) {
+            failures.push(format!("{:?}: unfilled {u}", c.settings));
         }
         // The settings the findings rely on are reported with their source.
         if !c.expected.is_empty() && v["settings"].as_object().is_none_or(|o| o.is_empty()) {

@@ -1,6 +1,8 @@
 //! Console paths: one wording per place in the Configuration Manager console, kept as data
 //! (`rules/console/paths.toml`) and put into rule texts as `{console:<key>}` when a rule is
-//! loaded, so every rule names the same place the same way.
+//! loaded, so every rule names the same place the same way. A path names its server or site as
+//! a named value (`{value:site_system}`, [`super::values`]), filled from the finding's evidence
+//! and the settings.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -20,8 +22,13 @@ pub fn keys() -> Vec<&'static str> {
     PATHS.keys().map(String::as_str).collect()
 }
 
-/// `text` with every `{console:<key>}` replaced; `Err` names the first unknown key.
+/// `text` with every `{console:<key>}` replaced, then every `{value:<name>}` (console paths
+/// name their server and site that way); `Err` names the first unknown key.
 pub fn expand(text: &str) -> Result<String, String> {
+    super::values::expand(&expand_paths(text)?)
+}
+
+fn expand_paths(text: &str) -> Result<String, String> {
     const OPEN: &str = "{console:";
     if !text.contains(OPEN) {
         return Ok(text.to_string());
@@ -60,7 +67,8 @@ mod tests {
         assert!(keys().contains(&"site_system_proxy"));
         let t = expand("Turn it on ({console:sup_proxy_and_account}).");
         assert!(
-            matches!(&t, Ok(s) if s.contains("Proxy and Account Settings") && !s.contains('{')),
+            matches!(&t, Ok(s) if s.contains("Proxy and Account Settings")
+                && !s.contains('<') && !s.contains("{console:") && !s.contains("{value:")),
             "{t:?}"
         );
         assert_eq!(expand("no paths {code}"), Ok("no paths {code}".to_string()));

@@ -63,8 +63,9 @@ pub fn lookup(facts: &FactStore, key: &str) -> Vec<(String, Value, String)> {
     }
 }
 
-/// Fill `{capture}`, `{codes}` and `{fact:key}` placeholders; `{key|text}` gives `text` when the
-/// key has no value (instead of "(unknown)" / "(not set)").
+/// Fill `{capture}`, `{codes}` and `{fact:key}` placeholders; `{a,fact:b}` takes the first source
+/// with a value; `{key|text}` gives `text` when none has one (instead of "(unknown)" /
+/// "(not set)").
 pub fn fill(template: &str, captures: &BTreeMap<String, String>, facts: &FactStore) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
@@ -76,23 +77,20 @@ pub fn fill(template: &str, captures: &BTreeMap<String, String>, facts: &FactSto
             return out;
         };
         let value = super::schema::placeholder(&after[..close]).map(|(key, fallback)| {
-            if let Some(key) = key.strip_prefix("fact:") {
-                let vals = lookup(facts, key);
-                if vals.is_empty() {
-                    fallback.unwrap_or("(not set)").to_string()
-                } else {
-                    vals.iter()
-                        .map(|(_, v, _)| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+            let mut last_is_fact = false;
+            for src in super::schema::sources(key) {
+                last_is_fact = src.name.starts_with("fact:");
+                let v = source_value(src.name, captures, facts);
+                if let Some(v) = v.and_then(|v| url_part(v, src.part)) {
+                    return v;
                 }
-            } else {
-                captures
-                    .get(key)
-                    .filter(|v| !v.is_empty())
-                    .cloned()
-                    .unwrap_or_else(|| fallback.unwrap_or("(unknown)").to_string())
             }
+            let default = if last_is_fact {
+                "(not set)"
+            } else {
+                "(unknown)"
+            };
+            fallback.unwrap_or(default).to_string()
         });
         match value {
             Some(v) => out.push_str(&v),
@@ -102,6 +100,50 @@ pub fn fill(template: &str, captures: &BTreeMap<String, String>, facts: &FactSto
     }
     out.push_str(rest);
     out
+}
+
+/// The value of one placeholder source, `None` when it has none.
+fn source_value(
+    name: &str,
+    captures: &BTreeMap<String, String>,
+    facts: &FactStore,
+) -> Option<String> {
+    match name.strip_prefix("fact:") {
+        Some(key) => {
+            let vals = lookup(facts, key);
+            (!vals.is_empty()).then(|| {
+                vals.iter()
+                    .map(|(_, v, _)| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        }
+        None => captures.get(name).filter(|v| !v.is_empty()).cloned(),
+    }
+}
+
+/// `part` (`host`, `port`) of a URL value, or the whole value; `None` when it has no such part.
+fn url_part(value: String, part: Option<&str>) -> Option<String> {
+    let Some(part) = part else {
+        return Some(value);
+    };
+    let (scheme, rest) = value.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+        _ => (authority, None),
+    };
+    let value = match part {
+        "host" => host.to_string(),
+        _ => match (port, scheme.to_ascii_lowercase().as_str()) {
+            (Some(p), _) => p.to_string(),
+            (None, "https") => "443".to_string(),
+            (None, "http") => "80".to_string(),
+            _ => return None,
+        },
+    };
+    (!value.is_empty()).then_some(value)
 }
 
 impl RuleSet {
@@ -284,13 +326,17 @@ fn unclassified_finding(id: &str, hs: HitSet) -> Option<Finding> {
         first_seen: hs.first_seen,
         last_seen: hs.last_seen,
         evidence: hs.evidence,
-        codes: hs.codes,
         cause: format!(
             "These {kind} records are marked as {what}s, but none of the built-in rules knows this signature, so supdiag cannot say what caused it."
         ),
-        fix: "Read the evidence lines and the lines around them in the log. `supdiag explain <code>` decodes any error code shown. If the records are routine for your site, disable this finding with --disable ".to_string()
-            + id
-            + "; if they are a real failure, a rule for them (see rules/README.md) makes the diagnosis automatic.",
+        fix: format!(
+            "Read the evidence lines and the lines around them in the log. {} If the records are routine for your site, disable this finding with --disable {id}; if they are a real failure, a rule for them (see rules/README.md) makes the diagnosis automatic.",
+            match hs.codes.first() {
+                Some(code) => format!("`supdiag explain {code}` decodes the code they show."),
+                None => "`supdiag explain` followed by an error code decodes any code shown.".to_string(),
+            }
+        ),
+        codes: hs.codes,
         docs: Vec::new(),
         settings: Vec::new(),
         host: None,

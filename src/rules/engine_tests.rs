@@ -180,6 +180,38 @@ fn fill_uses_fallbacks_for_missing_values_only() {
 }
 
 #[test]
+fn fill_tries_sources_in_order_and_takes_url_parts() {
+    let mut facts = FactStore::new();
+    facts.insert(
+        "observed.client.sup_url",
+        "https://CM01.contoso.com/ClientWebService/client.asmx",
+        Provenance::new("log"),
+    );
+    let mut caps = BTreeMap::new();
+    caps.insert(
+        "url".to_string(),
+        "http://u:p@wsus-old.contoso.com:8530/ClientWebService/client.asmx".to_string(),
+    );
+    let none = BTreeMap::new();
+    let t = "{url@host?,fact:observed.client.sup_url@host|the SUP} port {url@port?,fact:observed.client.sup_url@port|?}";
+    assert_eq!(fill(t, &caps, &facts), "wsus-old.contoso.com port 8530");
+    // Without the capture, the fact; its port is the scheme's.
+    assert_eq!(fill(t, &none, &facts), "CM01.contoso.com port 443");
+    // Neither: the fallback; a value that is no URL has no host.
+    assert_eq!(fill(t, &none, &FactStore::new()), "the SUP port ?");
+    let mut plain = BTreeMap::new();
+    plain.insert("url".to_string(), "CM01".to_string());
+    assert_eq!(
+        fill("{url@host,fact:x|none}", &plain, &FactStore::new()),
+        "none"
+    );
+    // A named value expands to such a chain when the rule is loaded.
+    let named = crate::rules::values::expand("{value:sup_host}").unwrap_or_default();
+    assert_eq!(fill(&named, &caps, &facts), "wsus-old.contoso.com");
+    assert_eq!(fill(&named, &none, &FactStore::new()), "the SUP's name");
+}
+
+#[test]
 fn codes_are_the_observed_ones_and_fill_the_codes_placeholder() {
     let rule = rule(
         r#"id = "r"

@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod schema;
 pub mod seq_match;
 mod validate;
+pub mod values;
 
 pub use finding::{Evidence, Finding, Hit, HitSet, SettingRef};
 pub use line_match::LineMatcher;

@@ -252,7 +252,8 @@ pub(super) fn with_base_name(name: &str) -> Vec<String> {
 }
 
 /// A placeholder's key and its fallback: `{key}` or `{key|text used when key has no value}`;
-/// `None` when `inner` (the text between the braces) is no placeholder.
+/// `None` when `inner` (the text between the braces) is no placeholder. A key may list sources
+/// tried in order, `{server?,fact:config.sup.server|the SUP}` (see [`sources`]).
 pub fn placeholder(inner: &str) -> Option<(&str, Option<&str>)> {
     let (key, fallback) = match inner.split_once('|') {
         Some((k, f)) => (k, Some(f)),
@@ -261,9 +262,40 @@ pub fn placeholder(inner: &str) -> Option<(&str, Option<&str>)> {
     let ok = !key.is_empty()
         && key
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.:[]*-".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"_.:[]*-,?@".contains(&b))
+        && sources(key)
+            .all(|s| !s.name.is_empty() && s.part.is_none_or(|p| ["host", "port"].contains(&p)))
         && fallback.is_none_or(|f| !f.contains('{'));
     ok.then_some((key, fallback))
+}
+
+/// One source of a placeholder: a capture (`name`; `name?` when the rule need not have it, as
+/// in named values shared by many rules), `codes`, or a fact (`fact:key`); `@host` or `@port`
+/// after it takes that part of a URL value (`url@host?`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub optional: bool,
+    pub part: Option<&'a str>,
+}
+
+/// The sources of a placeholder key, in the order they are tried.
+pub fn sources(key: &str) -> impl Iterator<Item = Source<'_>> {
+    key.split(',').map(|s| {
+        let (s, optional) = match s.strip_suffix('?') {
+            Some(s) => (s, true),
+            None => (s, false),
+        };
+        let (name, part) = match s.split_once('@') {
+            Some((n, p)) => (n, Some(p)),
+            None => (s, None),
+        };
+        Source {
+            name,
+            optional,
+            part,
+        }
+    })
 }
 
 /// Keys of the placeholders `{name}`, `{fact:key}`, `{codes}` (each optionally `|fallback`) in a

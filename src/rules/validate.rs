@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::condition::Condition;
 use super::schema::{
-    line_of, placeholders, valid_id, with_base_name, Advice, Body, Example, ExampleInput,
+    line_of, placeholders, sources, valid_id, with_base_name, Advice, Body, Example, ExampleInput,
     MatchSpec, Rule, RuleError, RuleFile, SeqReport, SequenceSpec, Symptom, SymptomSpec,
     CODES_PLACEHOLDER,
 };
@@ -350,10 +350,11 @@ fn check_placeholders(
     captures: &BTreeSet<String>,
 ) {
     for (span, t) in templates {
-        for p in placeholders(t) {
-            if p == CODES_PLACEHOLDER {
+        for p in placeholders(t).into_iter().flat_map(sources) {
+            if p.optional || p.name == CODES_PLACEHOLDER {
                 continue;
             }
+            let p = p.name;
             if let Some(key) = p.strip_prefix("fact:") {
                 if key.is_empty() {
                     cx.err(
