@@ -8,7 +8,7 @@ import datetime as dt
 import random
 
 from make_samples import (Cm, Sms, WCTRL, RULE, WSYNC, WCM, ms, write, guid, WUA_SRC, failed_sync,
-                          assembly_check, wcm_failed_cycle)
+                          assembly_check, wcm_failed_cycle, trigger, sup_list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -553,11 +553,117 @@ def wsus_susdb_timeout():
     write(f"{d}/SoftwareDistribution.log", lines)
 
 
+# =============================================================================================
+# site-wsus-console-missing: the site server of PS7 was rebuilt without the WSUS Administration
+# Console; WCM and the sync manager cannot load the WSUS API for the remote SUP SUP07
+
+def site_wsus_console_missing():
+    d = "site-wsus-console-missing"
+    bias = -60
+    site_server, sup = "CM07.contoso.com", "SUP07.contoso.com"
+    load = ("System.IO.FileNotFoundException: Could not load file or assembly "
+            "'Microsoft.UpdateServices.Administration, Version=4.0.0.0, Culture=neutral, "
+            "PublicKeyToken=31bf3856ad364e35' or one of its dependencies. The system cannot find the "
+            "file specified.~File name: 'Microsoft.UpdateServices.Administration, Version=4.0.0.0, "
+            "Culture=neutral, PublicKeyToken=31bf3856ad364e35'~   at Microsoft.SystemsManagementServer."
+            "WSUS.WSUSServer.ConnectToWSUSServer(String ServerName, Boolean UseSSL, Int32 PortNumber)~"
+            "   at Microsoft.SystemsManagementServer.WSUS.WSUSServer.ConnectToWSUSServer(String "
+            "ServerName, Boolean UseSSL, Int32 PortNumber, Boolean shouldCheckDatabase)")
+    c = Sms(WCM, bias, 3916, 2601, site_server, "PS7")
+    for n, start in enumerate((dt.datetime(2026, 12, 2, 8, 14, 37, 402000),
+                               dt.datetime(2026, 12, 2, 9, 14, 38, 95000))):
+        c.at(start)
+        c("SCF change notification triggered." if n == 0 else "Timed Out...~", 0)
+        c(f"This SCCM SUP ({sup}) is not a WSUS replica.", 15)
+        c("Populating config from SCF", 0)
+        c("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
+        c(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {sup}, "
+          f"group = , nlb = ", 0)
+        c("Updating active SUP groups...", 16)
+        c("Checking for supported version of WSUS (min WSUS 4.0.0.0)", 0)
+        assembly_check(c, found=False)
+        c(f"Attempting connection to WSUS server: {sup}, port: 8530, useSSL: False", 0)
+        c(load, 63)
+        c("Setting new configuration state to 3 (WSUS_CONFIG_FAILED)", 16)
+        c("~Waiting for changes for 59 minutes", 0)
+    write(f"{d}/WCM.log", c.lines)
+    w = Sms(WSYNC, bias, 4412, 2602, site_server, "PS7", pid=3284)
+    w.at(dt.datetime(2026, 12, 2, 8, 14, 36, 880000))
+    w("Wakeup by SCF change", 0)
+    msg = "WSUS server not configured. Please refer to WCM.log for configuration error details."
+    for n, start in enumerate((dt.datetime(2026, 12, 2, 9, 0, 0, 47000),
+                               dt.datetime(2026, 12, 2, 10, 0, 1, 312000))):
+        trigger(w, "regular" if n == 0 else "retry", start)
+        sup_list(w, site_server, [sup])
+        w.stat(6701, "I", delta_ms=520)
+        w(f"Sync failed: {msg}. Source: CWSyncMgr::DoSync", 31)
+        w.stat(6703, "E", istr=["CWSyncMgr::DoSync", msg], delta_ms=16)
+        w("Setting sync alert to active state on site PS7", 31)
+        w("Sync failed. Will retry in 60 minutes", 16)
+    write(f"{d}/wsyncmgr.log", w.lines)
+
+
+# =============================================================================================
+# wsus-susdb-full: a stand-alone WSUS on SQL Server Express whose SUSDB reached the 10 GB limit;
+# scheduled syncs fail (event 386) with the SQL error as the reason
+
+def wsus_susdb_full():
+    d = "wsus-susdb-full"
+    lines = []
+
+    def sd(t, level, proc, meth, msg):
+        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
+                     f"{meth}\t{msg}")
+
+    full = ("Could not allocate space for object 'dbo.tbXml'.'PK__tbXml__C0B3C9B2A7F4E1D3' in "
+            "database 'SUSDB' because the 'PRIMARY' filegroup is full. Create disk space by deleting "
+            "unneeded files, dropping objects in the filegroup, adding additional files to the "
+            "filegroup, or setting autogrowth on for existing files in the filegroup.")
+    frames = [
+        "   at System.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection, Action`1 wrapCloseInAction)",
+        "   at System.Data.SqlClient.SqlCommand.ExecuteNonQuery()",
+        "   at Microsoft.UpdateServices.DatabaseAccess.DBConnection.ExecuteCommandNoResult()",
+        "   at Microsoft.UpdateServices.ServerSync.CatalogSyncAgentCore.ImportUpdates(ServerUpdateData[] updates)",
+        "   at Microsoft.UpdateServices.ServerSync.CatalogSyncAgentCore.SyncUpdatesFromUSS()",
+        "   at Microsoft.UpdateServices.ServerSync.CatalogSyncAgentCore.ExecuteSyncProtocol(Boolean allowRedirect)",
+        "ClientConnectionId:9a2e41c7-3b85-4f0d-b6e2-71c8d4a05f39",
+        "Error Number:1105,State:2,Class:17",
+    ]
+    t = dt.datetime(2026, 12, 3, 2, 58, 41, 517000)
+    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart", "Service starting")
+    t += 31 * ms
+    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart",
+       "WSUS server version: 10.0.17763.5830, OS: Microsoft Windows NT 10.0.17763.0")
+    t += 16 * ms
+    sd(t, "Info", "WsusService.14", "EventLogEventReporter.ReportEvent",
+       "EventId=10000,Type=Information,Category=Synchronization,Message=WSUS Service started.")
+    for day in (3, 4):
+        t = dt.datetime(2026, 12, day, 3, 0, 0, 212000 + day * 1000)
+        sd(t, "Info", "WsusService.23", "EventLogEventReporter.ReportEvent",
+           "EventId=381,Type=Information,Category=Synchronization,Message=A scheduled "
+           "synchronization was started.")
+        t += 47 * ms
+        sd(t, "Info", "WsusService.23", "CatalogSyncAgentCore.ExecuteSyncProtocol",
+           "Sync with upstream server https://sws.update.microsoft.com, no proxy")
+        t += dt.timedelta(minutes=6, seconds=41 + day)
+        sd(t, "Error", "WsusService.23", "CatalogSyncAgentCore.ExecuteSyncProtocol",
+           f"System.Data.SqlClient.SqlException (0x80131904): {full}")
+        lines.extend(frames)
+        t += 31 * ms
+        sd(t, "Info", "WsusService.23", "EventLogEventReporter.ReportEvent",
+           "EventId=386,Type=Error,Category=Synchronization,Message=Synchronization failed. "
+           f"Reason: {full}")
+        t += 16 * ms
+        sd(t, "Info", "WsusService.23", "CatalogSyncAgentCore.SetSubscriptionStateWithRetry",
+           "Firing event SyncFinish...")
+    write(f"{d}/SoftwareDistribution.log", lines)
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
            "wsusctrl-proxy", "site-adr-network-location",
            "site-sync-proxy-407", "client-registry-pol",
            "site-sup-cert-untrusted",
-           "wsus-susdb-timeout"]
+           "wsus-susdb-timeout", "site-wsus-console-missing", "wsus-susdb-full"]
 
 
 def main():
@@ -572,3 +678,5 @@ def main():
     client_registry_pol()
     site_sup_cert_untrusted()
     wsus_susdb_timeout()
+    site_wsus_console_missing()
+    wsus_susdb_full()
