@@ -4,8 +4,11 @@
 //!
 //! What explains what is data: a rule lists the findings it is the root cause of
 //! (`root_cause_of` in `rules/*.toml`, optionally only when the symptom shows given codes). Two
-//! findings are tied when they come from the same host and either overlap in time (within
-//! [`WINDOW_HOURS`] hours) or, when one has no time (a paste), share an evidence file. Every
+//! findings of the same host are tied by the strongest evidence there is: a sync run that holds
+//! both; else, when the runs hold both but never together, nothing (they are different failures);
+//! else an overlap in time (within [`WINDOW_HOURS`] hours) or, when one has no time (a paste), a
+//! shared evidence file. A symptom taken by an earlier incident is listed again under a cause it
+//! shares a run or a code with. Every incident says, per finding, what tied it ([`Joined`]). Every
 //! finding without a cause among the findings starts an incident, and takes along what it
 //! explains, transitively; an error or warning explained by nothing is an incident of its own. An
 //! `unclassified_*` finding whose lines all fall inside an incident, in a log the incident
@@ -50,11 +53,58 @@ pub struct Incident {
     pub host: Option<String>,
     /// What ties the findings together (host, time window, shared codes, shared file).
     pub ties: Vec<String>,
+    /// Why each finding besides the root cause joined, in `findings` order.
+    pub joined: Vec<Joined>,
     /// The root finding's cause and fix (with the values its evidence showed).
     pub cause: String,
     pub fix: String,
     /// The first sentence of the fix: one line of the "next steps" list.
     pub next_step: String,
+}
+
+/// Why a finding is part of an incident: the finding that explains it and the evidence that ties
+/// the two.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Joined {
+    pub finding: String,
+    /// The root cause, or the symptom of it that explains this finding in turn.
+    pub explained_by: String,
+    /// "same sync run …", "code …", "time window …", "same file or folder …", "settings", or for
+    /// an unclassified finding "lines inside the incident …".
+    pub evidence: Vec<String>,
+}
+
+/// What sync runs say about two findings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunTie {
+    /// A run holds both: its description.
+    Same(String),
+    /// Runs hold both findings, never the same one: two different failures.
+    Apart,
+    /// No run holds one of them (not a sync-run finding, or no runs).
+    Unknown,
+}
+
+impl Incident {
+    /// Each finding besides the root cause with what tied it, for the renderers: (rule id,
+    /// "evidence; evidence", led by the finding that explains it when that is not the root).
+    pub fn symptoms(&self) -> Vec<(&str, String)> {
+        self.findings
+            .iter()
+            .skip(1)
+            .map(|id| {
+                let why = self.joined.iter().find(|j| &j.finding == id).map(|j| {
+                    let via = if j.explained_by == self.root_cause {
+                        String::new()
+                    } else {
+                        format!("via {}: ", j.explained_by)
+                    };
+                    format!("{via}{}", j.evidence.join("; "))
+                });
+                (id.as_str(), why.unwrap_or_default())
+            })
+            .collect()
+    }
 }
 
 /// What the grouping needs to know besides the findings.
@@ -63,6 +113,8 @@ pub struct Knowledge<'a> {
     pub symptoms: &'a dyn Fn(&str) -> Vec<Symptom>,
     /// The log kind of an evidence file.
     pub kind_of_file: &'a dyn Fn(&str) -> Option<LogKind>,
+    /// Whether a sync run holds both findings.
+    pub runs: &'a dyn Fn(&Finding, &Finding) -> RunTie,
 }
 
 /// Group `findings` (of every host) into incidents. Unclassified findings that join an incident
@@ -125,11 +177,13 @@ pub fn group_with_rules(
 ) -> Vec<Incident> {
     let symptoms = |id: &str| set.get(id).map(|r| r.symptoms.clone()).unwrap_or_default();
     let kind_of_file = |file: &str| inputs.iter().find(|i| i.path == file).map(|i| i.kind);
+    let run_tie = |a: &Finding, b: &Finding| run_tie(a, b, runs);
     let mut incidents = group(
         findings,
         &Knowledge {
             symptoms: &symptoms,
             kind_of_file: &kind_of_file,
+            runs: &run_tie,
         },
     );
     for inc in &mut incidents {
@@ -140,32 +194,50 @@ pub fn group_with_rules(
     incidents
 }
 
-/// "same sync run …" when sync runs of the incident's host hold two or more of its findings.
+/// What the sync runs of `a`'s host say about `a` and `b`.
+fn run_tie(a: &Finding, b: &Finding, runs: &[crate::sync::SyncRun]) -> RunTie {
+    let of_host = || runs.iter().filter(|r| r.host == a.host);
+    let holds = |r: &crate::sync::SyncRun, f: &Finding| r.finding_ids.contains(&f.rule_id);
+    let both: Vec<&crate::sync::SyncRun> =
+        of_host().filter(|r| holds(r, a) && holds(r, b)).collect();
+    if let Some(first) = both.first() {
+        return RunTie::Same(describe_runs(first, both.len()));
+    }
+    if of_host().any(|r| holds(r, a)) && of_host().any(|r| holds(r, b)) {
+        RunTie::Apart
+    } else {
+        RunTie::Unknown
+    }
+}
+
+/// "same sync run: started …, failed" (and how many more runs hold the same findings).
+fn describe_runs(first: &crate::sync::SyncRun, count: usize) -> String {
+    let start = first.start.map_or_else(
+        || "(no time)".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+    );
+    let more = match count {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    format!(
+        "same sync run: started {start}, {}{more}",
+        first.result.as_str()
+    )
+}
+
+/// "same sync run …" when sync runs of the incident's host hold its root cause and another of
+/// its findings.
 fn same_runs(inc: &Incident, runs: &[crate::sync::SyncRun]) -> Option<String> {
     let shared: Vec<&crate::sync::SyncRun> = runs
         .iter()
         .filter(|r| r.host == inc.host)
         .filter(|r| {
-            inc.findings
-                .iter()
-                .filter(|f| r.finding_ids.contains(f))
-                .count()
-                >= 2
+            r.finding_ids.contains(&inc.root_cause)
+                && inc.findings[1..].iter().any(|f| r.finding_ids.contains(f))
         })
         .collect();
-    let first = shared.first()?;
-    let start = first.start.map_or_else(
-        || "(no time)".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M:%SZ").to_string(),
-    );
-    let more = match shared.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
-    };
-    Some(format!(
-        "same sync run: started {start}, {}{more}",
-        first.result.as_str()
-    ))
+    Some(describe_runs(shared.first()?, shared.len()))
 }
 
 fn is_unclassified(id: &str) -> bool {
@@ -175,9 +247,10 @@ fn is_unclassified(id: &str) -> bool {
 /// Incidents of one host; `idx` are the indices of its findings.
 fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<Incident> {
     let member = |i: usize| &findings[i];
-    // Edges cause -> symptom between the findings of this host; `true` when the edge asks for
-    // codes (the symptom shows a code of this very cause).
-    let mut edges: Vec<(usize, usize, bool)> = Vec::new();
+    // Edges cause -> symptom between the findings of this host, with the evidence that ties
+    // them; `strong` when a run or a code the rule asks for ties them (then a symptom already
+    // taken by another incident is listed under this cause too).
+    let mut edges: Vec<Edge> = Vec::new();
     for &a in idx {
         let fa = member(a);
         if is_unclassified(&fa.rule_id) || fa.severity == Severity::Success {
@@ -186,13 +259,21 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
         for s in (know.symptoms)(&fa.rule_id) {
             for &b in idx {
                 let fb = member(b);
-                if a != b && fb.rule_id == s.rule && shows_codes(fb, &s.codes) && tied(fa, fb) {
-                    edges.push((a, b, !s.codes.is_empty()));
+                if a == b || fb.rule_id != s.rule || !shows_codes(fb, &s.codes) {
+                    continue;
+                }
+                if let Some((evidence, strong)) = tie(fa, fb, &s.codes, (know.runs)(fa, fb)) {
+                    edges.push(Edge {
+                        cause: a,
+                        symptom: b,
+                        strong,
+                        evidence,
+                    });
                 }
             }
         }
     }
-    let has_cause = |b: usize| edges.iter().any(|&(a, x, _)| x == b && a != b);
+    let has_cause = |b: usize| edges.iter().any(|e| e.symptom == b && e.cause != b);
     // Report order: most severe first, then earliest.
     let mut order: Vec<usize> = idx
         .iter()
@@ -205,8 +286,10 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
 
     let mut taken: BTreeSet<usize> = BTreeSet::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    // (group index, finding) listed in a second incident (see below).
-    let mut shared: Vec<(usize, usize)> = Vec::new();
+    // Per group, why each member joined: (member, explained by, evidence).
+    let mut whys: Vec<Vec<(usize, usize, Vec<String>)>> = Vec::new();
+    // (group index, finding, explained by, evidence) listed in a second incident (see below).
+    let mut shared: Vec<(usize, usize, usize, Vec<String>)> = Vec::new();
     // Roots first (nothing explains them), then whatever is left (cycles, findings whose cause
     // was already taken by another incident).
     let roots: Vec<usize> = order.iter().copied().filter(|&i| !has_cause(i)).collect();
@@ -215,39 +298,49 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
             continue;
         }
         let mut group = vec![start];
+        let mut why = Vec::new();
         taken.insert(start);
         let mut next = 0;
         while next < group.len() {
             let a = group[next];
             next += 1;
             // Symptoms in report order. A symptom already explained by another incident is
-            // listed here too when it shows this cause's own codes (one merged finding can carry
-            // the codes of two causes), but what it explains stays with the first.
-            let mut kids: Vec<(usize, bool)> = edges
+            // listed here too when a run or this cause's own codes tie it here (one merged
+            // finding can hold the lines of two causes), but what it explains stays with the
+            // first.
+            let mut kids: Vec<&Edge> = edges
                 .iter()
-                .filter(|&&(x, b, coded)| x == a && (coded || !taken.contains(&b)))
-                .map(|&(_, b, coded)| (b, coded))
+                .filter(|e| e.cause == a && (e.strong || !taken.contains(&e.symptom)))
                 .collect();
-            kids.sort_by(|x, y| member(x.0).sort_key().cmp(&member(y.0).sort_key()));
-            kids.dedup_by_key(|k| k.0);
-            for (b, _) in kids {
-                if taken.insert(b) {
-                    group.push(b);
-                } else if !group.contains(&b) {
-                    shared.push((groups.len(), b));
+            kids.sort_by(|x, y| {
+                member(x.symptom)
+                    .sort_key()
+                    .cmp(&member(y.symptom).sort_key())
+            });
+            kids.dedup_by_key(|e| e.symptom);
+            for e in kids {
+                if taken.insert(e.symptom) {
+                    group.push(e.symptom);
+                    why.push((e.symptom, a, e.evidence.clone()));
+                } else if !group.contains(&e.symptom) {
+                    shared.push((groups.len(), e.symptom, a, e.evidence.clone()));
                 }
             }
         }
         let worst = group.iter().map(|&i| member(i).severity).max();
         if worst >= Some(Severity::Warning) {
             groups.push(group);
+            whys.push(why);
         } else {
-            shared.retain(|&(g, _)| g != groups.len());
+            shared.retain(|s| s.0 != groups.len());
         }
     }
-    for (g, b) in shared {
-        if let Some(group) = groups.get_mut(g) {
-            group.push(b);
+    for (g, b, a, evidence) in shared {
+        if let (Some(group), Some(why)) = (groups.get_mut(g), whys.get_mut(g)) {
+            if !group.contains(&b) {
+                group.push(b);
+                why.push((b, a, evidence));
+            }
         }
     }
 
@@ -272,14 +365,88 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
         });
         if let Some(t) = target {
             groups[t].push(u);
+            let root = groups[t][0];
+            whys[t].push((
+                u,
+                root,
+                vec!["lines inside the incident's time, in a log it has evidence from".to_string()],
+            ));
         }
     }
-    for (inc, g) in out.iter_mut().zip(&groups) {
+    for ((inc, g), why) in out.iter_mut().zip(&groups).zip(&whys) {
         let (findings_ids, ties) = members_and_ties(findings, g);
         inc.findings = findings_ids;
         inc.ties = ties;
+        inc.joined = why
+            .iter()
+            .map(|(b, a, evidence)| Joined {
+                finding: member(*b).rule_id.clone(),
+                explained_by: member(*a).rule_id.clone(),
+                evidence: evidence.clone(),
+            })
+            .collect();
     }
     out
+}
+
+/// A cause -> symptom edge between two findings of one host.
+struct Edge {
+    cause: usize,
+    symptom: usize,
+    /// A sync run or a code the rule asks for ties them.
+    strong: bool,
+    evidence: Vec<String>,
+}
+
+/// The evidence that ties cause `a` to symptom `b` (and whether it is strong), `None` when
+/// nothing does: a run that holds both; codes the rule asks for; else the time window, a shared
+/// file for untimed findings, or the settings (a finding without lines).
+fn tie(a: &Finding, b: &Finding, codes: &[String], run: RunTie) -> Option<(Vec<String>, bool)> {
+    let mut evidence = Vec::new();
+    let mut strong = false;
+    match run {
+        RunTie::Same(d) => {
+            evidence.push(d);
+            strong = true;
+        }
+        RunTie::Apart => return None,
+        RunTie::Unknown => {}
+    }
+    // The codes the rule asks for (strong), else any code both show.
+    let wanted: &[String] = if codes.is_empty() { &a.codes } else { codes };
+    let shown: Vec<&str> = b
+        .codes
+        .iter()
+        .filter(|c| wanted.iter().any(|w| w.eq_ignore_ascii_case(c)))
+        .map(String::as_str)
+        .collect();
+    if !shown.is_empty() {
+        evidence.push(format!("code {}", shown.join(", ")));
+        strong |= !codes.is_empty();
+    }
+    if !strong {
+        if !tied(a, b) {
+            return None;
+        }
+        evidence.push(if a.evidence.is_empty() || b.evidence.is_empty() {
+            "from the settings, on the same host".to_string()
+        } else if let (Some(af), Some(al), Some(bf), Some(bl)) =
+            (a.first_seen, a.last_seen, b.first_seen, b.last_seen)
+        {
+            let t = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
+            format!(
+                "time window: seen {} – {}, {} {} – {} ({WINDOW_HOURS} h of slack)",
+                t(bf),
+                t(bl),
+                a.rule_id,
+                t(af),
+                t(al)
+            )
+        } else {
+            "same file or folder, no time".to_string()
+        });
+    }
+    Some((evidence, strong))
 }
 
 /// The symptom shows one of `codes` (any when `codes` is empty); compared case-insensitively.
@@ -345,6 +512,7 @@ fn incident(findings: &[Finding], group: &[usize]) -> Incident {
         last_seen,
         host: root.host.clone(),
         ties,
+        joined: Vec::new(),
         cause: root.cause.clone(),
         fix: root.fix.clone(),
         next_step: without_asides(&first_sentence(&root.fix)),

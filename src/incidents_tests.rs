@@ -60,6 +60,7 @@ fn run(findings: &mut [Finding]) -> Vec<Incident> {
         &Knowledge {
             symptoms: &pool_symptoms,
             kind_of_file: &kind_of,
+            runs: &|_, _| RunTie::Unknown,
         },
     )
 }
@@ -332,4 +333,113 @@ fn root_cause_of_is_read_and_checked() {
             "{bad}"
         );
     }
+}
+
+/// Two causes of the same symptoms in a run each: a cause ("x", run 1) and another ("y", run 3)
+/// whose runs both end in a retry; the retry finding is merged over all runs.
+fn two_cause_symptoms(id: &str) -> Vec<Symptom> {
+    match id {
+        "x" | "y" => vec![sym("retry", &[])],
+        _ => Vec::new(),
+    }
+}
+
+fn runs_of(a: &Finding, b: &Finding) -> RunTie {
+    // run 1 holds x and retry, run 3 holds y and retry; "z" is in run 2 alone.
+    let runs: [&[&str]; 3] = [&["x", "retry"], &["z"], &["y", "retry"]];
+    let holds = |r: &[&str], f: &Finding| r.contains(&f.rule_id.as_str());
+    if let Some(n) = runs.iter().position(|r| holds(r, a) && holds(r, b)) {
+        return RunTie::Same(format!("same sync run {}", n + 1));
+    }
+    if runs.iter().any(|r| holds(r, a)) && runs.iter().any(|r| holds(r, b)) {
+        RunTie::Apart
+    } else {
+        RunTie::Unknown
+    }
+}
+
+#[test]
+fn a_shared_run_ties_a_symptom_to_each_cause_and_says_so() {
+    let e = Severity::Error;
+    let mut f = vec![
+        finding("x", e, (2, 2), "wsyncmgr.log", &["407"]),
+        finding("retry", Severity::Warning, (2, 4), "wsyncmgr.log", &[]),
+        finding("y", e, (4, 4), "wsyncmgr.log", &[]),
+    ];
+    let inc = group(
+        &mut f,
+        &Knowledge {
+            symptoms: &two_cause_symptoms,
+            kind_of_file: &kind_of,
+            runs: &runs_of,
+        },
+    );
+    let ids: Vec<(&str, Vec<&str>)> = inc
+        .iter()
+        .map(|i| {
+            (
+                i.root_cause.as_str(),
+                i.findings.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        vec![("x", vec!["x", "retry"]), ("y", vec!["y", "retry"])]
+    );
+    assert_eq!(
+        inc[0].joined[0].evidence,
+        vec!["same sync run 1".to_string()]
+    );
+    assert_eq!(inc[1].joined[0].explained_by, "y");
+    assert_eq!(
+        inc[1].joined[0].evidence,
+        vec!["same sync run 3".to_string()]
+    );
+    assert_eq!(
+        inc[1].symptoms(),
+        vec![("retry", "same sync run 3".to_string())]
+    );
+}
+
+#[test]
+fn runs_that_hold_cause_and_symptom_apart_do_not_tie_them_by_time() {
+    let e = Severity::Error;
+    // "z" (run 2) explains nothing of run 1 or 3 even within the time window.
+    let syms = |id: &str| match id {
+        "z" => vec![sym("retry", &[])],
+        _ => Vec::new(),
+    };
+    let mut f = vec![
+        finding("z", e, (3, 3), "wsyncmgr.log", &[]),
+        finding("retry", Severity::Warning, (2, 4), "wsyncmgr.log", &[]),
+    ];
+    let inc = group(
+        &mut f,
+        &Knowledge {
+            symptoms: &syms,
+            kind_of_file: &kind_of,
+            runs: &runs_of,
+        },
+    );
+    assert!(inc.iter().all(|i| i.findings.len() == 1), "{inc:?}");
+    // Without runs, the time window ties them, and says so with both spans.
+    let inc = run_with(&mut f, &syms);
+    assert_eq!(inc[0].findings, vec!["z".to_string(), "retry".to_string()]);
+    assert!(
+        inc[0].joined[0].evidence[0].starts_with("time window: seen 2026-11-18 02:00:00Z"),
+        "{:?}",
+        inc[0].joined
+    );
+}
+
+fn run_with(findings: &mut [Finding], syms: &dyn Fn(&str) -> Vec<Symptom>) -> Vec<Incident> {
+    group(
+        findings,
+        &Knowledge {
+            symptoms: syms,
+            kind_of_file: &kind_of,
+            runs: &|_, _| RunTie::Unknown,
+        },
+    )
 }

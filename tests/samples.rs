@@ -232,6 +232,33 @@ fn samples_group_their_findings_into_the_expected_incidents() {
                 }
             }
         }
+        // Every finding besides the root says what tied it to a finding of the incident.
+        for inc in report["incidents"].as_array().into_iter().flatten() {
+            let members: Vec<&str> = inc["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str())
+                .collect();
+            for m in members.iter().skip(1) {
+                let why = inc["joined"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|j| j["finding"] == *m);
+                let ok = why.is_some_and(|j| {
+                    members.contains(&j["explained_by"].as_str().unwrap_or(""))
+                        && j["evidence"].as_array().is_some_and(|e| !e.is_empty())
+                });
+                if !ok {
+                    failures.push(format!(
+                        "{}: incident {}: {m} joined without evidence ({why:?})",
+                        path.display(),
+                        inc["root_cause"]
+                    ));
+                }
+            }
+        }
         // An unclassified finding inside an incident no longer warns.
         for f in report["findings"].as_array().into_iter().flatten() {
             let id = f["rule_id"].as_str().unwrap_or("");

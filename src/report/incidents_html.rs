@@ -62,9 +62,13 @@ pub fn section(
             h(&inc.root_cause)
         );
         if inc.findings.len() > 1 {
-            let rest: Vec<String> = inc.findings[1..]
-                .iter()
-                .map(|f| format!("<code>{}</code>", h(f)))
+            let rest: Vec<String> = inc
+                .symptoms()
+                .into_iter()
+                .map(|(f, why)| match why.is_empty() {
+                    true => format!("<code>{}</code>", h(f)),
+                    false => format!("<code>{}</code> ({})", h(f), h(&why)),
+                })
                 .collect();
             let _ = writeln!(
                 out,
@@ -124,6 +128,11 @@ mod tests {
             last_seen: None,
             host: Some("cm02".into()),
             ties: vec!["code 503".into()],
+            joined: vec![crate::incidents::Joined {
+                finding: "iis_wsus_503".into(),
+                explained_by: "wsyncmgr_http_503_wsuspool".into(),
+                evidence: vec!["code 503 <x>".into()],
+            }],
             cause: "c & d".into(),
             fix: "Start it.".into(),
             next_step: "Start it.".into(),
@@ -131,7 +140,10 @@ mod tests {
         let s = section(std::slice::from_ref(&inc), &|_| None);
         assert!(s.contains("Pool &lt;stopped&gt;"), "{s}");
         assert!(s.contains("c &amp; d"), "{s}");
-        assert!(s.contains("<code>iis_wsus_503</code>"));
+        assert!(
+            s.contains("<code>iis_wsus_503</code> (code 503 &lt;x&gt;)"),
+            "{s}"
+        );
         assert!(s.contains("<li>Start it. (incident-1)</li>"), "{s}");
         assert!(section(&[], &|_| None).is_empty());
         // Left behind by a later successful sync: muted, no next step.

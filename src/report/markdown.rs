@@ -147,9 +147,13 @@ pub fn incidents_section(incidents: &[crate::incidents::Incident]) -> String {
         );
         let _ = writeln!(s, "- **Root cause:** `{}`", code(&inc.root_cause));
         if inc.findings.len() > 1 {
-            let rest: Vec<String> = inc.findings[1..]
-                .iter()
-                .map(|f| format!("`{}`", code(f)))
+            let rest: Vec<String> = inc
+                .symptoms()
+                .into_iter()
+                .map(|(f, why)| match why.is_empty() {
+                    true => format!("`{}`", code(f)),
+                    false => format!("`{}` ({})", code(f), md(&why)),
+                })
                 .collect();
             let _ = writeln!(s, "- **Explains:** {}", rest.join(", "));
         }

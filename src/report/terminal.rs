@@ -175,13 +175,26 @@ fn incidents(s: &mut String, report: &Report, color: bool) {
             (f, l) => format!("{} … {}", time(f), time(l)),
         };
         let _ = writeln!(s, "{pad}seen {seen}");
-        let symptoms: Vec<String> = inc.findings[1..].iter().map(|f| esc(f, false)).collect();
         let _ = writeln!(s, "{pad}root cause: {}", esc(&inc.root_cause, false));
-        if !symptoms.is_empty() {
+        // One line per symptom, with the evidence that tied it.
+        for (n, (id, why)) in inc.symptoms().into_iter().enumerate() {
+            let label = if n == 0 {
+                "explains:   "
+            } else {
+                "            "
+            };
+            let why = if why.is_empty() {
+                why
+            } else {
+                format!(" — {why}")
+            };
             let _ = writeln!(
                 s,
-                "{pad}explains:   {}",
-                block(&symptoms.join(", "), &format!("{pad}            "))
+                "{pad}{label}{}",
+                block(
+                    &esc(&format!("{id}{why}"), false),
+                    &format!("{pad}              ")
+                )
             );
         }
         if !inc.ties.is_empty() {
