@@ -29,27 +29,38 @@ pub fn expand(text: &str) -> Result<String, String> {
 }
 
 fn expand_paths(text: &str) -> Result<String, String> {
-    const OPEN: &str = "{console:";
-    if !text.contains(OPEN) {
+    expand_keys(
+        text,
+        "console",
+        |key| path(key).map(str::to_string),
+        || format!("no such console path; known: {}", keys().join(", ")),
+    )
+}
+
+/// `text` with every `{<prefix>:<key>}` replaced by `lookup(key)`; `Err` names the first key
+/// `lookup` does not know, followed by `unknown()`.
+pub(super) fn expand_keys(
+    text: &str,
+    prefix: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+    unknown: impl Fn() -> String,
+) -> Result<String, String> {
+    let open = format!("{{{prefix}:");
+    if !text.contains(&open) {
         return Ok(text.to_string());
     }
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
-    while let Some(at) = rest.find(OPEN) {
+    while let Some(at) = rest.find(&open) {
         out.push_str(&rest[..at]);
-        let after = &rest[at + OPEN.len()..];
+        let after = &rest[at + open.len()..];
         let Some(close) = after.find('}') else {
-            return Err(format!("{OPEN}… is not closed with '}}'"));
+            return Err(format!("{open}… is not closed with '}}'"));
         };
         let key = after[..close].trim();
-        match path(key) {
-            Some(p) => out.push_str(p),
-            None => {
-                return Err(format!(
-                    "{{console:{key}}}: no such console path; known: {}",
-                    keys().join(", ")
-                ))
-            }
+        match lookup(key) {
+            Some(p) => out.push_str(&p),
+            None => return Err(format!("{{{prefix}:{key}}}: {}", unknown())),
         }
         rest = &after[close + 1..];
     }

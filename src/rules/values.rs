@@ -39,32 +39,9 @@ pub fn placeholder(name: &str) -> Option<String> {
 /// `text` with every `{value:<name>}` replaced by its placeholder; `Err` names the first unknown
 /// name.
 pub fn expand(text: &str) -> Result<String, String> {
-    const OPEN: &str = "{value:";
-    if !text.contains(OPEN) {
-        return Ok(text.to_string());
-    }
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(at) = rest.find(OPEN) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + OPEN.len()..];
-        let Some(close) = after.find('}') else {
-            return Err(format!("{OPEN}… is not closed with '}}'"));
-        };
-        let name = after[..close].trim();
-        match placeholder(name) {
-            Some(p) => out.push_str(&p),
-            None => {
-                return Err(format!(
-                    "{{value:{name}}}: no such named value; known: {}",
-                    names().join(", ")
-                ))
-            }
-        }
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+    super::console::expand_keys(text, "value", placeholder, || {
+        format!("no such named value; known: {}", names().join(", "))
+    })
 }
 
 #[cfg(test)]
