@@ -8,7 +8,8 @@ import datetime as dt
 import random
 
 from make_samples import (Cm, Sms, WCTRL, RULE, WSYNC, WCM, ms, write, guid, WUA_SRC, failed_sync,
-                          assembly_check, wcm_failed_cycle, trigger, sup_list)
+                          assembly_check, wcm_failed_cycle, trigger, sup_list, sd_writer, wsus_start,
+                          wcm_cycle_head, scan_request, scan_failed_at_add_source)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,27 +438,14 @@ def client_registry_pol():
     for attempt in range(3):
         job = guid(rng)
         sa.at(t)
-        sa(f"Message received: '<?xml version='1.0' ?><UpdateSourceMessage><UpdateSourceID>"
-           f"{WUA_SRC}</UpdateSourceID><Priority>5</Priority><ScanType>1</ScanType>"
-           f"<AutoCompleteRequest>false</AutoCompleteRequest></UpdateSourceMessage>'", 0)
-        sa("*****ScanByUpdateSource request received with ScanType ID = 1, ScanType = Scan All, "
-           "ForceReScan = False, ScanOptions = 0x00000000", 16)
-        sa(f"ScanJob({job}): CScanJob::OnLocationUpdate- Received Location=http://CM01.contoso.com:8530, "
-           f"Version=39", 498)
-        sa(f"ScanJob({job}): CScanJob::Execute - Adding UpdateSource={WUA_SRC}, ContentType=2, "
-           f"ContentLocation=http://CM01.contoso.com:8530, ContentVersion=39", 16)
+        scan_request(sa, job, 39, 498)
         wh.at(sa.t + 31 * ms)
         wh(f"Its a WSUS Update Source type ({WUA_SRC}), adding it.", 0)
         wh("Unable to read existing WUA Group Policy object. Error = 0x80004005.", 16, typ=3)
         wh(f"Failed to Add Update Source for WUAgent of type (2) and id ({WUA_SRC}). "
            f"Error = 0x80004005.", 0, typ=3)
         sa.at(wh.t + 15 * ms)
-        sa(f"ScanJob({job}): CScanJob::Execute- Failed at AddUpdateSource, Error = 0x80004005",
-           0, typ=3)
-        sa(f"ScanJob({job}): CScanJob::ScheduleScanRetry- ScanRetry Timer task successfully "
-           f"scheduled. Will retry scan in 30 minutes", 16)
-        sa("CScanJobManager::OnScanComplete -failed at CScanJob::Execute with error=0x80004005",
-           0, typ=3)
+        scan_failed_at_add_source(sa, job, "0x80004005")
         t = sa.t + dt.timedelta(minutes=30, seconds=rng.randint(1, 9))
     write(f"{d}/WUAHandler.log", wh.lines)
     write(f"{d}/ScanAgent.log", sa.lines)
@@ -482,13 +470,7 @@ def site_sup_cert_untrusted():
            "WSUS.WSUSServer.ConnectToWSUSServer(String ServerName, Boolean UseSSL, Int32 PortNumber)")
     c = Sms(WCM, bias, 4820, 2401, site_server, "PS6")
     c.at(dt.datetime(2026, 11, 30, 9, 41, 12, 210000))
-    c("SCF change notification triggered.", 0)
-    c(f"This SCCM SUP ({sup}) is not a WSUS replica.", 15)
-    c("Populating config from SCF", 0)
-    c("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
-    c(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {sup}, "
-      f"group = , nlb = ", 0)
-    c("Updating active SUP groups...", 16)
+    wcm_cycle_head(c, "SCF change notification triggered.", sup)
     assembly_check(c)
     c(f"Attempting connection to WSUS server: {sup}, port: 8531, useSSL: True", 0)
     c(exc, 412)
@@ -515,18 +497,9 @@ def wsus_susdb_timeout():
     d = "wsus-susdb-timeout"
     lines = []
 
-    def sd(t, level, proc, meth, msg):
-        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
-                     f"{meth}\t{msg}")
+    sd = sd_writer(lines)
 
-    t = dt.datetime(2026, 12, 1, 7, 14, 3, 221000)
-    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart", "Service starting")
-    t += 47 * ms
-    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart",
-       "WSUS server version: 10.0.20348.2849, OS: Microsoft Windows NT 10.0.20348.0")
-    t += 16 * ms
-    sd(t, "Info", "WsusService.14", "EventLogEventReporter.ReportEvent",
-       "EventId=10000,Type=Information,Category=Synchronization,Message=WSUS Service started.")
+    wsus_start(sd, dt.datetime(2026, 12, 1, 7, 14, 3, 221000), "10.0.20348.2849", "10.0.20348.0", 47)
     frames = [
         "   at System.Data.SqlClient.SqlConnection.OnError(SqlException exception, Boolean breakConnection, Action`1 wrapCloseInAction)",
         "   at System.Data.SqlClient.TdsParser.TryRun(RunBehavior runBehavior, SqlCommand cmdHandler, SqlDataReader dataStream, BulkCopySimpleResultSet bulkCopyHandler, TdsParserStateObject stateObj, Boolean& dataReady)",
@@ -573,13 +546,7 @@ def site_wsus_console_missing():
     for n, start in enumerate((dt.datetime(2026, 12, 2, 8, 14, 37, 402000),
                                dt.datetime(2026, 12, 2, 9, 14, 38, 95000))):
         c.at(start)
-        c("SCF change notification triggered." if n == 0 else "Timed Out...~", 0)
-        c(f"This SCCM SUP ({sup}) is not a WSUS replica.", 15)
-        c("Populating config from SCF", 0)
-        c("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
-        c(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {sup}, "
-          f"group = , nlb = ", 0)
-        c("Updating active SUP groups...", 16)
+        wcm_cycle_head(c, "SCF change notification triggered." if n == 0 else "Timed Out...~", sup)
         c("Checking for supported version of WSUS (min WSUS 4.0.0.0)", 0)
         assembly_check(c, found=False)
         c(f"Attempting connection to WSUS server: {sup}, port: 8530, useSSL: False", 0)
@@ -611,9 +578,7 @@ def wsus_susdb_full():
     d = "wsus-susdb-full"
     lines = []
 
-    def sd(t, level, proc, meth, msg):
-        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
-                     f"{meth}\t{msg}")
+    sd = sd_writer(lines)
 
     full = ("Could not allocate space for object 'dbo.tbXml'.'PK__tbXml__C0B3C9B2A7F4E1D3' in "
             "database 'SUSDB' because the 'PRIMARY' filegroup is full. Create disk space by deleting "
@@ -629,14 +594,7 @@ def wsus_susdb_full():
         "ClientConnectionId:9a2e41c7-3b85-4f0d-b6e2-71c8d4a05f39",
         "Error Number:1105,State:2,Class:17",
     ]
-    t = dt.datetime(2026, 12, 3, 2, 58, 41, 517000)
-    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart", "Service starting")
-    t += 31 * ms
-    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart",
-       "WSUS server version: 10.0.17763.5830, OS: Microsoft Windows NT 10.0.17763.0")
-    t += 16 * ms
-    sd(t, "Info", "WsusService.14", "EventLogEventReporter.ReportEvent",
-       "EventId=10000,Type=Information,Category=Synchronization,Message=WSUS Service started.")
+    wsus_start(sd, dt.datetime(2026, 12, 3, 2, 58, 41, 517000), "10.0.17763.5830", "10.0.17763.0", 31)
     for day in (3, 4):
         t = dt.datetime(2026, 12, day, 3, 0, 0, 212000 + day * 1000)
         sd(t, "Info", "WsusService.23", "EventLogEventReporter.ReportEvent",

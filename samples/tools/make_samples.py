@@ -139,6 +139,34 @@ class Cm:
 
 
 # ---------------------------------------------------------------------------------------------
+# SoftwareDistribution.log writer (WSUS: UTC, tab separated)
+
+def sd_writer(lines):
+    """A function writing one SoftwareDistribution.log record into `lines`."""
+    def sd(t, level, proc, meth, msg):
+        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
+                     f"{meth}\t{msg}")
+    return sd
+
+
+def wsus_start(sd, t, version, os_version, gap_ms, services_ms=None):
+    """WSUS service start-up (version line, optionally the services line, event 10000); returns
+    the time of the last record."""
+    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart", "Service starting")
+    t += gap_ms * ms
+    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart",
+       f"WSUS server version: {version}, OS: Microsoft Windows NT {os_version}")
+    t += 16 * ms
+    if services_ms is not None:
+        sd(t, "Info", "WsusService.9", "Microsoft.UpdateServices.Internal.ServiceManager.StartServices",
+           "Starting CatalogSyncAgent, EmailNotificationAgent, StateMachineReporting")
+        t += services_ms * ms
+    sd(t, "Info", "WsusService.14", "EventLogEventReporter.ReportEvent",
+       "EventId=10000,Type=Information,Category=Synchronization,Message=WSUS Service started.")
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
 # wsyncmgr cycles (domain.md §D)
 
 TRIGGERS = {
@@ -318,6 +346,17 @@ def wcm_healthy_cycle(w, start, server, src_guid, first=False):
     w("~Waiting for changes for 57 minutes", 0)
 
 
+def wcm_cycle_head(w, first_line, sup):
+    """The start of a WCM cycle that (re)reads the SUP list: up to "Updating active SUP groups"."""
+    w(first_line, 0)
+    w(f"This SCCM SUP ({sup}) is not a WSUS replica.", 15)
+    w("Populating config from SCF", 0)
+    w("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
+    w(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {sup}, "
+      f"group = , nlb = ", 0)
+    w("Updating active SUP groups...", 16)
+
+
 def wcm_failed_cycle(w, start, server, port, ssl, exc_text, first_line):
     w.at(start)
     w(first_line, 0)
@@ -480,13 +519,7 @@ def site_wsus_not_configured():
         "Boolean UseSSL, Int32 PortNumber)")
     c = Sms(WCM, bias, 4720, 301, server, "PS1")
     c.at(dt.datetime(2026, 11, 20, 6, 41, 3, 172000))
-    c("SCF change notification triggered.", 0)
-    c(f"This SCCM SUP ({server}) is not a WSUS replica.", 15)
-    c("Populating config from SCF", 0)
-    c("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
-    c(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {server}, "
-      f"group = , nlb = ", 0)
-    c("Updating active SUP groups...", 16)
+    wcm_cycle_head(c, "SCF change notification triggered.", server)
     assembly_check(c)
     c(f"Attempting connection to WSUS server: {server}, port: 8531, useSSL: True", 0)
     c(refused, 1015)
@@ -542,13 +575,7 @@ def site_ssl_transport_closed():
         "Boolean UseSSL, Int32 PortNumber)")
     c = Sms(WCM, bias, 4720, 401, "CM01.contoso.com", "PS1")
     c.at(dt.datetime(2026, 11, 23, 13, 12, 40, 75000))
-    c("SCF change notification triggered.", 0)
-    c(f"This SCCM SUP ({sup}) is not a WSUS replica.", 15)
-    c("Populating config from SCF", 0)
-    c("Setting new configuration state to 1 (WSUS_CONFIG_PENDING)", 47)
-    c(f"Changes in active SUP list detected. New active SUP List is:~    SUP0: {sup}, "
-      f"group = , nlb = ", 0)
-    c("Updating active SUP groups...", 16)
+    wcm_cycle_head(c, "SCF change notification triggered.", sup)
     assembly_check(c)
     c(f"Attempting connection to WSUS server: {sup}, port: 8531, useSSL: True", 0)
     c(exc, 640)
@@ -623,9 +650,7 @@ def cas_no_internet():
     rng = random.Random(502)
     lines = []
 
-    def sd(t, level, proc, meth, msg):
-        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
-                     f"{meth}\t{msg}")
+    sd = sd_writer(lines)
 
     frames = [
         "   at System.Net.Sockets.Socket.DoConnect(EndPoint endPointSnapshot, SocketAddress socketAddress)",
@@ -793,21 +818,10 @@ def wsus_tls():
     rng = random.Random(801)
     lines = []
 
-    def sd(t, level, proc, meth, msg):
-        lines.append(f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC\t{level}\t{proc}\t"
-                     f"{meth}\t{msg}")
+    sd = sd_writer(lines)
 
-    t = dt.datetime(2026, 11, 16, 6, 2, 14, 93000)
-    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart", "Service starting")
-    t += 31 * ms
-    sd(t, "Info", "WsusService.9", "WsusService.Service.OnStart",
-       "WSUS server version: 6.3.9600.18838, OS: Microsoft Windows NT 6.3.9600.0")
-    t += 16 * ms
-    sd(t, "Info", "WsusService.9", "Microsoft.UpdateServices.Internal.ServiceManager.StartServices",
-       "Starting CatalogSyncAgent, EmailNotificationAgent, StateMachineReporting")
-    t += 411 * ms
-    sd(t, "Info", "WsusService.14", "EventLogEventReporter.ReportEvent",
-       "EventId=10000,Type=Information,Category=Synchronization,Message=WSUS Service started.")
+    wsus_start(sd, dt.datetime(2026, 11, 16, 6, 2, 14, 93000), "6.3.9600.18838", "6.3.9600.0", 31,
+               services_ms=411)
     send = ("The underlying connection was closed: An unexpected error occurred on a send. ---> "
             "System.IO.IOException: Unable to read data from the transport connection: An existing "
             "connection was forcibly closed by the remote host. ---> "
@@ -1108,6 +1122,29 @@ def client_healthy():
     write(f"{d}/WindowsUpdate.log", wu_lines, enc="ascii")
 
 
+def scan_request(sa, job, version, location_ms):
+    """ScanAgent: a full scan requested, the SUP location received, the update source added."""
+    sa(f"Message received: '<?xml version='1.0' ?><UpdateSourceMessage><UpdateSourceID>"
+       f"{WUA_SRC}</UpdateSourceID><Priority>5</Priority><ScanType>1</ScanType>"
+       f"<AutoCompleteRequest>false</AutoCompleteRequest></UpdateSourceMessage>'", 0)
+    sa("*****ScanByUpdateSource request received with ScanType ID = 1, ScanType = Scan All, "
+       "ForceReScan = False, ScanOptions = 0x00000000", 16)
+    sa(f"ScanJob({job}): CScanJob::OnLocationUpdate- Received Location=http://CM01.contoso.com:8530, "
+       f"Version={version}", location_ms)
+    sa(f"ScanJob({job}): CScanJob::Execute - Adding UpdateSource={WUA_SRC}, ContentType=2, "
+       f"ContentLocation=http://CM01.contoso.com:8530, ContentVersion={version}", 16)
+
+
+def scan_failed_at_add_source(sa, job, code):
+    """ScanAgent: the update source could not be added; the scan retries in 30 minutes."""
+    sa(f"ScanJob({job}): CScanJob::Execute- Failed at AddUpdateSource, Error = {code}",
+       0, typ=3)
+    sa(f"ScanJob({job}): CScanJob::ScheduleScanRetry- ScanRetry Timer task successfully "
+       f"scheduled. Will retry scan in 30 minutes", 16)
+    sa(f"CScanJobManager::OnScanComplete -failed at CScanJob::Execute with error={code}",
+       0, typ=3)
+
+
 def client_gpo_conflict():
     d = "client-gpo-conflict"
     bias = -60
@@ -1118,15 +1155,7 @@ def client_gpo_conflict():
     for attempt in range(4):
         job = guid(rng)
         sa.at(t)
-        sa(f"Message received: '<?xml version='1.0' ?><UpdateSourceMessage><UpdateSourceID>"
-           f"{WUA_SRC}</UpdateSourceID><Priority>5</Priority><ScanType>1</ScanType>"
-           f"<AutoCompleteRequest>false</AutoCompleteRequest></UpdateSourceMessage>'", 0)
-        sa("*****ScanByUpdateSource request received with ScanType ID = 1, ScanType = Scan All, "
-           "ForceReScan = False, ScanOptions = 0x00000000", 16)
-        sa(f"ScanJob({job}): CScanJob::OnLocationUpdate- Received Location=http://CM01.contoso.com:8530, "
-           f"Version=38", 512)
-        sa(f"ScanJob({job}): CScanJob::Execute - Adding UpdateSource={WUA_SRC}, ContentType=2, "
-           f"ContentLocation=http://CM01.contoso.com:8530, ContentVersion=38", 16)
+        scan_request(sa, job, 38, 512)
         wh.at(sa.t + 31 * ms)
         wh(f"Its a WSUS Update Source type ({WUA_SRC}), adding it.", 0)
         wh("Enabling WUA Managed server policy to use server: http://CM01.contoso.com:8530", 16)
@@ -1137,12 +1166,7 @@ def client_gpo_conflict():
         wh(f"Failed to Add Update Source for WUAgent of type (2) and id ({WUA_SRC}). "
            f"Error = 0x87d00692.", 0, typ=3)
         sa.at(wh.t + 16 * ms)
-        sa(f"ScanJob({job}): CScanJob::Execute- Failed at AddUpdateSource, Error = 0x87d00692",
-           0, typ=3)
-        sa(f"ScanJob({job}): CScanJob::ScheduleScanRetry- ScanRetry Timer task successfully "
-           f"scheduled. Will retry scan in 30 minutes", 16)
-        sa("CScanJobManager::OnScanComplete -failed at CScanJob::Execute with error=0x87d00692",
-           0, typ=3)
+        scan_failed_at_add_source(sa, job, "0x87d00692")
         t = sa.t + dt.timedelta(minutes=30, seconds=rng.randint(1, 9))
     write(f"{d}/WUAHandler.log", wh.lines)
     write(f"{d}/ScanAgent.log", sa.lines)
