@@ -9,7 +9,8 @@ import random
 
 from make_samples import (Cm, Sms, WCTRL, RULE, WSYNC, WCM, ms, write, guid, WUA_SRC, failed_sync,
                           assembly_check, wcm_failed_cycle, trigger, sup_list, sd_writer, wsus_start,
-                          wcm_cycle_head, scan_request, scan_failed_at_add_source)
+                          wcm_cycle_head, scan_request, scan_failed_at_add_source,
+                          adr_download_failed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,11 +253,7 @@ def site_adr_certificates():
     pd("ERROR: DownloadContentFiles() failed with hr=0x80073633", 0, typ=3)
     r.at(pd.t + 63 * ms)
     r(f"Failed to download the update content with ID {cid} from internet. Error = 13875", 0)
-    r("Failed to download update contents.", 16)
-    r("Failed to download any update", 0)
-    r.stat(8706, "E", istr=[str(rule), name], delta_ms=16)
-    r("Failed to run the DownloadAction for the AutoDeployment.", 0)
-    r("Waiting for rule notification files or schedule...", 0)
+    adr_download_failed(r, rule, name)
     write(f"{d}/PatchDownloader.log", pd.lines)
     write(f"{d}/ruleengine.log", r.lines)
 
@@ -384,11 +381,7 @@ def site_adr_network_location():
     pd("ERROR: DownloadContentFiles() failed with hr=0x80072f19", 0, typ=3)
     r.at(pd.t + 41 * ms)
     r(f"Failed to download the update content with ID {cid} from internet. Error = 12057", 0)
-    r("Failed to download update contents.", 16)
-    r("Failed to download any update", 0)
-    r.stat(8706, "E", istr=[str(rule), name], delta_ms=16)
-    r("Failed to run the DownloadAction for the AutoDeployment.", 0)
-    r("Waiting for rule notification files or schedule...", 0)
+    adr_download_failed(r, rule, name)
     write(f"{d}/PatchDownloader.log", pd.lines)
     write(f"{d}/ruleengine.log", r.lines)
 

@@ -473,6 +473,15 @@ def site_healthy():
     write(f"{d}/PatchDownloader.log", pd.lines)
 
 
+def adr_download_failed(r, rule, name):
+    """Rule engine: no content downloaded, STATMSG 8706, the ADR's download action fails."""
+    r("Failed to download update contents.", 16)
+    r("Failed to download any update", 0)
+    r.stat(8706, "E", istr=[str(rule), name], delta_ms=16)
+    r("Failed to run the DownloadAction for the AutoDeployment.", 0)
+    r("Waiting for rule notification files or schedule...", 0)
+
+
 def site_adr_12007():
     d = "site-adr-12007"
     bias = -60
@@ -491,11 +500,7 @@ def site_adr_12007():
             r("Attempting to download content from internet. Will retry 3 times", 0)
             for _ in range(3):
                 r("Failed to download the update from internet. Error = 12007", 2250)
-        r("Failed to download update contents.", 16)
-        r("Failed to download any update", 0)
-        r.stat(8706, "E", istr=[str(PS1_RULE), PS1_RULE_NAME], delta_ms=16)
-        r("Failed to run the DownloadAction for the AutoDeployment.", 0)
-        r("Waiting for rule notification files or schedule...", 0)
+        adr_download_failed(r, PS1_RULE, PS1_RULE_NAME)
     write(f"{d}/ruleengine.log", r.lines)
 
 
