@@ -10,7 +10,7 @@ import random
 from make_samples import (Cm, Sms, WCTRL, RULE, WSYNC, WCM, ms, write, guid, WUA_SRC, failed_sync,
                           assembly_check, wcm_failed_cycle, trigger, sup_list, sd_writer, wsus_start,
                           wcm_cycle_head, scan_request, scan_failed_at_add_source,
-                          adr_download_failed)
+                          adr_download_failed, not_configured_attempt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,16 +550,10 @@ def site_wsus_console_missing():
     w = Sms(WSYNC, bias, 4412, 2602, site_server, "PS7", pid=3284)
     w.at(dt.datetime(2026, 12, 2, 8, 14, 36, 880000))
     w("Wakeup by SCF change", 0)
-    msg = "WSUS server not configured. Please refer to WCM.log for configuration error details."
     for n, start in enumerate((dt.datetime(2026, 12, 2, 9, 0, 0, 47000),
                                dt.datetime(2026, 12, 2, 10, 0, 1, 312000))):
         trigger(w, "regular" if n == 0 else "retry", start)
-        sup_list(w, site_server, [sup])
-        w.stat(6701, "I", delta_ms=520)
-        w(f"Sync failed: {msg}. Source: CWSyncMgr::DoSync", 31)
-        w.stat(6703, "E", istr=["CWSyncMgr::DoSync", msg], delta_ms=16)
-        w("Setting sync alert to active state on site PS7", 31)
-        w("Sync failed. Will retry in 60 minutes", 16)
+        not_configured_attempt(w, site_server, [sup], 520, 31, 16)
     write(f"{d}/wsyncmgr.log", w.lines)
 
 

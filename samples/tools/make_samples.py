@@ -504,6 +504,19 @@ def site_adr_12007():
     write(f"{d}/ruleengine.log", r.lines)
 
 
+NOT_CONFIGURED = "WSUS server not configured. Please refer to WCM.log for configuration error details."
+
+
+def not_configured_attempt(w, site_server, sups, ms_6701, ms_failed, ms_6703):
+    """A sync attempt that fails because WCM has not configured WSUS (STATMSG 6703, retry)."""
+    sup_list(w, site_server, sups)
+    w.stat(6701, "I", delta_ms=ms_6701)
+    w(f"Sync failed: {NOT_CONFIGURED}. Source: CWSyncMgr::DoSync", ms_failed)
+    w.stat(6703, "E", istr=["CWSyncMgr::DoSync", NOT_CONFIGURED], delta_ms=ms_6703)
+    w(f"Setting sync alert to active state on site {w.site}", 31)
+    w("Sync failed. Will retry in 60 minutes", 16)
+
+
 def site_wsus_not_configured():
     d = "site-wsus-not-configured"
     bias = -60
@@ -538,24 +551,13 @@ def site_wsus_not_configured():
     w.at(dt.datetime(2026, 11, 20, 6, 41, 2, 950000))
     w("Wakeup by SCF change", 0)
     next_sync(w, dt.datetime(2026, 11, 20, 7, 0, 0), 16)
-    msg = "WSUS server not configured. Please refer to WCM.log for configuration error details."
     trigger(w, "regular", dt.datetime(2026, 11, 20, 7, 0, 0, 63000))
     w("Full sync required due to changes in main WSUS server location.", 16)
-    sup_list(w, server, [server])
-    w.stat(6701, "I", delta_ms=530)
-    w(f"Sync failed: {msg}. Source: CWSyncMgr::DoSync", 47)
-    w.stat(6703, "E", istr=["CWSyncMgr::DoSync", msg], delta_ms=15)
-    w("Setting sync alert to active state on site PS1", 31)
-    w("Sync failed. Will retry in 60 minutes", 16)
+    not_configured_attempt(w, server, [server], 530, 47, 15)
     for h in (8, 9):
         trigger(w, "retry", dt.datetime(2026, 11, 20, h, 0, 1, 200000 + h * 7000))
         w("Full sync required due to changes in main WSUS server location.", 16)
-        sup_list(w, server, [server])
-        w.stat(6701, "I", delta_ms=510)
-        w(f"Sync failed: {msg}. Source: CWSyncMgr::DoSync", 31)
-        w.stat(6703, "E", istr=["CWSyncMgr::DoSync", msg], delta_ms=16)
-        w("Setting sync alert to active state on site PS1", 31)
-        w("Sync failed. Will retry in 60 minutes", 16)
+        not_configured_attempt(w, server, [server], 510, 31, 16)
     write(f"{d}/wsyncmgr.log", w.lines)
 
 
