@@ -335,6 +335,9 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
             shared.retain(|s| s.0 != groups.len());
         }
     }
+    // An incident's time is that of its own findings: a shared symptom merges the lines of
+    // every cause it is listed under.
+    let mut out: Vec<Incident> = groups.iter().map(|g| incident(findings, g)).collect();
     for (g, b, a, evidence) in shared {
         if let (Some(group), Some(why)) = (groups.get_mut(g), whys.get_mut(g)) {
             if !group.contains(&b) {
@@ -344,7 +347,6 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
         }
     }
 
-    let mut out: Vec<Incident> = groups.iter().map(|g| incident(findings, g)).collect();
     // Unclassified findings inside an incident join it.
     for &u in idx.iter().filter(|&&i| is_unclassified(&member(i).rule_id)) {
         let fu = member(u);
@@ -374,7 +376,7 @@ fn group_host(findings: &[Finding], idx: &[usize], know: &Knowledge<'_>) -> Vec<
         }
     }
     for ((inc, g), why) in out.iter_mut().zip(&groups).zip(&whys) {
-        let (findings_ids, ties) = members_and_ties(findings, g);
+        let (findings_ids, ties) = members_and_ties(findings, g, (inc.first_seen, inc.last_seen));
         inc.findings = findings_ids;
         inc.ties = ties;
         inc.joined = why
@@ -501,7 +503,7 @@ fn incident(findings: &[Finding], group: &[usize]) -> Incident {
         .map(|f| f.severity)
         .max()
         .unwrap_or(root.severity);
-    let (ids, ties) = members_and_ties(findings, group);
+    let (ids, ties) = members_and_ties(findings, group, (first_seen, last_seen));
     Incident {
         id: String::new(),
         title: root.title.clone(),
@@ -521,7 +523,11 @@ fn incident(findings: &[Finding], group: &[usize]) -> Incident {
 
 /// Rule ids of a group (root first) and what ties them: the host, the time window of the timed
 /// findings, the codes the root shares with the others, the file of untimed findings.
-fn members_and_ties(findings: &[Finding], group: &[usize]) -> (Vec<String>, Vec<String>) {
+fn members_and_ties(
+    findings: &[Finding],
+    group: &[usize],
+    span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+) -> (Vec<String>, Vec<String>) {
     let members: Vec<&Finding> = group.iter().map(|&i| &findings[i]).collect();
     let ids = members.iter().map(|f| f.rule_id.clone()).collect();
     let mut ties = Vec::new();
@@ -536,9 +542,7 @@ fn members_and_ties(findings: &[Finding], group: &[usize]) -> (Vec<String>, Vec<
     }
     let timed: Vec<&&Finding> = members.iter().filter(|f| f.first_seen.is_some()).collect();
     if timed.len() > 1 {
-        let f = timed.iter().filter_map(|f| f.first_seen).min();
-        let l = timed.iter().filter_map(|f| f.last_seen).max();
-        if let (Some(f), Some(l)) = (f, l) {
+        if let (Some(f), Some(l)) = span {
             ties.push(format!(
                 "one time window: {} – {}",
                 f.format("%Y-%m-%d %H:%M:%SZ"),

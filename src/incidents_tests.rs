@@ -392,6 +392,8 @@ fn a_shared_run_ties_a_symptom_to_each_cause_and_says_so() {
         vec!["same sync run 1".to_string()]
     );
     assert_eq!(inc[1].joined[0].explained_by, "y");
+    // The second incident's time is its own cause's, not the merged retry's (02:00 – 04:00).
+    assert_eq!((inc[1].first_seen, inc[1].last_seen), (t(4, 0), t(4, 0)));
     assert_eq!(
         inc[1].joined[0].evidence,
         vec!["same sync run 3".to_string()]
