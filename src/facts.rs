@@ -3,13 +3,15 @@
 //! Every source of knowledge about the site (settings files, importers, log lines, probes, sync
 //! runs, other findings) ends up here, so fact rules can reason over all of them alike.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
 /// A fact value. Kept small on purpose: the condition language compares these.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Bool(bool),
@@ -79,7 +81,7 @@ impl From<String> for Value {
 }
 
 /// Where a fact came from: a settings file and key, a log line, a probe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Provenance {
     /// File path (settings file, log file) or `probe`.
     pub source: String,
@@ -133,9 +135,25 @@ pub struct Fact {
 /// bracketed index (`config.sup[sup01.contoso.com].http_port`) plus, for the site's sync source
 /// SUP, the unindexed key. Several sources may set the same key; all values are kept, in the
 /// order they were added, so contradictions can be reported.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct FactStore {
     facts: BTreeMap<String, Vec<Fact>>,
+    /// Hash of (key, value, source) → position of the first such fact in its key's list: an
+    /// insert finds a duplicate without comparing against every value of the key (one key
+    /// holds one value per input file, and there may be 100,000 files).
+    seen: HashMap<u64, usize>,
+    /// Inserts that had to compare against the whole list (a hash collision).
+    #[cfg(test)]
+    full_scans: usize,
+}
+
+/// The facts only: the dedup index is an implementation detail (and its order is random).
+impl fmt::Debug for FactStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FactStore")
+            .field("facts", &self.facts)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FactStore {
@@ -150,12 +168,28 @@ impl FactStore {
             value: value.into(),
             source,
         };
+        let hash = {
+            let mut h = DefaultHasher::new();
+            (&fact.key, &fact.value, &fact.source).hash(&mut h);
+            h.finish()
+        };
         let slot = self.facts.entry(key).or_default();
-        if !slot
-            .iter()
-            .any(|f| f.value == fact.value && f.source == fact.source)
-        {
-            slot.push(fact);
+        let same = |f: &Fact| f.value == fact.value && f.source == fact.source;
+        match self.seen.get(&hash) {
+            None => {
+                self.seen.insert(hash, slot.len());
+                slot.push(fact);
+            }
+            Some(&at) if slot.get(at).is_some_and(same) => {}
+            Some(_) => {
+                #[cfg(test)]
+                {
+                    self.full_scans += 1;
+                }
+                if !slot.iter().any(same) {
+                    slot.push(fact);
+                }
+            }
         }
     }
 
@@ -205,6 +239,39 @@ impl FactStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_value_per_file_under_one_key_is_not_quadratic() {
+        // Each insert used to compare with every value of its key: 100,000 files setting one
+        // key cost 5·10⁹ comparisons. Duplicates are still dropped, by lookup.
+        let mut s = FactStore::new();
+        for round in 0..2 {
+            for i in 0..20_000u64 {
+                let src = Provenance::new(format!("d{i}/WUAHandler.log")).with_line(1);
+                s.insert("observed.client.sup_url", "https://sup01", src);
+            }
+            assert_eq!(
+                s.all("observed.client.sup_url").len(),
+                20_000,
+                "round {round}"
+            );
+        }
+        assert_eq!(s.full_scans, 0);
+        let mut other = FactStore::new();
+        other.insert(
+            "observed.client.sup_url",
+            "https://sup02",
+            Provenance::new("x.log"),
+        );
+        other.insert(
+            "observed.client.sup_url",
+            "https://sup01",
+            Provenance::new("d7/WUAHandler.log").with_line(1),
+        );
+        s.extend(other);
+        assert_eq!(s.all("observed.client.sup_url").len(), 20_001);
+        assert_eq!(s.full_scans, 0);
+    }
 
     #[test]
     fn keeps_all_values_and_prefix_scan() {

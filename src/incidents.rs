@@ -17,7 +17,7 @@
 //! The model is renderer-neutral: the terminal, Markdown, JSON and HTML reports read the same
 //! [`Incident`] list.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -120,15 +120,14 @@ pub struct Knowledge<'a> {
 /// Group `findings` (of every host) into incidents. Unclassified findings that join an incident
 /// are lowered to info and say so in their cause.
 pub fn group(findings: &mut [Finding], know: &Knowledge<'_>) -> Vec<Incident> {
-    let mut hosts: Vec<Option<String>> = findings.iter().map(|f| f.host.clone()).collect();
-    hosts.sort();
-    hosts.dedup();
+    // One pass to split by host: a fleet of thousands of hosts must not cost hosts × findings.
+    let mut by_host: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_host.entry(f.host.as_deref()).or_default().push(i);
+    }
     let mut incidents = Vec::new();
-    for host in hosts {
-        let idx: Vec<usize> = (0..findings.len())
-            .filter(|&i| findings[i].host == host)
-            .collect();
-        incidents.extend(group_host(findings, &idx, know));
+    for idx in by_host.values() {
+        incidents.extend(group_host(findings, idx, know));
     }
     incidents.sort_by(|a, b| {
         (
@@ -149,20 +148,30 @@ pub fn group(findings: &mut [Finding], know: &Knowledge<'_>) -> Vec<Incident> {
     for (n, inc) in incidents.iter_mut().enumerate() {
         inc.id = format!("incident-{}", n + 1);
     }
-    // Unclassified findings that joined say which incident took them.
-    for inc in &incidents {
+    // Unclassified findings that joined say which incident took them (a rule id and a host
+    // name one finding; looked up, not searched, for fleets of thousands of hosts).
+    let unclassified: BTreeMap<(&str, Option<&str>), usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_unclassified(&f.rule_id))
+        .map(|(i, f)| ((f.rule_id.as_str(), f.host.as_deref()), i))
+        .rev()
+        .collect();
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for (n, inc) in incidents.iter().enumerate() {
         for id in inc.findings.iter().filter(|id| is_unclassified(id)) {
-            if let Some(f) = findings
-                .iter_mut()
-                .find(|f| &f.rule_id == id && f.host == inc.host)
-            {
-                f.severity = Severity::Info;
-                f.cause = format!(
-                    "These lines fall inside {} ({}), in a log it already has evidence from, so they are taken as its evidence. {}",
-                    inc.id, inc.title, f.cause
-                );
+            if let Some(&i) = unclassified.get(&(id.as_str(), inc.host.as_deref())) {
+                joined.push((n, i));
             }
         }
+    }
+    for (n, i) in joined {
+        let (inc, f) = (&incidents[n], &mut findings[i]);
+        f.severity = Severity::Info;
+        f.cause = format!(
+            "These lines fall inside {} ({}), in a log it already has evidence from, so they are taken as its evidence. {}",
+            inc.id, inc.title, f.cause
+        );
     }
     incidents
 }
@@ -176,8 +185,19 @@ pub fn group_with_rules(
     runs: &[crate::sync::SyncRun],
 ) -> Vec<Incident> {
     let symptoms = |id: &str| set.get(id).map(|r| r.symptoms.clone()).unwrap_or_default();
-    let kind_of_file = |file: &str| inputs.iter().find(|i| i.path == file).map(|i| i.kind);
-    let run_tie = |a: &Finding, b: &Finding| run_tie(a, b, runs);
+    let kinds: HashMap<&str, LogKind> = inputs
+        .iter()
+        .map(|i| (i.path.as_str(), i.kind))
+        .rev()
+        .collect();
+    let kind_of_file = |file: &str| kinds.get(file).copied();
+    // Runs by host, built once: a search of every run per pair of findings would be quadratic
+    // in a fleet of thousands of hosts.
+    let mut runs_of: BTreeMap<Option<&str>, Vec<&crate::sync::SyncRun>> = BTreeMap::new();
+    for r in runs {
+        runs_of.entry(r.host.as_deref()).or_default().push(r);
+    }
+    let run_tie = |a: &Finding, b: &Finding| run_tie(a, b, host_runs(&runs_of, a.host.as_deref()));
     let mut incidents = group(
         findings,
         &Knowledge {
@@ -187,16 +207,24 @@ pub fn group_with_rules(
         },
     );
     for inc in &mut incidents {
-        if let Some(tie) = same_runs(inc, runs) {
+        if let Some(tie) = same_runs(inc, host_runs(&runs_of, inc.host.as_deref())) {
             inc.ties.push(tie);
         }
     }
     incidents
 }
 
-/// What the sync runs of `a`'s host say about `a` and `b`.
-fn run_tie(a: &Finding, b: &Finding, runs: &[crate::sync::SyncRun]) -> RunTie {
-    let of_host = || runs.iter().filter(|r| r.host == a.host);
+/// The runs of `host` in `runs_of`.
+fn host_runs<'m, 'r>(
+    runs_of: &'m BTreeMap<Option<&'m str>, Vec<&'r crate::sync::SyncRun>>,
+    host: Option<&'m str>,
+) -> &'m [&'r crate::sync::SyncRun] {
+    runs_of.get(&host).map_or(&[], Vec::as_slice)
+}
+
+/// What the sync runs of `a`'s host (`runs`) say about `a` and `b`.
+fn run_tie(a: &Finding, b: &Finding, runs: &[&crate::sync::SyncRun]) -> RunTie {
+    let of_host = || runs.iter().copied();
     let holds = |r: &crate::sync::SyncRun, f: &Finding| r.finding_ids.contains(&f.rule_id);
     let both: Vec<&crate::sync::SyncRun> =
         of_host().filter(|r| holds(r, a) && holds(r, b)).collect();
@@ -226,12 +254,12 @@ fn describe_runs(first: &crate::sync::SyncRun, count: usize) -> String {
     )
 }
 
-/// "same sync run …" when sync runs of the incident's host hold its root cause and another of
-/// its findings.
-fn same_runs(inc: &Incident, runs: &[crate::sync::SyncRun]) -> Option<String> {
+/// "same sync run …" when sync runs of the incident's host (`runs`) hold its root cause and
+/// another of its findings.
+fn same_runs(inc: &Incident, runs: &[&crate::sync::SyncRun]) -> Option<String> {
     let shared: Vec<&crate::sync::SyncRun> = runs
         .iter()
-        .filter(|r| r.host == inc.host)
+        .copied()
         .filter(|r| {
             r.finding_ids.contains(&inc.root_cause)
                 && inc.findings[1..].iter().any(|f| r.finding_ids.contains(f))

@@ -180,13 +180,11 @@ impl SettingsPlan {
     }
 }
 
-/// Sources of every host, each file once, in first-seen order.
-pub fn merge_sources(into: &mut Vec<SettingsSource>, more: Vec<SettingsSource>) {
-    for s in more {
-        if !into.iter().any(|x| x.path == s.path) {
-            into.push(s);
-        }
-    }
+/// Sources of every host, each file once, in first-seen order (one pass at the end: a search
+/// per host would be quadratic with a settings file in each of thousands of host folders).
+pub fn dedup_sources(sources: &mut Vec<SettingsSource>) {
+    let mut seen = std::collections::HashSet::new();
+    sources.retain(|s| seen.insert(s.path.clone()));
 }
 
 /// The warnings of `sources` (a file that failed included), for stderr and `--strict`.

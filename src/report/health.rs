@@ -3,7 +3,7 @@
 //! Markdown sticks to headings, lists, pipe tables and code spans so it renders in GitHub,
 //! Azure DevOps and most ticket systems.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use anyhow::Result;
@@ -111,22 +111,24 @@ impl<'a> HealthDoc<'a> {
 
     /// `Software update sync health: site PS1 on CM01.contoso.com, 16 Nov – 20 Nov 2026`.
     pub fn title(&self) -> String {
+        // First-seen order, each name once (sets, not searches: a fleet has thousands of hosts).
         let mut sites: Vec<&str> = Vec::new();
         let mut servers: Vec<&str> = Vec::new();
+        let (mut site_seen, mut server_seen) = (HashSet::new(), HashSet::new());
         for s in &self.report.sync_sites {
             if let Some(x) = s.site.as_deref() {
-                if !sites.contains(&x) {
+                if site_seen.insert(x) {
                     sites.push(x);
                 }
             }
             if let Some(x) = s.host.as_deref().or(s.site_server.as_deref()) {
-                if !servers.contains(&x) {
+                if server_seen.insert(x) {
                     servers.push(x);
                 }
             }
         }
         for h in &self.report.hosts {
-            if !servers.contains(&h.host.as_str()) {
+            if server_seen.insert(h.host.as_str()) {
                 servers.push(&h.host);
             }
         }

@@ -6,6 +6,8 @@
 //! Size stays bounded with any number of runs: the chart aggregates (see [`super::html_chart`])
 //! and the run table shows the latest [`MAX_TABLE_RUNS`] runs (the JSON report has them all).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -182,15 +184,14 @@ fn sites_table(doc: &HealthDoc<'_>) -> Markup {
 fn charts(doc: &HealthDoc<'_>) -> Markup {
     let runs = &doc.report.sync_runs;
     type Key<'a> = (Option<&'a str>, Option<&'a str>);
-    let mut groups: Vec<(Key<'_>, Vec<&SyncRun>)> = Vec::new();
+    let mut by_key: BTreeMap<Key<'_>, Vec<&SyncRun>> = BTreeMap::new();
     for r in runs {
-        let k = (r.host.as_deref(), r.site.as_deref());
-        match groups.iter_mut().find(|g| g.0 == k) {
-            Some(g) => g.1.push(r),
-            None => groups.push((k, vec![r])),
-        }
+        by_key
+            .entry((r.host.as_deref(), r.site.as_deref()))
+            .or_default()
+            .push(r);
     }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let groups: Vec<(Key<'_>, Vec<&SyncRun>)> = by_key.into_iter().collect();
     let now = doc.generated;
     let from = runs.iter().filter_map(|r| r.start).min();
     html! {

@@ -4,7 +4,7 @@
 //! left behind ("resolved"). Hosts are never mixed: a finding is resolved only by a success of
 //! its own host.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -62,13 +62,11 @@ fn first_sentence(s: &str) -> &str {
     }
 }
 
-/// Findings already told by the state line of a site of their host.
-fn told_by_site(report: &Report, f: &crate::rules::Finding) -> bool {
+/// Findings already told by the state line of a site of their host; `unhealthy` are the hosts
+/// with a site not healthy (a set, not a search per finding: fleets have thousands of hosts).
+fn told_by_site(unhealthy: &BTreeSet<Option<&str>>, f: &crate::rules::Finding) -> bool {
     matches!(f.rule_id.as_str(), "sync_never_succeeded" | "sync_stale")
-        && report
-            .sync_sites
-            .iter()
-            .any(|s| s.host == f.host && s.state != State::Healthy)
+        && unhealthy.contains(&f.host.as_deref())
 }
 
 /// The end of the last successful sync per host (runs of one host only).
@@ -110,6 +108,12 @@ pub fn verdict(report: &Report) -> VerdictDoc {
             State::Healthy => {}
         }
     }
+    let unhealthy: BTreeSet<Option<&str>> = report
+        .sync_sites
+        .iter()
+        .filter(|s| s.state != State::Healthy)
+        .map(|s| s.host.as_deref())
+        .collect();
     let mut fix_for_site_failing = false;
     for f in &report.findings {
         let host = f.host.as_deref();
@@ -129,14 +133,14 @@ pub fn verdict(report: &Report) -> VerdictDoc {
                 resolved.push(format!("{line}; sync succeeded since, at {}", when(ok)))
             }
             Severity::Error => {
-                if !told_by_site(report, f) {
+                if !told_by_site(&unhealthy, f) {
                     failing.push(line);
                 }
                 steps.push(format!("{}{}", host_prefix(host), first_sentence(&f.fix)));
                 fix_for_site_failing = true;
             }
             Severity::Warning => {
-                if !told_by_site(report, f) {
+                if !told_by_site(&unhealthy, f) {
                     attention.push(line);
                 }
                 steps.push(format!("{}{}", host_prefix(host), first_sentence(&f.fix)));

@@ -59,7 +59,7 @@ pub(super) fn conclude_hosts(
             print_settings_warnings(&warnings, opts.common.quiet, opts.common.strict)?;
             settings_warned = true;
         }
-        crate::app::inputs::merge_sources(&mut out.settings_sources, host_sources);
+        out.settings_sources.extend(host_sources);
         facts.extend(scan.observed);
         crate::observe::presence::add_observations(&mut facts, &scan.presence);
         let mut data = sync::merge(scan.data);
@@ -79,6 +79,7 @@ pub(super) fn conclude_hosts(
         out.facts.extend(facts);
         out.data.push(data);
     }
+    crate::app::inputs::dedup_sources(&mut out.settings_sources);
     Ok(out)
 }
 
