@@ -158,7 +158,12 @@ pub fn check_any_readable(reports: &[scan::FileReport], quiet: bool) -> Result<(
             }
         }
     }
-    if !reports.is_empty() && reports.iter().all(|r| r.error.is_some()) {
+    // Fails only when nothing at all was read (a file lost part-way still gave its records).
+    if !reports.is_empty()
+        && reports
+            .iter()
+            .all(|r| r.error.is_some() && r.lines == 0 && r.records == 0)
+    {
         bail!("none of the {} input file(s) could be read", reports.len());
     }
     Ok(())

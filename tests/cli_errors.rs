@@ -311,3 +311,90 @@ fn binary_files_are_listed_and_skipped() {
     let view = supdiag().arg("view").arg(dir.path()).output().expect("run");
     assert!(!String::from_utf8_lossy(&view.stdout).contains("Sync failed"));
 }
+
+/// A binary file named on the command line is input the user asked for and did not get: every
+/// command that reads logs exits 2 and says why, in `inputs` and on stderr (found in a folder,
+/// the same file is a note and the exit code stays 0: see above).
+#[test]
+fn a_binary_file_named_directly_is_lost_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("wsyncmgr.log");
+    std::fs::write(&good, SMS_LINE).expect("write");
+    let bin = dir.path().join("WCM.log");
+    std::fs::write(&bin, b"MZ\x90\x00\x03\x00\x00\x00\r\nnot a log\r\n").expect("write");
+    for cmd in [
+        &["analyze", "--format", "json"][..],
+        &["sync", "--format", "json"],
+        &["report", "--format", "json"],
+        &["view"],
+    ] {
+        let out = supdiag()
+            .args(cmd)
+            .arg(&good)
+            .arg(&bin)
+            .output()
+            .expect("run");
+        common::assert_exit(&out, &[2]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("WCM.log: named on the command line, but a binary file"),
+            "{cmd:?}: {stderr}"
+        );
+        if cmd[0] != "view" {
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            let wcm = doc["inputs"]
+                .as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .find(|i| i["path"].as_str().is_some_and(|p| p.ends_with("WCM.log")))
+                })
+                .cloned()
+                .expect("WCM.log listed");
+            assert_eq!(wcm["encoding"], "binary", "{cmd:?}");
+            assert!(
+                wcm["error"].as_str().is_some_and(|e| e.contains("binary")),
+                "{cmd:?}: {wcm}"
+            );
+        }
+    }
+    // The same folder walked: a note, exit 0.
+    let out = supdiag()
+        .args(["view"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    common::assert_exit(&out, &[0]);
+}
+
+/// A file that gave fewer bytes than its size when opened lost input (it shrank while read):
+/// exit 2 from every command, the note naming the file on stderr and as `inputs[].error`, and
+/// what was read is still analysed. Deterministic without a race: a sysfs attribute is a
+/// regular file of 4096 bytes at open that yields only its few bytes of text. (A file that
+/// only grew, or was rolled over, is flagged but not lost: `Change::loses_input` tests.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_gave_fewer_bytes_than_at_open_is_lost_input() {
+    let shrunk = std::path::Path::new("/sys/devices/system/cpu/online");
+    assert!(shrunk.is_file(), "sysfs is not mounted here");
+    for cmd in [
+        &["analyze", "--format", "json"][..],
+        &["sync", "--format", "json"],
+        &["report", "--format", "json"],
+        &["view", "--format", "json"],
+    ] {
+        let out = supdiag().args(cmd).arg(shrunk).output().expect("run");
+        common::assert_exit(&out, &[2]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("/sys/devices/system/cpu/online: changed while read: only"),
+            "{cmd:?}: {stderr}"
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        if cmd[0] != "view" {
+            let input = &doc["inputs"][0];
+            assert_eq!(input["changed_while_read"], true, "{cmd:?}");
+            assert_eq!(input["records"], 1, "what was read is analysed: {input}");
+            assert!(input["error"].as_str().is_some_and(|e| e.contains("4096")));
+        }
+    }
+}

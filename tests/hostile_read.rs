@@ -105,13 +105,14 @@ fn a_file_truncated_while_read_is_analysed_for_what_was_read() {
             .and_then(|f| f.set_len(1000))
             .expect("truncate");
     });
-    assert!(r.error.is_none(), "{r:?}");
     assert!(r.records > 0 && r.records < n, "records {}", r.records);
     assert_eq!(messages.len() as u64, r.records + r.unparsed_lines);
     let j = json(&r);
     assert_eq!(j["changed_while_read"], true);
-    let note = j["note"].as_str().unwrap_or_default();
-    assert!(note.contains("shrank"), "{note}");
+    // Bytes it held at open were lost: an error (exit 2), not a note.
+    let error = j["error"].as_str().unwrap_or_default();
+    assert!(error.contains("shrank"), "{j}");
+    assert!(j.get("note").is_none(), "{j}");
 }
 
 /// Another file copied over it (truncated, then written with other content).
@@ -215,7 +216,7 @@ fn the_terminal_summary_tells_a_file_changed_while_read() {
     let out = supdiag::report::terminal::render(&report, false);
     let second = out.lines().nth(1).unwrap_or_default();
     assert!(
-        second.contains("note: wsyncmgr.log: changed while read: the file shrank"),
+        second.contains("error: wsyncmgr.log: changed while read: the file shrank"),
         "{out}"
     );
 }

@@ -36,6 +36,24 @@ pub fn unread(w: &SourceWarning) -> FileReport {
     )
 }
 
+/// Settle the `inputs` of a run: a binary file named on the command line is input lost (its
+/// note becomes its error: the user asked for it and got nothing; one found in a folder stays a
+/// note, as in ripgrep), and the discovery problems are added.
+pub fn settle(reports: &mut Vec<FileReport>, d: &crate::source::Discovered) {
+    for r in reports.iter_mut() {
+        if r.error.is_none()
+            && r.encoding == crate::source::binary::ENCODING
+            && d.named.contains(&r.path)
+        {
+            r.error = r
+                .note
+                .take()
+                .map(|n| format!("named on the command line, but a {n}"));
+        }
+    }
+    reports.extend(unread_all(&d.warnings));
+}
+
 /// `inputs` entries for discovery problems.
 pub fn unread_all(warnings: &[SourceWarning]) -> Vec<FileReport> {
     warnings.iter().map(unread).collect()
@@ -72,13 +90,16 @@ pub fn not_read(inputs: &[FileReport]) -> Option<Finding> {
             "{} input(s) could not be read; the results are from the other inputs only",
             lost.len()
         ),
-        "These paths were given or found but not read (missing, not accessible, not a \
-         regular file, or failed while read). Nothing they hold is in this report: a problem \
-         they would show is not found, and counts and sync history may be incomplete."
+        "These paths were given or found but not read, or not in full (missing, not \
+         accessible, not a regular file, a binary file named on the command line, a read \
+         error, or a file that shrank while read: then only what was read is here). What \
+         was not read is not in this report: a problem it would show is not found, and counts \
+         and sync history may be incomplete."
             .into(),
         "Check each path and the account's rights (run elevated on the site server, or copy \
-         the logs first). A FIFO, device or socket named like a log is not read. The exit \
-         code is 2 while any input is lost.",
+         the logs first; a log truncated while read: run again, or copy it first). A FIFO, \
+         device or socket named like a log is not read. The exit code is 2 while any input \
+         is lost.",
     );
     f.count = lost.len() as u64;
     for i in lost.iter().take(MAX_EVIDENCE) {

@@ -246,7 +246,7 @@ pub fn run(a: ViewArgs) -> Result<u8> {
         component_hit |= c.component_hit;
         missed.extend(c.missed);
     }
-    reports.extend(super::inputs::unread_all(&d.warnings));
+    super::inputs::settle(&mut reports, &d);
     check_any_readable(&reports, false)?;
     if let (Some(given), false) = (&a.component, component_hit) {
         eprintln!(

@@ -135,8 +135,13 @@ fn input_problems(report: &Report) -> String {
     let mut s = String::new();
     for i in &report.inputs {
         if i.changed_while_read || i.cut_lines > 0 {
-            let note = i.note.as_deref().unwrap_or("read in part");
-            let _ = writeln!(s, "  note: {}: {}", esc(&i.path, false), esc(note, false));
+            // Input lost part-way (it shrank while read) is an error, not a note.
+            let (what, text) = match (&i.error, &i.note) {
+                (Some(e), _) => ("error", e.as_str()),
+                (None, Some(n)) => ("note", n.as_str()),
+                (None, None) => ("note", "read in part"),
+            };
+            let _ = writeln!(s, "  {what}: {}: {}", esc(&i.path, false), esc(text, false));
         }
     }
     s

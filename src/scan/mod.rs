@@ -39,11 +39,12 @@ pub struct FileReport {
     /// error after part of the file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// Why the file could not be read (then everything else is zero).
+    /// Why the file could not be read, or not in full (a read error part-way, or it shrank
+    /// while read: then what was read is counted): input lost, the run exits 2.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The file shrank, grew, was rewritten or replaced while it was read: what was read was
-    /// analysed, and `note` says what happened.
+    /// analysed, and `note` says what happened (`error`, when it shrank: input was lost).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub changed_while_read: bool,
     /// Physical lines longer than the line cap, cut to the cap (`note` says by how much).
@@ -481,9 +482,15 @@ fn scan_file<S: Parts>(
         host: input.host.clone(),
         note: join_notes([
             plain_note(format, text.is_empty()),
-            change.as_ref().map(source::open::Change::note),
+            change
+                .as_ref()
+                .filter(|c| !c.loses_input())
+                .map(source::open::Change::note),
         ]),
-        error: None,
+        error: change
+            .as_ref()
+            .filter(|c| c.loses_input())
+            .map(source::open::Change::note),
         changed_while_read: change.is_some(),
         cut_lines: 0,
     }
@@ -654,10 +661,18 @@ fn scan_file_streaming<S: Parts>(
         host: input.host.clone(),
         note: join_notes([
             plain_note(format, lines == 0),
-            change.as_ref().map(source::open::Change::note),
+            change
+                .as_ref()
+                .filter(|c| !c.loses_input())
+                .map(source::open::Change::note),
             cut_note,
         ]),
-        error,
+        error: error.or_else(|| {
+            change
+                .as_ref()
+                .filter(|c| c.loses_input())
+                .map(source::open::Change::note)
+        }),
         changed_while_read: change.is_some(),
         cut_lines,
     }

@@ -7,6 +7,9 @@ use std::path::Path;
 
 use super::decode::{sniff_encoding, Encoding};
 
+/// `inputs[].encoding` of a file skipped as binary.
+pub const ENCODING: &str = "binary";
+
 /// The first block looked at (ripgrep's default buffer size).
 pub const BLOCK: usize = 64 * 1024;
 
@@ -31,7 +34,7 @@ pub fn skipped(input: &super::InputFile) -> Option<crate::scan::FileReport> {
         path: input.display.clone(),
         kind: input.kind_hint.unwrap_or(crate::event::LogKind::Other),
         format: crate::event::Format::Plain,
-        encoding: "binary".into(),
+        encoding: ENCODING.into(),
         bytes: std::fs::metadata(&input.path).map_or(0, |m| m.len()),
         records: 0,
         unparsed_lines: 0,

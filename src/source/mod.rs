@@ -68,6 +68,9 @@ pub struct Discovered {
     /// Settings files found lying in analysed folders (by extension; importers decide by content).
     pub settings_candidates: Vec<PathBuf>,
     pub warnings: Vec<SourceWarning>,
+    /// Files named directly on the command line (as shown in reports): losing one of them is
+    /// lost input even where a file found in a folder would only be a note (a binary file).
+    pub named: std::collections::BTreeSet<String>,
     /// Zip bundles read (unpacked into temporary folders that live as long as this).
     pub bundles: Vec<bundle::Opened>,
     /// With no path on Windows: what discovery found on this machine (its settings and the
@@ -123,7 +126,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 lost: true,
             }),
             Ok(m) if m.is_file() && is_zip(p) => zips.push(p.clone()),
-            Ok(m) if m.is_file() => files.push(p.clone()),
+            Ok(m) if m.is_file() => {
+                out.named.insert(display_path(p));
+                files.push(p.clone());
+            }
             Ok(m) if m.is_dir() => walk(p, &mut files, &mut zips, &mut out),
             Ok(m) => out.warnings.push(SourceWarning {
                 path: display_path(p),

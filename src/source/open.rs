@@ -150,12 +150,25 @@ pub enum Change {
 }
 
 impl Change {
+    /// Did the run lose input? Bytes the file held when opened could not be read (it shrank:
+    /// truncated or overwritten shorter), so what it held is not all in the report: lost input,
+    /// exit 2. A file that grew, was rewritten in place at the same size, or whose path now
+    /// names another file (a rollover) was read in full up to its size at open: flagged, not
+    /// lost. (`view --follow` follows truncation and rollover instead, and loses nothing.)
+    pub fn loses_input(&self) -> bool {
+        matches!(self, Change::Shrank { .. })
+    }
+
     /// What happened and what was done about it, for `inputs[].note` and the terminal.
     pub fn note(&self) -> String {
         match self {
-            Change::Shrank { at_open, read, now } => format!(
+            Change::Shrank { at_open, read, now } if now < at_open => format!(
                 "changed while read: the file shrank from {at_open} to {now} bytes (truncated or \
                  overwritten); the {read} bytes read were analysed"
+            ),
+            Change::Shrank { at_open, read, .. } => format!(
+                "changed while read: only {read} of the {at_open} bytes it had when opened could \
+                 be read (truncated or overwritten meanwhile); those were analysed"
             ),
             Change::Replaced { read } => format!(
                 "changed while read: the path now names another file (rolled over, deleted or \
@@ -241,29 +254,30 @@ mod tests {
         let (f, m) = open_regular(&p).expect("open");
         let snap = Snapshot::of(&m);
         assert_eq!(change_after_read(&p, &f, snap, 10), None);
-        assert!(matches!(
-            change_after_read(&p, &f, snap, 4),
-            Some(Change::Shrank { read: 4, .. })
-        ));
+        let shrank = change_after_read(&p, &f, snap, 4);
+        assert!(matches!(shrank, Some(Change::Shrank { read: 4, .. })));
+        assert!(shrank.is_some_and(|c| c.loses_input()));
         std::fs::OpenOptions::new()
             .append(true)
             .open(&p)
             .and_then(|mut w| std::io::Write::write_all(&mut w, b"more"))
             .expect("append");
+        let grew = change_after_read(&p, &f, snap, 10);
         assert!(matches!(
-            change_after_read(&p, &f, snap, 10),
+            grew,
             Some(Change::Grew {
                 at_open: 10,
                 now: 14
             })
         ));
+        assert!(grew.is_some_and(|c| !c.loses_input()));
         let moved = dir.path().join("a.lo_");
         std::fs::rename(&p, &moved).expect("rename");
         std::fs::write(&p, b"new file, longer than ten").expect("write");
         let snap = Snapshot::of(&f.metadata().expect("meta"));
-        assert!(matches!(
-            change_after_read(&p, &f, snap, 14),
-            Some(Change::Replaced { read: 14 })
-        ));
+        let replaced = change_after_read(&p, &f, snap, 14);
+        assert!(matches!(replaced, Some(Change::Replaced { read: 14 })));
+        assert!(replaced.is_some_and(|c| !c.loses_input()));
+        assert!(!Change::Modified { read: 14 }.loses_input());
     }
 }

@@ -25,9 +25,7 @@ pub(super) fn assemble_report(
         findings: concluded.findings,
         ..Report::default()
     };
-    report
-        .inputs
-        .extend(crate::app::inputs::unread_all(&d.warnings));
+    crate::app::inputs::settle(&mut report.inputs, d);
     report.settings_sources = concluded.settings_sources;
     crate::app::inputs::add_findings(&mut report);
     crate::app::check_any_readable(&report.inputs, quiet)?;
