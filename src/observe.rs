@@ -29,6 +29,7 @@ struct Ids {
     wcm_upstream: u16,
     client_wsus_path: u16,
     client_wua_server: u16,
+    client_wu_server: u16,
     sync_start: u16,
     sync_notification: u16,
     sync_parent_synced: u16,
@@ -44,6 +45,7 @@ static IDS: LazyLock<Ids> = LazyLock::new(|| Ids {
     wcm_upstream: extractors::index("wcm_upstream"),
     client_wsus_path: extractors::index("client_wsus_path"),
     client_wua_server: extractors::index("client_wua_server"),
+    client_wu_server: extractors::index("client_wu_server"),
     sync_start: extractors::index("sync_start"),
     sync_notification: extractors::index("sync_notification"),
     sync_parent_synced: extractors::index("sync_parent_synced"),
@@ -281,6 +283,7 @@ impl Observer {
         }
         let url = seen
             .captured(x.client_wsus_path, 0, msg)
+            .or_else(|| seen.captured(x.client_wsus_path, 1, msg))
             .map(|c| c[1].to_string())
             .or_else(|| {
                 seen.captured(x.client_wua_server, 0, msg)
@@ -292,6 +295,9 @@ impl Observer {
                 self.put("observed.client.sup_port", port, file, line);
                 self.put("observed.client.sup_ssl", ssl, file, line);
             }
+        }
+        if seen.has(x.client_wu_server) {
+            self.feed_wu_server(msg, file, line);
         }
         self.feed_wsyncmgr(msg, file, line, &seen);
         let host = seen
@@ -314,6 +320,32 @@ impl Observer {
                 line,
             );
         }
+    }
+
+    /// The WSUS server the client's Windows Update agent is pointed at: the first of
+    /// `client_wu_server`'s patterns that matches, cut to scheme and authority (a scan's service
+    /// URL names `/ClientWebService/client.asmx`).
+    fn feed_wu_server(&mut self, msg: &str, file: &FileInfo<'_>, line: u64) {
+        let n = IDS.client_wu_server;
+        let count = EXTRACTORS
+            .get(usize::from(n))
+            .map_or(0, |e| e.patterns.len());
+        let Some(url) =
+            (0..count).find_map(|i| pattern(n, i)?.captures(msg).map(|c| c[1].to_string()))
+        else {
+            return;
+        };
+        let url = url.trim_end_matches(['\'', '"', ',', '.']);
+        let Some((_, port, ssl)) = parse_url(url) else {
+            return;
+        };
+        let scheme_len = if ssl { 8 } else { 7 };
+        let end = url[scheme_len..]
+            .find(['/', '?'])
+            .map_or(url.len(), |i| i + scheme_len);
+        self.put("observed.client.wu_server", &url[..end], file, line);
+        self.put("observed.client.wu_port", port, file, line);
+        self.put("observed.client.wu_ssl", ssl, file, line);
     }
 
     fn feed_wsyncmgr(&mut self, msg: &str, file: &FileInfo<'_>, line: u64, seen: &Seen<'_>) {

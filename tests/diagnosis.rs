@@ -225,6 +225,25 @@ fn fixes_use_the_values_the_logs_show() {
 }
 
 #[test]
+fn the_wsus_server_a_client_is_pointed_at_is_read_from_windowsupdate_log() {
+    // WUAHandler.log (which names the GPO's server) is missing: WindowsUpdate.log's `WSUS
+    // server:` names it, ScanAgent.log the SUP ConfigMgr assigned.
+    let r = json("client-gpo-windowsupdate");
+    let f = finding(&r, "client_wsus_gpo_conflict");
+    let text = format!("{} {}", f["cause"], f["fix"]);
+    assert!(
+        text.contains("at http://wsus-old.contoso.com:8530 instead of"),
+        "{text}"
+    );
+    assert!(text.contains("(http://CM01.contoso.com:8530)"), "{text}");
+    assert!(!text.contains("the server named in the GPO"), "{text}");
+    // The scan itself goes to the server the agent is pointed at.
+    let f = finding(&r, "client_scan_failed");
+    let text = format!("{} {}", f["cause"], f["fix"]);
+    assert!(text.contains("wsus-old.contoso.com on port 8530"), "{text}");
+}
+
+#[test]
 fn the_health_report_leads_with_incidents_too() {
     let path = sample("wsus-pool-503");
     let (html, _) = run(&["report", "--format", "html"], &path);

@@ -604,11 +604,53 @@ def wsus_susdb_full():
     write(f"{d}/SoftwareDistribution.log", lines)
 
 
+# =============================================================================================
+# client-gpo-windowsupdate: a domain GPO points the Windows Update agent at an old WSUS; only
+# ScanAgent.log and WindowsUpdate.log were collected (WUAHandler.log, which names the GPO's server,
+# had rolled over), so the server shows only in WindowsUpdate.log
+
+def client_gpo_windowsupdate():
+    d = "client-gpo-windowsupdate"
+    bias = -60
+    rng = random.Random(2701)
+    gpo = "http://wsus-old.contoso.com:8530"
+    sa = Cm("ScanAgent", bias, 5932, 2702, "cscanagent.cpp")
+    wu = Etw("-", 1244, 3816, 2703)
+    wu.at(dt.datetime(2026, 12, 4, 7, 41, 9, 304000))
+    etw_service_start(wu, gpo)
+    wu.t += dt.timedelta(minutes=12, milliseconds=417)
+    wu("ComApi", "* START *   Search ClientId = UpdateOrchestrator", 0, thread=6120)
+    wu("Agent", "* START * Finding updates CallerId = UpdateOrchestrator  Id = 4", 2)
+    wu("Agent", "Online = Yes; Interactive = No; AllowCachedResults = No; Ignore download "
+       "priority = No")
+    wu("Agent", "ServiceID = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed")
+    wu("Misc", f"Got WSUS Client/Server URL: {gpo}/ClientWebService/client.asmx", 141)
+    wu("ProtocolTalker", "ServiceId = {3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, Server URL = "
+       f"{gpo}/ClientWebService/client.asmx", 2)
+    wu("ProtocolTalker", "OK to reuse existing configuration", 0)
+    wu("Agent", "Found 0 updates and 12 categories in search; evaluated appl. rules of 311 out "
+       "of 604 deployed entities", 2873)
+    wu("Agent", "* END * Finding updates CallerId = UpdateOrchestrator  Id = 4  Exit code = "
+       "0x00000000", 1)
+    wu("ComApi", "* END *   Search ClientId = UpdateOrchestrator", 9, thread=6120)
+    t = dt.datetime(2026, 12, 4, 8, 2, 44, 615000)
+    for attempt in range(2):
+        job = guid(rng)
+        sa.at(t)
+        scan_request(sa, job, 41, 387)
+        sa.at(sa.t + dt.timedelta(minutes=2, seconds=30, milliseconds=61))
+        scan_failed_at_add_source(sa, job, "0x87d00692")
+        t = sa.t + dt.timedelta(minutes=30, seconds=rng.randint(1, 9))
+    write(f"{d}/ScanAgent.log", sa.lines)
+    write(f"{d}/WindowsUpdate.log", wu.lines, enc="ascii")
+
+
 FOLDERS = ["client-scan-trips", "client-windowsupdate-only", "site-adr-certificates",
            "wsusctrl-proxy", "site-adr-network-location",
            "site-sync-proxy-407", "client-registry-pol",
            "site-sup-cert-untrusted",
-           "wsus-susdb-timeout", "site-wsus-console-missing", "wsus-susdb-full"]
+           "wsus-susdb-timeout", "site-wsus-console-missing", "wsus-susdb-full",
+           "client-gpo-windowsupdate"]
 
 
 def main():
@@ -625,3 +667,4 @@ def main():
     wsus_susdb_timeout()
     site_wsus_console_missing()
     wsus_susdb_full()
+    client_gpo_windowsupdate()
