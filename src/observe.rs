@@ -30,6 +30,7 @@ struct Ids {
     client_wsus_path: u16,
     client_wua_server: u16,
     client_wu_server: u16,
+    statmsg_site: u16,
     sync_start: u16,
     sync_notification: u16,
     sync_parent_synced: u16,
@@ -46,6 +47,7 @@ static IDS: LazyLock<Ids> = LazyLock::new(|| Ids {
     client_wsus_path: extractors::index("client_wsus_path"),
     client_wua_server: extractors::index("client_wua_server"),
     client_wu_server: extractors::index("client_wu_server"),
+    statmsg_site: extractors::index("statmsg_site"),
     sync_start: extractors::index("sync_start"),
     sync_notification: extractors::index("sync_notification"),
     sync_parent_synced: extractors::index("sync_parent_synced"),
@@ -298,6 +300,13 @@ impl Observer {
         }
         if seen.has(x.client_wu_server) {
             self.feed_wu_server(msg, file, line);
+        }
+        if let Some(c) = seen.captured(x.statmsg_site, 0, msg) {
+            if let Some(sys) = c.get(1) {
+                let sys = sys.trim_end_matches('.').to_ascii_lowercase();
+                self.put("observed.site.server", sys, file, line);
+            }
+            self.put("observed.site.code", c[2].to_ascii_uppercase(), file, line);
         }
         self.feed_wsyncmgr(msg, file, line, &seen);
         let host = seen

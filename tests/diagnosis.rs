@@ -244,6 +244,24 @@ fn the_wsus_server_a_client_is_pointed_at_is_read_from_windowsupdate_log() {
 }
 
 #[test]
+fn status_messages_name_the_site_and_its_server() {
+    // No settings: SITE= and SYS= of the STATMSG lines name the site and the site server.
+    let r = json("site-wsus-console-missing");
+    for (id, field, want) in [
+        ("wsyncmgr_statmsg_6703", "cause", "sync manager of PS7"),
+        ("sync_never_succeeded", "cause", "PS7 has no"),
+        (
+            "wsyncmgr_wsus_not_configured",
+            "fix",
+            "WCM.log on cm07.contoso.com",
+        ),
+    ] {
+        let text = finding(&r, id)[field].as_str().unwrap_or("").to_string();
+        assert!(text.contains(want), "{id}: {text}");
+    }
+}
+
+#[test]
 fn the_health_report_leads_with_incidents_too() {
     let path = sample("wsus-pool-503");
     let (html, _) = run(&["report", "--format", "html"], &path);
