@@ -257,7 +257,7 @@ fn random_bytes_decode_and_parse_without_panic() {
             let loaded = decode_bytes(bytes);
             let text = loaded.text();
             let head = scan::head_of(text, 4096);
-            let f = parse::detect(head, LogKind::Other);
+            let f = parse::detect(head);
             check_coverage(text, f).map_err(TestCaseError::fail)?;
             Ok(())
         })

@@ -184,7 +184,7 @@ impl Follow<'_> {
         let after_first_line = memchr::memchr(b'\n', text.as_bytes()).map_or(text.len(), |i| i + 1);
         let format = *self
             .format
-            .get_or_insert_with(|| parse::detect(&text[after_first_line..], self.kind));
+            .get_or_insert_with(|| parse::detect(&text[after_first_line..]));
         let begin = parse::next_boundary(format, text, 0).unwrap_or(after_first_line);
         // Bytes, not chars: the window is read back from the file by offset.
         let begin_bytes = text.get(..begin).map_or(0, str::len) as u64;
@@ -398,7 +398,7 @@ impl Follow<'_> {
         let all = decoded.text();
         let format = *self
             .format
-            .get_or_insert_with(|| parse::detect(all, self.kind));
+            .get_or_insert_with(|| parse::detect(all));
         let keep = if force {
             all.len()
         } else {

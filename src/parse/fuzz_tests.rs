@@ -193,7 +193,7 @@ fn parsers_never_panic_and_cover_every_line() {
             check_coverage(name, &text, &events, directives);
             events_seen += events.len();
             parsed_seen += events.iter().filter(|e| e.parsed).count();
-            let _ = detect(&text, LogKind::Other);
+            let _ = detect(&text);
         }
         // The generator must actually exercise the parser.
         assert!(events_seen > 2_000, "{name}: only {events_seen} events");

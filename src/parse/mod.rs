@@ -194,8 +194,8 @@ pub fn unparsed<'a>(ctx: &ParseCtx, format: Format, line: u64, text: &'a str) ->
     ev
 }
 
-/// Pick the format of a file from its first non-empty lines (and its kind as a hint).
-pub fn detect(head: &str, kind: LogKind) -> Format {
+/// Pick the format of a file from its first non-empty lines.
+pub fn detect(head: &str) -> Format {
     let lines: Vec<&str> = head
         .lines()
         .map(|l| l.trim_start_matches('\u{feff}'))
@@ -226,7 +226,6 @@ pub fn detect(head: &str, kind: LogKind) -> Format {
     if let Some(f) = windowsupdate::sniff(&lines) {
         return f;
     }
-    let _ = kind;
     Format::Plain
 }
 
@@ -550,14 +549,14 @@ mod tests {
     #[test]
     fn detection() {
         assert_eq!(
-            detect("<![LOG[x]LOG]!><time=\"\">", LogKind::Other),
+            detect("<![LOG[x]LOG]!><time=\"\">"),
             Format::Cmtrace
         );
         assert_eq!(
-            detect("Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>", LogKind::Other),
+            detect("Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>"),
             Format::Sms
         );
-        assert_eq!(detect("hello world", LogKind::Wsyncmgr), Format::Plain);
+        assert_eq!(detect("hello world"), Format::Plain);
     }
 
     #[test]
@@ -600,7 +599,7 @@ mod tests {
             ),
         ];
         for (text, want) in cases {
-            assert_eq!(detect(text, LogKind::Other), want, "{text:?}");
+            assert_eq!(detect(text), want, "{text:?}");
         }
     }
 }

@@ -55,7 +55,7 @@ fn run_lines(set: &RuleSet, rule: &Rule, lines: &[String], per_event: bool) -> b
         .unwrap_or(LogKind::Other);
     let text = lines.join("\n");
     let input = InputFile::named("example", Some(kind));
-    let format = parse::detect(&text, kind);
+    let format = parse::detect(&text);
     let info = FileInfo::only(&input, kind, format);
     let ctx = ParseCtx::new(0, kind);
     let mut m = set.stream();

@@ -411,8 +411,7 @@ impl FileReport {
 
 /// Format and kind of a file from its first bytes and its name.
 fn classify(input: &InputFile, head: &str) -> (LogKind, Format) {
-    let hint = input.kind_hint.unwrap_or(LogKind::Other);
-    let format = parse::detect(head, hint);
+    let format = parse::detect(head);
     let kind = match input.kind_hint {
         Some(k) => k,
         None => kind_from_content(head, format),

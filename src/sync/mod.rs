@@ -405,7 +405,7 @@ mod plain_tests {
             kind_hint: Some(kind),
             host: Some("h1".into()),
         };
-        let format = parse::detect(text, kind);
+        let format = parse::detect(text);
         let info = FileInfo {
             id: 0,
             input: &inp,

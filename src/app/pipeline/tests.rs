@@ -100,7 +100,7 @@ fn rule_set() -> RuleSet {
 
 /// The events of each text (severity left to the part, as the scanner does).
 fn events_of(text: &str, kind: LogKind) -> (Format, Vec<Event<'_>>) {
-    let format = parse::detect(text, kind);
+    let format = parse::detect(text);
     let mut ctx = ParseCtx::new(0, kind);
     ctx.defer_severity = true;
     let mut evs = Vec::new();
