@@ -396,9 +396,7 @@ impl Follow<'_> {
     fn emit(&mut self, whole: &[u8], collect: Option<()>, force: bool) -> Result<Vec<String>> {
         let decoded = crate::source::decode::decode_bytes(whole.to_vec());
         let all = decoded.text();
-        let format = *self
-            .format
-            .get_or_insert_with(|| parse::detect(all));
+        let format = *self.format.get_or_insert_with(|| parse::detect(all));
         let keep = if force {
             all.len()
         } else {

@@ -548,10 +548,7 @@ mod tests {
 
     #[test]
     fn detection() {
-        assert_eq!(
-            detect("<![LOG[x]LOG]!><time=\"\">"),
-            Format::Cmtrace
-        );
+        assert_eq!(detect("<![LOG[x]LOG]!><time=\"\">"), Format::Cmtrace);
         assert_eq!(
             detect("Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>"),
             Format::Sms

@@ -1,6 +1,6 @@
 //! Line and sequence matching with a cost flat in the number of rules.
 //!
-//! Per log kind there is ONE literal prefilter ([`LiteralIndex`], one SIMD search of the
+//! Per log kind there is ONE literal prefilter ([`Prefilter`], one SIMD search of the
 //! lower-cased message) over the literals of every line rule that applies to the kind; a literal
 //! hit makes its rules candidates and only the candidates' regexes run. Sequence rules work the
 //! same way with the literals every match of their regexes must contain (a `RegexSet` over them
@@ -133,8 +133,8 @@ impl RuleSet {
     }
 
     /// Every place of a literal of `kind`'s rules and extra consumers in `lower` (a message
-    /// lower-cased by [`LowerBuf::set`]), with the extra words when `words`; hand the whole
-    /// list to [`LineMatcher::feed_scanned`].
+    /// lower-cased by [`crate::matching::LowerBuf::set`]), with the extra words when `words`; hand the whole
+    /// list to [`super::LineMatcher::feed_scanned`].
     pub fn scan(&self, kind: LogKind, words: bool, lower: &[u8], out: &mut Vec<Hit>) {
         if let Some(idx) = self.literal_index(slot(kind), words) {
             idx.scan(lower, out);
