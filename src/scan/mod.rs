@@ -2,16 +2,19 @@
 //! each event to a per-stream [`Visitor`] in two phases (see there). Results come back in input
 //! order, so output does not depend on thread scheduling.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::event::{Event, FileId, Format, LogKind};
 use crate::parse::{self, ParseCtx};
 use crate::progress::Progress;
-use crate::source::{self, InputFile, Stream};
+use crate::source::{self, InputFile};
 
 mod in_order;
 use in_order::in_order;
+mod streams;
+pub use streams::{
+    scan_all, scan_all_progress, scan_batched, scan_stream, scan_stream_progress, total_bytes,
+};
 
 /// Per-file accounting (the `inputs` array of the report).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -180,60 +183,6 @@ pub fn kind_from_content(head: &str, format: Format) -> LogKind {
         [one] => *one,
         _ => LogKind::Other,
     }
-}
-
-/// Scan one stream with `visitor`; `first_id` is the file id of its first file.
-pub fn scan_stream<V: Visitor>(
-    stream: &Stream,
-    first_id: FileId,
-    visitor: &mut V,
-    opts: ScanOptions,
-) -> Vec<FileReport> {
-    scan_stream_progress(stream, first_id, visitor, opts, &Progress::hidden())
-}
-
-/// [`scan_stream`], counting the bytes read on `progress`.
-pub fn scan_stream_progress<V: Visitor>(
-    stream: &Stream,
-    first_id: FileId,
-    visitor: &mut V,
-    opts: ScanOptions,
-    progress: &Progress,
-) -> Vec<FileReport> {
-    // Rolled generations of one log: each file read into its own part in parallel, the parts
-    // handed to phase B in order.
-    if stream.files.len() > 1 && rayon::current_num_threads() > 1 {
-        let parts: Vec<V::Part> = stream.files.iter().map(|_| visitor.part()).collect();
-        let mut reports = Vec::with_capacity(stream.files.len());
-        in_order(
-            stream.files.iter().zip(parts).collect(),
-            |i, (input, part)| {
-                let mut whole = Collecting(part);
-                let id = first_id + i as FileId;
-                let r = scan_file(input, id, &mut whole, opts, progress);
-                (r, whole.0)
-            },
-            |(r, part)| {
-                reports.push(r);
-                visitor.take(part);
-            },
-        );
-        visitor.end_stream();
-        return reports;
-    }
-    let mut reports = Vec::with_capacity(stream.files.len());
-    for (i, input) in stream.files.iter().enumerate() {
-        let id = first_id + i as FileId;
-        reports.push(scan_file(
-            input,
-            id,
-            &mut ToVisitor(&mut *visitor),
-            opts,
-            progress,
-        ));
-    }
-    visitor.end_stream();
-    reports
 }
 
 /// Mapped files at least this big are parsed in chunks in parallel.
@@ -716,213 +665,5 @@ pub fn head_of(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// Scan all streams in parallel; `make` builds a visitor per stream. Returns per-stream file
-/// reports and visitors, in input order.
-pub fn scan_all<V, F>(streams: &[Stream], make: F, opts: ScanOptions) -> Vec<(Vec<FileReport>, V)>
-where
-    V: Visitor,
-    F: Fn(&Stream) -> V + Sync,
-{
-    scan_all_progress(streams, make, opts, &Progress::hidden())
-}
-
-/// Total size on disk of the files of `streams` (for [`Progress::new`]).
-pub fn total_bytes(streams: &[Stream]) -> u64 {
-    streams
-        .iter()
-        .flat_map(|s| &s.files)
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
-        .map(|m| m.len())
-        .sum()
-}
-
-/// [`scan_all`] with a progress bar: callers build it with
-/// `Progress::new(scan::total_bytes(&streams), quiet)`; it draws only when worth it.
-pub fn scan_all_progress<V, F>(
-    streams: &[Stream],
-    make: F,
-    opts: ScanOptions,
-    progress: &Progress,
-) -> Vec<(Vec<FileReport>, V)>
-where
-    V: Visitor,
-    F: Fn(&Stream) -> V + Sync,
-{
-    let mut first_ids = Vec::with_capacity(streams.len());
-    let mut next: FileId = 0;
-    for s in streams {
-        first_ids.push(next);
-        next += s.files.len() as FileId;
-    }
-    streams
-        .par_iter()
-        .zip(first_ids.par_iter())
-        .map(|(s, &first)| {
-            let mut v = make(s);
-            let reports = scan_stream_progress(s, first, &mut v, opts, progress);
-            (reports, v)
-        })
-        .collect()
-}
-
-/// Streams scanned in parallel at a time by [`scan_batched`]: enough to keep every core busy,
-/// few enough that one batch of visitors stays small next to the inputs.
-const BATCH: usize = 256;
-
-/// [`scan_all_progress`] in batches: each stream's reports and visitor go to `consume`, in
-/// input order, as soon as its batch is done, so memory stays flat in the number of streams
-/// (100,000 small files are 100,000 streams, each with its own visitor).
-pub fn scan_batched<V, F, C>(
-    streams: &[Stream],
-    make: F,
-    opts: ScanOptions,
-    progress: &Progress,
-    mut consume: C,
-) where
-    V: Visitor,
-    F: Fn(&Stream) -> V + Sync,
-    C: FnMut(&Stream, Vec<FileReport>, V),
-{
-    let mut next: FileId = 0;
-    for batch in streams.chunks(BATCH) {
-        let mut first_ids = Vec::with_capacity(batch.len());
-        for s in batch {
-            first_ids.push(next);
-            next += s.files.len() as FileId;
-        }
-        let results: Vec<(Vec<FileReport>, V)> = batch
-            .par_iter()
-            .zip(first_ids.par_iter())
-            .map(|(s, &first)| {
-                let mut v = make(s);
-                let reports = scan_stream_progress(s, first, &mut v, opts, progress);
-                (reports, v)
-            })
-            .collect();
-        for (s, (reports, v)) in batch.iter().zip(results) {
-            consume(s, reports, v);
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct Nop;
-    impl Part for Nop {
-        fn event(&mut self, _ev: &Event<'_>, _file: &FileInfo<'_>) {}
-        fn empty(&self) -> Self {
-            Nop
-        }
-        fn append(&mut self, _later: Self) {}
-    }
-    impl Visitor for Nop {
-        type Part = Nop;
-        fn part(&mut self) -> Nop {
-            Nop
-        }
-        fn take(&mut self, _part: Nop) {}
-    }
-
-    #[test]
-    fn progress_counts_every_byte_on_disk_on_both_read_paths() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let line = "Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>\r\n";
-        // Big enough for the mmap/streaming paths, plus a small UTF-16 file (decoded text is
-        // about half its size on disk).
-        let big = dir.path().join("wsyncmgr.log");
-        std::fs::write(&big, line.repeat(8000)).expect("write");
-        let small = dir.path().join("wcm.log");
-        let mut utf16 = vec![0xFF, 0xFE];
-        for u in "hello\r\nworld\r\n".encode_utf16() {
-            utf16.extend_from_slice(&u.to_le_bytes());
-        }
-        std::fs::write(&small, &utf16).expect("write");
-        let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        let total = size(&big) + size(&small);
-        assert!(size(&big) >= source::decode::MMAP_THRESHOLD);
-        let streams: Vec<Stream> = [&big, &small]
-            .iter()
-            .map(|p| Stream {
-                files: vec![InputFile {
-                    path: p.to_path_buf(),
-                    display: p.display().to_string(),
-                    kind_hint: None,
-                    host: None,
-                }],
-            })
-            .collect();
-        assert_eq!(total_bytes(&streams), total);
-        for allow_mmap in [true, false] {
-            let p = Progress::counting_hidden(total);
-            let out = scan_all_progress(&streams, |_| Nop, ScanOptions { allow_mmap }, &p);
-            assert_eq!(p.position(), total, "mmap allowed: {allow_mmap}");
-            assert_eq!(out[0].0[0].records, 8000);
-        }
-    }
-
-    /// Memory flat in file count: never more than one batch of visitors alive at once (100,000
-    /// small files kept 100,000 visitors, ~13 KB each, until the end before), and every stream
-    /// still reaches `consume` once, in input order. Counted, not measured.
-    #[test]
-    fn batched_scan_keeps_at_most_one_batch_of_visitors() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static ALIVE: AtomicUsize = AtomicUsize::new(0);
-        static PEAK: AtomicUsize = AtomicUsize::new(0);
-        struct Counted;
-        impl Visitor for Counted {
-            type Part = Nop;
-            fn part(&mut self) -> Nop {
-                Nop
-            }
-            fn take(&mut self, _part: Nop) {}
-        }
-        impl Drop for Counted {
-            fn drop(&mut self) {
-                ALIVE.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-        let dir = tempfile::tempdir().expect("tempdir");
-        let n = BATCH * 3 + 7;
-        let streams: Vec<Stream> = (0..n)
-            .map(|i| {
-                let p = dir.path().join(format!("wsyncmgr-{i:05}.log"));
-                std::fs::write(&p, "Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><02-08-2020 02:13:11.659+480><thread=5976 (0x1758)>\r\n").expect("write");
-                Stream {
-                    files: vec![InputFile {
-                        path: p.clone(),
-                        display: p.display().to_string(),
-                        kind_hint: None,
-                        host: None,
-                    }],
-                }
-            })
-            .collect();
-        let mut seen = Vec::new();
-        scan_batched(
-            &streams,
-            |_| {
-                let now = ALIVE.fetch_add(1, Ordering::SeqCst) + 1;
-                PEAK.fetch_max(now, Ordering::SeqCst);
-                Counted
-            },
-            ScanOptions { allow_mmap: false },
-            &Progress::hidden(),
-            |s, reports, v| {
-                assert_eq!(reports.len(), 1);
-                assert_eq!(reports[0].records, 1);
-                seen.push(s.files[0].display.clone());
-                drop(v);
-            },
-        );
-        let want: Vec<String> = streams.iter().map(|s| s.files[0].display.clone()).collect();
-        assert_eq!(seen, want);
-        assert_eq!(ALIVE.load(Ordering::SeqCst), 0);
-        let peak = PEAK.load(Ordering::SeqCst);
-        assert!(
-            peak <= BATCH,
-            "{peak} visitors alive at once for {n} streams"
-        );
-    }
-}
+mod tests;
