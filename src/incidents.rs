@@ -17,7 +17,7 @@
 //! The model is renderer-neutral: the terminal, Markdown, JSON and HTML reports read the same
 //! [`Incident`] list.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -185,8 +185,15 @@ pub fn group_with_rules(
     runs: &[crate::sync::SyncRun],
 ) -> Vec<Incident> {
     let symptoms = |id: &str| set.get(id).map(|r| r.symptoms.clone()).unwrap_or_default();
+    // The kinds of the files the findings cite only (an entry per input would be a map as big
+    // as `inputs` for 100,000 files and a handful of findings).
+    let cited: HashSet<&str> = findings
+        .iter()
+        .flat_map(|f| f.evidence.iter().map(|e| e.file.as_str()))
+        .collect();
     let kinds: HashMap<&str, LogKind> = inputs
         .iter()
+        .filter(|i| cited.contains(i.path.as_str()))
         .map(|i| (i.path.as_str(), i.kind))
         .rev()
         .collect();

@@ -4,14 +4,12 @@
 //! turns a finished `Report` plus the report extras into the document, so `analyze`'s findings
 //! can be merged into the `Report` before rendering.
 
-use std::collections::BTreeMap;
-
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::facts::FactStore;
-use crate::report::health::{self, FileSpan, HealthDoc};
+use crate::report::health::{self, HealthDoc};
 use crate::report::{html, Report};
 
 use super::sync_cmd::gather;
@@ -22,11 +20,10 @@ pub fn render(
     report: &Report,
     facts: &FactStore,
     settings_given: bool,
-    spans: &BTreeMap<String, FileSpan>,
     generated: DateTime<Utc>,
     format: ReportFormat,
 ) -> Result<String> {
-    let doc = HealthDoc::new(report, facts, settings_given, spans, generated);
+    let doc = HealthDoc::new(report, facts, settings_given, generated);
     match format {
         ReportFormat::Html => Ok(html::render(&doc)),
         ReportFormat::Markdown => Ok(health::render_markdown(&doc)),
@@ -47,7 +44,6 @@ pub fn run(a: ReportArgs) -> Result<u8> {
         &g.report,
         &g.facts,
         g.settings_given,
-        &g.spans,
         g.options.now,
         a.format,
     )?;

@@ -2,7 +2,6 @@
 //!
 //! [`gather`] (scan + settings + runs + sync findings) is shared with `supdiag report`.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -18,14 +17,11 @@ use super::pipeline::{self, PipelineOptions, RunsHook};
 use super::view::parse_time_arg;
 use super::{use_color, write_stdout};
 
-pub use crate::report::health::FileSpan;
-
 /// Everything `sync` and `report` render.
 pub struct Gathered {
     pub report: Report,
     pub facts: FactStore,
     pub settings_given: bool,
-    pub spans: BTreeMap<String, FileSpan>,
     pub options: FindingOptions,
 }
 
@@ -109,12 +105,10 @@ pub fn gather(
     let report = analysis.report;
     let facts = analysis.facts;
     let settings_given = analysis.settings_given;
-    let spans = analysis.spans;
     Ok(Gathered {
         report,
         facts,
         settings_given,
-        spans,
         options,
     })
 }

@@ -35,8 +35,8 @@ pub struct SettingRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct InputSpan {
-    pub path: String,
+pub struct InputSpan<'a> {
+    pub path: &'a str,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
 }
@@ -50,7 +50,7 @@ pub struct HealthDoc<'a> {
     pub verdict_doc: VerdictDoc,
     pub settings_given: bool,
     pub settings: Vec<SettingRow>,
-    pub spans: Vec<InputSpan>,
+    pub spans: Vec<InputSpan<'a>>,
 }
 
 impl<'a> HealthDoc<'a> {
@@ -58,7 +58,6 @@ impl<'a> HealthDoc<'a> {
         report: &'a Report,
         facts: &FactStore,
         settings_given: bool,
-        spans: &BTreeMap<String, FileSpan>,
         generated: DateTime<Utc>,
     ) -> Self {
         let verdict_doc = super::verdict::verdict(report);
@@ -79,13 +78,10 @@ impl<'a> HealthDoc<'a> {
             spans: report
                 .inputs
                 .iter()
-                .map(|i| {
-                    let s = spans.get(&i.path).cloned().unwrap_or_default();
-                    InputSpan {
-                        path: i.path.clone(),
-                        first: s.first,
-                        last: s.last,
-                    }
+                .map(|i| InputSpan {
+                    path: &i.path,
+                    first: i.span.first,
+                    last: i.span.last,
                 })
                 .collect(),
         }
@@ -165,7 +161,7 @@ struct JsonDoc<'a> {
     title: String,
     settings_given: bool,
     settings: &'a [SettingRow],
-    input_spans: &'a [InputSpan],
+    input_spans: &'a [InputSpan<'a>],
 }
 
 pub fn render_json(doc: &HealthDoc<'_>) -> Result<String> {
@@ -569,7 +565,7 @@ pub fn render_markdown(doc: &HealthDoc<'_>) -> String {
     for (i, s) in doc.report.inputs.iter().zip(&doc.spans) {
         let enc = match &i.error {
             Some(e) => format!("unreadable: {}", cell(e)),
-            None => cell(&i.encoding),
+            None => cell(i.encoding),
         };
         let _ = writeln!(
             out,

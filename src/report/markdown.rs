@@ -214,7 +214,7 @@ pub fn render(report: &Report) -> String {
             code_cell(&i.path),
             i.kind,
             i.format,
-            cell(&i.encoding),
+            cell(i.encoding),
             i.bytes,
             i.records,
             i.unparsed_lines

@@ -22,7 +22,8 @@ pub struct FileReport {
     pub path: String,
     pub kind: LogKind,
     pub format: Format,
-    pub encoding: String,
+    /// One of a few names (`utf-8`, `utf-16le`, `binary`, ...; empty when not read).
+    pub encoding: &'static str,
     pub bytes: u64,
     pub records: u64,
     pub unparsed_lines: u64,
@@ -53,6 +54,10 @@ pub struct FileReport {
     /// Physical lines longer than the line cap, cut to the cap (`note` says by how much).
     #[serde(skip_serializing_if = "is_zero")]
     pub cut_lines: u64,
+    /// First and last record time (the pipeline fills it in; the health report shows it). Kept
+    /// here rather than in a map by path: one entry per input, no second copy of the path.
+    #[serde(skip)]
+    pub span: crate::report::health::FileSpan,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -342,7 +347,7 @@ impl FileReport {
             path,
             kind,
             format: Format::Plain,
-            encoding: String::new(),
+            encoding: "",
             bytes: 0,
             records: 0,
             unparsed_lines: 0,
@@ -354,6 +359,7 @@ impl FileReport {
             error,
             changed_while_read: false,
             cut_lines: 0,
+            span: Default::default(),
         }
     }
 }
@@ -420,7 +426,7 @@ fn scan_file<S: Parts>(
         path: input.display.clone(),
         kind,
         format,
-        encoding: loaded.encoding.as_str().to_string(),
+        encoding: loaded.encoding.as_str(),
         bytes: loaded.bytes,
         records: c.records,
         unparsed_lines: c.unparsed,
@@ -441,6 +447,7 @@ fn scan_file<S: Parts>(
             .map(source::open::Change::note),
         changed_while_read: change.is_some(),
         cut_lines: 0,
+        span: Default::default(),
     }
 }
 
@@ -599,7 +606,7 @@ fn scan_file_streaming<S: Parts>(
         path: input.display.clone(),
         kind,
         format,
-        encoding: stream.encoding.as_str().to_string(),
+        encoding: stream.encoding.as_str(),
         bytes: stream.bytes,
         records: total.records,
         unparsed_lines: total.unparsed,
@@ -623,6 +630,7 @@ fn scan_file_streaming<S: Parts>(
         }),
         changed_while_read: change.is_some(),
         cut_lines,
+        span: Default::default(),
     }
 }
 

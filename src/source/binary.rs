@@ -31,21 +31,15 @@ pub fn binary_note(path: &Path) -> Option<String> {
 pub fn skipped(input: &super::InputFile) -> Option<crate::scan::FileReport> {
     let note = binary_note(&input.path)?;
     Some(crate::scan::FileReport {
-        path: input.display.clone(),
-        kind: input.kind_hint.unwrap_or(crate::event::LogKind::Other),
-        format: crate::event::Format::Plain,
-        encoding: ENCODING.into(),
+        encoding: ENCODING,
         bytes: std::fs::metadata(&input.path).map_or(0, |m| m.len()),
-        records: 0,
-        unparsed_lines: 0,
-        skipped_lines: 0,
-        lines: 0,
-        replaced_bytes: 0,
-        host: input.host.clone(),
-        note: Some(note),
-        error: None,
-        changed_while_read: false,
-        cut_lines: 0,
+        ..crate::scan::FileReport::not_read(
+            input.display.clone(),
+            input.kind_hint.unwrap_or(crate::event::LogKind::Other),
+            input.host.clone(),
+            Some(note),
+            None,
+        )
     })
 }
 

@@ -9,7 +9,6 @@ pub mod decode;
 pub mod open;
 pub mod stream;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::event::LogKind;
@@ -278,57 +277,94 @@ fn walk_error(e: &walkdir::Error) -> String {
 }
 
 /// Group files into streams: same folder and same base name (after removing `.log`/`.lo_` and
-/// a history stamp). Order inside a stream: history files by stamp, then `.lo_`, then `.log`.
-/// (folder, base name) → generations as (rank, history stamp, path).
-type Generations = BTreeMap<(PathBuf, String), Vec<(u8, String, PathBuf)>>;
+/// a history stamp; case aside). Streams in (folder, base name) order; inside a stream history
+/// files by stamp, then `.lo_`, then `.log`.
+fn group(mut files: Vec<PathBuf>) -> Vec<Stream> {
+    // One sort on keys compared in place, no key built per file: owned keys and a map of
+    // them were most of what discovery allocated for 100,000 files.
+    files.sort_unstable_by(|a, b| Generation::of(a).cmp(&Generation::of(b)));
+    let mut streams: Vec<Stream> = Vec::new();
+    for path in files {
+        let same = streams
+            .last()
+            .and_then(|s| s.files.last())
+            .is_some_and(|l| Generation::of(&l.path).same_stream(&Generation::of(&path)));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let file = InputFile {
+            display: display_path(&path),
+            kind_hint: name.as_deref().and_then(LogKind::from_file_name),
+            host: host_of(&path),
+            path,
+        };
+        match streams.last_mut() {
+            Some(s) if same => s.files.push(file),
+            _ => streams.push(Stream { files: vec![file] }),
+        }
+    }
+    streams
+}
 
-fn group(files: Vec<PathBuf>) -> Vec<Stream> {
-    let mut groups: Generations = BTreeMap::new();
-    for f in files {
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let lower = name.to_ascii_lowercase();
-        let (base, rank, stamp) = if let Some(b) = lower.strip_suffix(".lo_") {
-            (b.to_string(), 1u8, String::new())
-        } else if let Some(b) = lower.strip_suffix(".log") {
-            match split_stamp(b) {
-                Some((base, stamp)) => (base.to_string(), 0u8, stamp.to_string()),
-                None => (b.to_string(), 2u8, String::new()),
+/// Where a file goes in [`group`]: its folder, base name, rank (history 0, `.lo_` 1, `.log`
+/// or other 2) and history stamp, all borrowed from its path.
+struct Generation<'a> {
+    dir: &'a Path,
+    name: std::borrow::Cow<'a, str>,
+    /// The base name's length in `name`; the stamp's range.
+    base: usize,
+    rank: u8,
+    stamp: std::ops::Range<usize>,
+    path: &'a Path,
+}
+
+impl<'a> Generation<'a> {
+    fn of(path: &'a Path) -> Generation<'a> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let b = name.as_bytes();
+        let ends = |suffix: &[u8]| b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(suffix);
+        // The suffixes are ASCII: cutting them leaves char boundaries.
+        let (base, rank, stamp) = if ends(b".lo_") {
+            (b.len() - 4, 1, 0..0)
+        } else if ends(b".log") {
+            let stem = &name[..b.len() - 4];
+            match split_stamp(stem) {
+                Some((base, stamp)) => {
+                    let at = stem.len() - stamp.len();
+                    (base.len(), 0, at..stem.len())
+                }
+                None => (stem.len(), 2, 0..0),
             }
         } else {
-            (lower.clone(), 2u8, String::new())
+            (b.len(), 2, 0..0)
         };
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        groups
-            .entry((dir, base))
-            .or_default()
-            .push((rank, stamp, f));
+        Generation {
+            dir: path.parent().unwrap_or(Path::new("")),
+            name,
+            base,
+            rank,
+            stamp,
+            path,
+        }
     }
-    groups
-        .into_values()
-        .map(|mut v| {
-            v.sort();
-            Stream {
-                files: v
-                    .into_iter()
-                    .map(|(_, _, path)| {
-                        let name = path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        InputFile {
-                            display: display_path(&path),
-                            kind_hint: LogKind::from_file_name(&name),
-                            host: host_of(&path),
-                            path,
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
+
+    /// The base name, lower-cased byte by byte.
+    fn base_lower(&self) -> impl Iterator<Item = u8> + '_ {
+        self.name.as_bytes()[..self.base]
+            .iter()
+            .map(u8::to_ascii_lowercase)
+    }
+
+    fn same_stream(&self, o: &Generation<'_>) -> bool {
+        self.dir == o.dir && self.base_lower().eq(o.base_lower())
+    }
+
+    fn cmp(&self, o: &Generation<'_>) -> std::cmp::Ordering {
+        self.dir
+            .cmp(o.dir)
+            .then_with(|| self.base_lower().cmp(o.base_lower()))
+            .then_with(|| self.rank.cmp(&o.rank))
+            .then_with(|| self.name[self.stamp.clone()].cmp(&o.name[o.stamp.clone()]))
+            .then_with(|| self.path.cmp(o.path))
+    }
 }
 
 fn split_stamp(stem: &str) -> Option<(&str, &str)> {
@@ -369,6 +405,45 @@ mod tests {
                 "x/wsyncmgr-20260101-000000.log",
                 "x/wsyncmgr.lo_",
                 "x/wsyncmgr.log"
+            ]
+        );
+    }
+
+    /// Streams by (folder, base name, case aside), a folder's files before its subfolders' when
+    /// their names sort so (as paths compare), generations oldest first whatever the case of
+    /// the suffix; a name without a log suffix is its own base.
+    #[test]
+    fn streams_in_folder_and_base_name_order() {
+        let files = [
+            "a/b/zzz.log",
+            "a/b/c/x.log",
+            "a/b/WCM.LOG",
+            "a/b/wcm.Lo_",
+            "a/b/wcm-20260102-000000.log",
+            "a/b/WCM-20260101-000000.log",
+            "a/b/aaa.log",
+            "a/b/notes.txt",
+            "a/B/aaa.log",
+        ];
+        let streams = group(files.iter().map(PathBuf::from).collect());
+        let shown: Vec<Vec<&str>> = streams
+            .iter()
+            .map(|s| s.files.iter().map(|f| f.display.as_str()).collect())
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                vec!["a/B/aaa.log"],
+                vec!["a/b/aaa.log"],
+                vec!["a/b/notes.txt"],
+                vec![
+                    "a/b/WCM-20260101-000000.log",
+                    "a/b/wcm-20260102-000000.log",
+                    "a/b/wcm.Lo_",
+                    "a/b/WCM.LOG"
+                ],
+                vec!["a/b/zzz.log"],
+                vec!["a/b/c/x.log"],
             ]
         );
     }

@@ -51,6 +51,7 @@ pub(super) fn conclude_hosts(
     };
     let mut settings_warned = false;
     let fleet = scanned.keys().any(Option::is_some);
+    let files: usize = scanned.values().map(|s| s.inputs.len()).sum();
     for (host, scan) in scanned {
         let (mut facts, host_sources) = load_host_settings(&host, settings, opts)?;
         // Global settings warnings once; host ones per host.
@@ -74,7 +75,14 @@ pub(super) fn conclude_hosts(
         if fleet {
             out.hosts.push(host_summary(&host, &scan.inputs, &findings));
         }
-        out.inputs.extend(scan.inputs);
+        // One host (no fleet): its entries as they are, not copied into a second vector.
+        if out.inputs.is_empty() {
+            out.inputs = scan.inputs;
+            out.inputs
+                .reserve_exact(files.saturating_sub(out.inputs.len()));
+        } else {
+            out.inputs.extend(scan.inputs);
+        }
         out.findings.extend(findings);
         out.facts.extend(facts);
         out.data.push(data);

@@ -11,7 +11,6 @@
 //!    (`hosts/<name>/...`), for the whole input otherwise;
 //! 4. `assemble_report::assemble_report`: the report, with its incidents.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -19,7 +18,6 @@ use chrono::{DateTime, Utc};
 
 use crate::cli::CommonArgs;
 use crate::facts::FactStore;
-use crate::report::health::FileSpan;
 use crate::report::{HostSummary, Report};
 use crate::rules::{load_rule_set_for_scan, RuleSet};
 use crate::source::Discovered;
@@ -47,7 +45,6 @@ pub struct Analysis {
     /// All facts (settings, observations, findings), merged over hosts.
     pub facts: FactStore,
     pub settings_given: bool,
-    pub spans: BTreeMap<String, FileSpan>,
     pub hosts: Vec<HostSummary>,
 }
 
@@ -74,18 +71,19 @@ pub fn run(paths: &[PathBuf], opts: &PipelineOptions<'_>) -> Result<Analysis> {
 }
 
 /// Run the pipeline over inputs already found.
-pub fn run_discovered(d: Discovered, opts: &PipelineOptions<'_>) -> Result<Analysis> {
+pub fn run_discovered(mut d: Discovered, opts: &PipelineOptions<'_>) -> Result<Analysis> {
     let set = load_rules(opts.common)?;
+    // The streams are dropped as they are scanned: only each file's `inputs` entry stays.
+    let streams = std::mem::take(&mut d.streams);
     let settings = plan_settings(opts.common, &d)?;
-    let scanned = scan_logs(&d, &set, opts.common);
-    let concluded = conclude_hosts(scanned.hosts, &set, &settings, opts)?;
+    let scanned = scan_logs(streams, &set, opts.common);
+    let concluded = conclude_hosts(scanned, &set, &settings, opts)?;
     let (report, facts) = assemble_report(concluded, &set, &d, opts.now, opts.common.quiet)?;
     Ok(Analysis {
         hosts: report.hosts.clone(),
         report,
         facts,
         settings_given: settings.given,
-        spans: scanned.spans,
     })
 }
 
