@@ -106,7 +106,7 @@ pub fn warn_sources(warnings: &[source::SourceWarning], quiet: bool) {
 /// Discover inputs; fail (exit 2) only when nothing at all can be read. No path: this machine's
 /// logs and settings (Windows; elsewhere an error saying to name a folder, file or bundle). The
 /// problems found (`d.warnings`) go into the report's inputs ([`inputs::unread_all`]), which
-/// [`check_any_readable`] prints; they are printed here only when the run stops.
+/// [`warn_unread`] prints; they are printed here only when the run stops.
 pub fn discover_or_fail(paths: &[std::path::PathBuf], quiet: bool) -> Result<source::Discovered> {
     if paths.is_empty() {
         return collect_cmd::discover_this_machine(quiet);
@@ -138,10 +138,13 @@ pub fn write_stdout(s: &str) -> Result<()> {
     Ok(())
 }
 
-/// All file reports unreadable → input error.
-pub fn check_any_readable(reports: &[scan::FileReport], quiet: bool) -> Result<()> {
+/// Say on stderr which inputs were not read (errors) or were read with a note, and when none
+/// could be read at all. Never stops the run: the report (or listing) of what was read — maybe
+/// nothing but the inputs and their errors — is still written, and the exit code is 2
+/// ([`inputs::exit_code`]).
+pub fn warn_unread(reports: &[scan::FileReport], quiet: bool) {
+    let mut err = std::io::stderr().lock();
     if !quiet {
-        let mut err = std::io::stderr().lock();
         for r in reports {
             if let Some(e) = &r.error {
                 let _ = writeln!(
@@ -158,13 +161,17 @@ pub fn check_any_readable(reports: &[scan::FileReport], quiet: bool) -> Result<(
             }
         }
     }
-    // Fails only when nothing at all was read (a file lost part-way still gave its records).
+    // A file lost part-way still gave its records.
     if !reports.is_empty()
         && reports
             .iter()
             .all(|r| r.error.is_some() && r.lines == 0 && r.records == 0)
     {
-        bail!("none of the {} input file(s) could be read", reports.len());
+        let _ = writeln!(
+            err,
+            "supdiag: error: none of the {} input file(s) could be read; the output shows the \
+             inputs and why",
+            reports.len()
+        );
     }
-    Ok(())
 }

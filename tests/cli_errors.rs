@@ -366,6 +366,33 @@ fn a_binary_file_named_directly_is_lost_input() {
     common::assert_exit(&out, &[0]);
 }
 
+/// Each command that reads logs (`view` too when `with_view`), with JSON output, over `path`:
+/// each must exit 2; its name, stderr and JSON document.
+#[cfg(target_os = "linux")]
+fn runs_that_lost_input(
+    path: &std::path::Path,
+    with_view: bool,
+) -> Vec<(&'static str, String, serde_json::Value)> {
+    let cmds: &[&'static str] = if with_view {
+        &["analyze", "sync", "report", "view"]
+    } else {
+        &["analyze", "sync", "report"]
+    };
+    cmds.iter()
+        .map(|&cmd| {
+            let out = supdiag()
+                .args([cmd, "--format", "json"])
+                .arg(path)
+                .output()
+                .expect("run");
+            common::assert_exit(&out, &[2]);
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            let doc = serde_json::from_slice(&out.stdout).expect("json");
+            (cmd, stderr, doc)
+        })
+        .collect()
+}
+
 /// A file that gave fewer bytes than its size when opened lost input (it shrank while read):
 /// exit 2 from every command, the note naming the file on stderr and as `inputs[].error`, and
 /// what was read is still analysed. Deterministic without a race: a sysfs attribute is a
@@ -376,25 +403,45 @@ fn a_binary_file_named_directly_is_lost_input() {
 fn a_file_that_gave_fewer_bytes_than_at_open_is_lost_input() {
     let shrunk = std::path::Path::new("/sys/devices/system/cpu/online");
     assert!(shrunk.is_file(), "sysfs is not mounted here");
-    for cmd in [
-        &["analyze", "--format", "json"][..],
-        &["sync", "--format", "json"],
-        &["report", "--format", "json"],
-        &["view", "--format", "json"],
-    ] {
-        let out = supdiag().args(cmd).arg(shrunk).output().expect("run");
-        common::assert_exit(&out, &[2]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+    for (cmd, stderr, doc) in runs_that_lost_input(shrunk, true) {
         assert!(
             stderr.contains("/sys/devices/system/cpu/online: changed while read: only"),
-            "{cmd:?}: {stderr}"
+            "{cmd}: {stderr}"
         );
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        if cmd[0] != "view" {
+        if cmd != "view" {
             let input = &doc["inputs"][0];
-            assert_eq!(input["changed_while_read"], true, "{cmd:?}");
+            assert_eq!(input["changed_while_read"], true, "{cmd}");
             assert_eq!(input["records"], 1, "what was read is analysed: {input}");
             assert!(input["error"].as_str().is_some_and(|e| e.contains("4096")));
         }
+    }
+}
+
+/// When every input was lost (here it shrank to nothing while read: a sysfs attribute of 4096
+/// bytes at open that yields none), the report is still written — the inputs with their
+/// errors and the `input_not_read` finding — stderr says nothing could be read, exit 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_that_read_nothing_still_reports_its_inputs() {
+    let empty = std::path::Path::new("/sys/devices/system/cpu/uevent");
+    assert!(empty.is_file(), "sysfs is not mounted here");
+    for (cmd, stderr, doc) in runs_that_lost_input(empty, false) {
+        assert!(
+            stderr.contains("none of the 1 input file(s) could be read"),
+            "{cmd}: {stderr}"
+        );
+        let input = &doc["inputs"][0];
+        assert_eq!(input["path"], "/sys/devices/system/cpu/uevent", "{cmd}");
+        assert!(
+            input["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("0 of the 4096")),
+            "{cmd}: {input}"
+        );
+        let ids: Vec<&str> = doc["findings"]
+            .as_array()
+            .map(|f| f.iter().filter_map(|f| f["rule_id"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(ids.contains(&"input_not_read"), "{cmd}: {ids:?}");
     }
 }

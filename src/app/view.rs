@@ -11,7 +11,7 @@ use crate::event::{Event, LogKind, Severity};
 use crate::report::view::{render_view, ViewRecord};
 use crate::scan::{self, FileInfo, Part, Visitor};
 
-use super::{check_any_readable, discover_or_fail, scan_options, use_color, write_stdout, EXIT_OK};
+use super::{discover_or_fail, scan_options, use_color, warn_unread, write_stdout, EXIT_OK};
 
 /// Record filters of `view`.
 #[derive(Debug, Default)]
@@ -247,7 +247,7 @@ pub fn run(a: ViewArgs) -> Result<u8> {
         missed.extend(c.missed);
     }
     super::inputs::settle(&mut reports, &d);
-    check_any_readable(&reports, false)?;
+    warn_unread(&reports, false);
     if let (Some(given), false) = (&a.component, component_hit) {
         eprintln!(
             "supdiag: note: {}",

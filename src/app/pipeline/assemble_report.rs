@@ -11,8 +11,8 @@ use crate::sync;
 
 use super::conclude_hosts::Concluded;
 
-/// Build the report from what the hosts concluded (their facts are returned alongside); fails
-/// (as `check_any_readable` says) when no input could be read at all.
+/// Build the report from what the hosts concluded (their facts are returned alongside), also
+/// when no input could be read at all: it then lists the inputs and their errors.
 pub(super) fn assemble_report(
     concluded: Concluded,
     set: &RuleSet,
@@ -28,7 +28,7 @@ pub(super) fn assemble_report(
     crate::app::inputs::settle(&mut report.inputs, d);
     report.settings_sources = concluded.settings_sources;
     crate::app::inputs::add_findings(&mut report);
-    crate::app::check_any_readable(&report.inputs, quiet)?;
+    crate::app::warn_unread(&report.inputs, quiet);
     let data = sync::merge(concluded.data);
     if !data.runs.is_empty() || !data.adr_runs.is_empty() {
         report.sync_summary = Some(sync::summarize(&data.runs, &data.adr_runs, now));
