@@ -3,10 +3,10 @@
 //! Per log kind there is ONE literal prefilter ([`Prefilter`], one SIMD search of the
 //! lower-cased message) over the literals of every line rule that applies to the kind; a literal
 //! hit makes its rules candidates and only the candidates' regexes run. Sequence rules work the
-//! same way with the literals every match of their regexes must contain (a `RegexSet` over them
-//! ran on every line of their kinds). Events of kind `other` (pastes) use the index built over all
-//! rules. Nothing is allocated per event unless a rule matches (or an unclassified error needs an
-//! evidence slot).
+//! same way with the literals every match of their regexes must contain, rather than running a
+//! `RegexSet` on every line of their kinds. Events of kind `other` (pastes) use the index built
+//! over all rules. Nothing is allocated per event unless a rule matches (or an unclassified
+//! error needs an evidence slot).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -133,8 +133,8 @@ impl RuleSet {
     }
 
     /// Every place of a literal of `kind`'s rules and extra consumers in `lower` (a message
-    /// lower-cased by [`crate::matching::LowerBuf::set`]), with the extra words when `words`; hand the whole
-    /// list to [`super::LineMatcher::feed_scanned`].
+    /// lower-cased by [`crate::matching::LowerBuf::set`]), with the extra words when `words`;
+    /// hand the whole list to [`super::LineMatcher::feed_scanned`].
     pub fn scan(&self, kind: LogKind, words: bool, lower: &[u8], out: &mut Vec<Hit>) {
         if let Some(idx) = self.literal_index(slot(kind), words) {
             idx.scan(lower, out);
@@ -243,7 +243,7 @@ pub(super) fn seq_regex(rule: &Rule, part: SeqPart) -> Option<&Pattern> {
 }
 
 /// Rule ids matched by one event (no allocation for up to two: most lines of a big sync match
-/// one progress rule, and allocating a vector per line for it showed in profiles).
+/// one progress rule, and a vector would allocate for each of them).
 pub type MatchedIds<'r> = SmallVec<[&'r str; 2]>;
 
 /// Hits of one stream (or several, merged): rule id → hits.

@@ -253,8 +253,8 @@ fn parse_piece<P: Part>(
     // newlines (records never overlap).
     let mut open: Option<(u64, &str)> = None;
     // The last event's first line and raw text: the newlines up to its end follow from its
-    // line number, so only the text after it is counted (a second pass over the whole file
-    // to count lines was 4 % of a run).
+    // line number, so only the text after it is counted instead of reading the whole file a
+    // second time.
     let mut last: Option<(u64, &str)> = None;
     let mut batch: Vec<Event<'_>> = Vec::with_capacity(BATCH_EVENTS);
     let mut batch_bytes = 0usize;

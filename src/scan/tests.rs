@@ -57,8 +57,8 @@ fn progress_counts_every_byte_on_disk_on_both_read_paths() {
 }
 
 /// Memory flat in file count: never more than one batch of visitors alive at once (100,000
-/// small files kept 100,000 visitors, ~13 KB each, until the end before), and every stream
-/// still reaches `consume` once, in input order. Counted, not measured.
+/// small files are 100,000 visitors of ~13 KB each, too many to keep to the end), and every
+/// stream still reaches `consume` once, in input order. Counted, not measured.
 #[test]
 fn batched_scan_keeps_at_most_one_batch_of_visitors() {
     use std::sync::atomic::{AtomicUsize, Ordering};

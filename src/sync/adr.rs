@@ -175,7 +175,7 @@ pub fn is_plain(msg: &str) -> bool {
 }
 
 /// Substring searchers built once: `str::contains` builds one per call, and these run on every
-/// ruleengine.log line of an open ADR run (callgrind: most of the builder's cost).
+/// ruleengine.log line of an open ADR run.
 static NEED_DOWNLOAD: LazyLock<Finder<'static>> =
     LazyLock::new(|| Finder::new("need to be downloaded in package"));
 static ALREADY_PRESENT: LazyLock<Finder<'static>> =
