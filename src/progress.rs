@@ -47,7 +47,8 @@ impl Progress {
     }
 
     /// A bar that counts but never draws (tests of the callers' byte accounting).
-    pub fn counting_hidden(total_bytes: u64) -> Progress {
+    #[cfg(test)]
+    pub(crate) fn counting_hidden(total_bytes: u64) -> Progress {
         let bar = ProgressBar::hidden();
         bar.set_length(total_bytes);
         Progress { bar: Some(bar) }
@@ -66,7 +67,8 @@ impl Progress {
     }
 
     /// Bytes counted so far (0 for a hidden bar).
-    pub fn position(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn position(&self) -> u64 {
         self.bar.as_ref().map_or(0, ProgressBar::position)
     }
 

@@ -414,7 +414,7 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 
 #[test]
 fn reg_truncated_inside_a_string_keeps_the_values_before_the_cut() {
-    let (facts, warnings) =
+    let (_, (facts, warnings)) =
         import_file(&hostile("truncated-mid-string.reg")).expect("truncated .reg still imports");
     assert_eq!(
         facts.get("config.wsus.port").map(|f| f.value.to_string()),
@@ -437,7 +437,7 @@ fn reg_truncated_inside_a_string_keeps_the_values_before_the_cut() {
 
 #[test]
 fn reg_with_an_odd_byte_count_imports_what_is_whole() {
-    let (facts, _) = import_file(&hostile("odd-length.reg")).expect("odd-length .reg imports");
+    let (_, (facts, _)) = import_file(&hostile("odd-length.reg")).expect("odd-length .reg imports");
     assert_eq!(
         facts
             .get("config.wsus.sql_server")
@@ -508,7 +508,7 @@ fn xml_nested_100k_deep_does_not_overflow_the_stack() {
 /// A typo or a wrong type drops that key only, named with file, line and key.
 #[test]
 fn toml_typo_and_wrong_type_name_file_line_and_key() {
-    let (facts, w) = import_file(&hostile("typo.toml")).expect("typo drops the key only");
+    let (_, (facts, w)) = import_file(&hostile("typo.toml")).expect("typo drops the key only");
     assert!(facts.get("config.sup[cm01.contoso.com].site").is_some());
     let e = &w[0];
     assert!(e.file.ends_with("typo.toml") && e.dropped, "{e}");
@@ -516,7 +516,7 @@ fn toml_typo_and_wrong_type_name_file_line_and_key() {
     assert!(e.message.contains("`http_prot`"), "{e}");
     assert!(e.message.contains("did you mean `http_port`"), "{e}");
 
-    let (_, w) = import_file(&hostile("wrong-type.toml")).expect("wrong type drops the key");
+    let (_, (_, w)) = import_file(&hostile("wrong-type.toml")).expect("wrong type drops the key");
     let e = &w[0];
     assert!(e.file.ends_with("wrong-type.toml"), "{e}");
     assert_eq!(e.line, Some(4));

@@ -329,12 +329,17 @@ impl SettingsKind {
     }
 }
 
-/// Import one settings file into facts (without the derived keys).
-pub fn import_file(path: &Path) -> Result<(FactStore, Vec<SettingsWarning>), SettingsError> {
+/// Read one settings file and import it into facts (without the derived keys): the kind it was
+/// read as, its facts and its warnings.
+pub fn import_file(path: &Path) -> Result<Imported, SettingsError> {
     let shown = display(path);
     let text = read_text(path)?;
-    import_text(path, &shown, &text)
+    let kind = detect(path, &text);
+    import_text(path, &shown, &text).map(|r| (kind, r))
 }
+
+/// What [`import_file`] gives: the kind a settings file was read as, its facts and warnings.
+pub type Imported = (Option<SettingsKind>, (FactStore, Vec<SettingsWarning>));
 
 /// Import settings text; `path` decides the kind together with the text, `shown` names it.
 pub fn import_text(
@@ -418,14 +423,9 @@ pub fn load_sources(
 ) -> Result<(FactStore, Vec<SettingsSource>)> {
     let mut facts = FactStore::new();
     let mut sources = Vec::new();
-    let from_files = files.iter().map(|(p, found)| {
-        let shown = display(p);
-        let imported = read_text(p).and_then(|text| {
-            let kind = detect(p, &text);
-            import_text(p, &shown, &text).map(|r| (kind, r))
-        });
-        (shown, *found, imported)
-    });
+    let from_files = files
+        .iter()
+        .map(|(p, found)| (display(p), *found, import_file(p)));
     // Settings read live from this machine were found, not named.
     let live = texts.iter().map(|t| {
         let p = Path::new(&t.name);
