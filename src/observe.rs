@@ -110,11 +110,13 @@ impl Seen<'_> {
     /// The captures of extractor `n`'s pattern `i` in `msg`, tried only when the literal
     /// search found one of `n`'s literals.
     fn captured<'m>(&self, n: u16, i: usize, msg: &'m str) -> Option<Captures<'m>> {
-        if self.has(n) {
-            pattern(n, i)?.captures(msg)
-        } else {
-            None
+        if !self.has(n) {
+            return None;
         }
+        let places = self.hits.iter().filter_map(move |h| {
+            (h.target == Target::Extractor(n)).then_some(h.at as usize)
+        });
+        pattern(n, i)?.captures_at(msg, places)
     }
 }
 

@@ -1,8 +1,8 @@
 //! A pattern (a rule's or an extractor's regex), checked when it is loaded and compiled when
 //! first needed, matched from the places where the prefilter found its literals.
 //!
-//! Compiling the ~100 regexes of the built-in rules took most of the start-up time of a small
-//! run, yet a log usually reaches only a few of them: the literal prefilter rules out the rest.
+//! Compiling the ~100 regexes of the built-in rules would be most of the start-up time of a
+//! small run, yet a log usually reaches only a few of them: the literal prefilter rules out the rest.
 //! Loading parses each pattern with `regex-syntax` (syntax errors are still reported with the
 //! rule file and line, capture names are known) and the automaton is built on the first
 //! prefilter hit, once, shared by all threads. The regex's own literal prefilter is off: it
@@ -101,6 +101,7 @@ impl Pattern {
     }
 
     /// The pattern as compiled (with the ASCII rewrites of [`super::syntax`]).
+    #[cfg(test)]
     pub fn compiled_str(&self) -> &str {
         &self.info().compiled_src
     }
@@ -177,9 +178,15 @@ impl Pattern {
     pub fn captures_at<'t>(
         &self,
         text: &'t str,
-        places: impl Iterator<Item = usize>,
+        places: impl Iterator<Item = usize> + Clone,
     ) -> Option<Captures<'t>> {
-        self.search_captures(text, from(self.plan(), places))
+        let plan = self.plan();
+        // The hand-written matcher rules out most lines where a literal stands but the
+        // pattern does not match, far cheaper than a search for capture positions.
+        if plan.fast.as_ref().is_some_and(|f| !f.is_match(text.as_bytes(), places.clone())) {
+            return None;
+        }
+        self.search_captures(text, from(plan, places))
     }
 
     fn search_is_match(&self, text: &str, start: usize) -> bool {
@@ -198,7 +205,10 @@ impl Pattern {
 
     fn plan(&self) -> &Plan {
         self.plan.get_or_init(|| {
+            // Not `utf8`: a byte-counted gap ([`super::syntax`]) is a byte class that can stop
+            // inside a character.
             let hir = regex_syntax::ParserBuilder::new()
+                .utf8(false)
                 .build()
                 .parse(&self.info().compiled_src)
                 .ok();
@@ -255,18 +265,17 @@ fn from(plan: &Plan, places: impl Iterator<Item = usize>) -> usize {
     }
 }
 
-/// The automaton's configuration: leftmost-first, UTF-8 text, as `regex::Regex`.
+/// The automaton's configuration: leftmost-first, as `regex::Regex`, except that the syntax
+/// allows the byte-counted gaps of [`super::syntax`].
 fn builder() -> meta::Builder {
     let mut b = meta::Builder::new();
-    // No literal prefilter (ours runs first), no full DFA and no one-pass DFA: a pattern runs
-    // on few lines, so building them (half of the compile time) does not pay; the lazy DFA and
-    // the backtracker remain.
-    b.configure(
-        meta::Config::new()
-            .auto_prefilter(false)
-            .dfa(false)
-            .onepass(false),
-    );
+    b.syntax(regex_automata::util::syntax::Config::new().utf8(false));
+    // No literal prefilter (ours runs first) and no full DFA: a pattern runs on few lines, so
+    // building them does not pay. The lazy DFA finds a match; the one-pass DFA, when the
+    // pattern is one-pass (most log patterns are, anchored at the match), then reads its
+    // groups in one pass where the backtracker would clear and walk a table of states ×
+    // bytes on every line.
+    b.configure(meta::Config::new().auto_prefilter(false).dfa(false));
     b
 }
 
@@ -279,12 +288,27 @@ pub struct Captures<'t> {
 impl<'t> Captures<'t> {
     /// Text of the named group, when it took part in the match.
     pub fn name(&self, name: &str) -> Option<&'t str> {
-        self.text.get(self.slots.get_group_by_name(name)?.range())
+        self.text_of(self.slots.get_group_by_name(name)?.range())
     }
 
     /// Text of group `i` (0: the whole match).
     pub fn get(&self, i: usize) -> Option<&'t str> {
-        self.text.get(self.slots.get_group(i)?.range())
+        self.text_of(self.slots.get_group(i)?.range())
+    }
+
+    /// The text of a span, widened to character boundaries: a byte-counted gap may end a
+    /// group inside a character.
+    fn text_of(&self, r: std::ops::Range<usize>) -> Option<&'t str> {
+        let t = self.text;
+        let mut start = r.start.min(t.len());
+        while !t.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = r.end.clamp(start, t.len());
+        while !t.is_char_boundary(end) {
+            end += 1;
+        }
+        t.get(start..end)
     }
 }
 

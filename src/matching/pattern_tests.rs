@@ -194,3 +194,21 @@ fn syntax_errors_are_reported_at_load() {
     let e = Pattern::new("a(b").expect_err("unclosed group");
     assert!(e.contains("unclosed group"), "{e}");
 }
+
+/// A long counted gap of a negated ASCII class counts bytes (one automaton state per repeat
+/// instead of a UTF-8 automaton per repeat); a group that then ends inside a character is
+/// widened to the character's end instead of being lost.
+#[test]
+fn byte_counted_gaps_keep_groups_on_character_boundaries() {
+    let p = Pattern::new(r"(?i)id=(?P<g>[^~]{0,8})").expect("pattern");
+    assert!(p.compiled_str().contains("(?-u:[^~])"), "{}", p.compiled_str());
+    let c = p.captures("ID=€€€~rest").expect("matches");
+    // Eight bytes end inside the third euro sign: the group takes the whole character.
+    assert_eq!(c.name("g"), Some("€€€"));
+    let c = p.captures("id=abcdefghij").expect("matches");
+    assert_eq!(c.name("g"), Some("abcdefgh"));
+    // Short gaps and positive classes keep counting characters.
+    let short = Pattern::new(r"x[^~]{0,7}y").expect("pattern");
+    assert!(!short.compiled_str().contains("(?-u:[^~])"));
+    assert!(short.is_match("x€€€€€€€y"));
+}

@@ -200,9 +200,9 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
     }
 }
 
-/// The bytes of a class. A Unicode class with every non-ASCII character gets all bytes from
-/// 0x80 ([`ByteSet::is_wide`]); one with some non-ASCII characters only gives `None`, as does
-/// a byte class beyond ASCII.
+/// The bytes of a class. A Unicode class with every non-ASCII character, or a byte class with
+/// every byte from 0x80 (a byte-counted gap, see [`super::syntax`]), gets all bytes from 0x80
+/// ([`ByteSet::is_wide`]); one with some non-ASCII characters or bytes only gives `None`.
 fn byte_set(c: &Class) -> Option<ByteSet> {
     let (ranges, unicode): (Vec<(u32, u32)>, bool) = match c {
         Class::Unicode(u) => (
@@ -223,7 +223,8 @@ fn byte_set(c: &Class) -> Option<ByteSet> {
         if e > 0x7F {
             // Ranges are sorted and merged (U+D7FF and U+E000 count as neighbours), so every
             // non-ASCII character is in the class exactly when this last range takes them all.
-            if !unicode || s > 0x80 || e != u32::from(char::MAX) {
+            let last = if unicode { u32::from(char::MAX) } else { 0xFF };
+            if s > 0x80 || e != last {
                 return None;
             }
             set.0[2] = u64::MAX;

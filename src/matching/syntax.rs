@@ -1,9 +1,11 @@
 //! What a pattern's syntax tree says: the pattern as compiled (ASCII rewrites), its named
 //! groups and the literals one of which every match contains (for the prefilter).
 //!
-//! What is compiled differs from the source in two ways that keep the meaning for log text and
+//! What is compiled differs from the source in three ways that keep the meaning for log text and
 //! make the automaton smaller and faster (see [`ascii_rewrites`]): ASCII letters fold
-//! ASCII-only, and the classes `\d \s \w` and the word boundary `\b` are ASCII.
+//! ASCII-only, the classes `\d \s \w` and the word boundary `\b` are ASCII, and a long
+//! counted gap of "anything but these ASCII characters" (`[^~]{0,300}`, `.{0,120}`) counts
+//! bytes instead of characters.
 
 use regex_syntax::ast::{self, Ast};
 
@@ -120,6 +122,12 @@ fn class_item_edits(item: &ast::ClassSetItem, out: &mut Vec<Edit>) {
 
 /// Is the bracketed class made of ASCII members only, with no negation anywhere in it?
 fn ascii_only(b: &ast::ClassBracketed) -> bool {
+    !b.negated && ascii_members(b)
+}
+
+/// Are the members of the bracketed class ASCII, with no negation inside it (the class itself
+/// may be negated)?
+fn ascii_members(b: &ast::ClassBracketed) -> bool {
     fn set(s: &ast::ClassSet) -> bool {
         match s {
             ast::ClassSet::Item(i) => item(i),
@@ -138,7 +146,33 @@ fn ascii_only(b: &ast::ClassBracketed) -> bool {
             ast::ClassSetItem::Union(u) => u.items.iter().all(item),
         }
     }
-    !b.negated && set(&b.kind)
+    set(&b.kind)
+}
+
+/// Counted repeats from which a gap counts bytes (see [`repeated_negation`]).
+const BYTE_REPEAT_MIN: u32 = 8;
+
+/// Is `r` a gap whose operand is better matched as bytes: a counted repetition (`{n,m}` or
+/// `{m}`, `m` at least [`BYTE_REPEAT_MIN`]) of `.` or of a negated class of ASCII members?
+///
+/// In Unicode mode each repeat of such an operand is a small UTF-8 automaton of its own, so
+/// `[^~]{0,300}` compiles to thousands of states (tens of milliseconds, more than the whole
+/// search of a big log costs the rule). As a byte class it is one state per repeat. The bound
+/// then counts bytes, which is the same for ASCII text and a shorter reach over non-ASCII
+/// text; matches stay on character boundaries for the rest of the pattern, and capture spans
+/// are widened to character boundaries ([`super::pattern::Captures`]).
+fn repeated_negation(r: &ast::Repetition) -> bool {
+    let max = match &r.op.kind {
+        ast::RepetitionKind::Range(ast::RepetitionRange::Bounded(_, m))
+        | ast::RepetitionKind::Range(ast::RepetitionRange::Exactly(m)) => *m,
+        _ => return false,
+    };
+    max >= BYTE_REPEAT_MIN
+        && match &*r.ast {
+            Ast::Dot(_) => true,
+            Ast::ClassBracketed(b) => b.negated && ascii_members(b),
+            _ => false,
+        }
 }
 
 /// Wrap source bytes `s..e` in `(?-u:…)`.
@@ -158,9 +192,8 @@ fn wrap_run((s, e): (usize, usize), out: &mut Vec<Edit>) {
 /// The edits that make `a` ASCII: runs of adjacent ASCII literals wrapped in `(?-u:…)`, Perl
 /// classes and word boundaries replaced by their ASCII forms.
 ///
-/// Under `(?i)` a Unicode-mode literal `s` also matches `ſ` and `k` the Kelvin sign; those folds
-/// made every case-insensitive rule regex 2–3× slower to search (multi-byte alternatives defeat
-/// the literal optimisations). Unicode `\w` is ~700 ranges (a big automaton, slow to build),
+/// Under `(?i)` a Unicode-mode literal `s` also matches `ſ` and `k` the Kelvin sign; those
+/// multi-byte alternatives defeat the literal optimisations of every case-insensitive rule. Unicode `\w` is ~700 ranges (a big automaton, slow to build),
 /// and a Unicode `\b` makes the lazy DFA give up on the first non-ASCII byte. Log rules mean
 /// ASCII; non-ASCII literals, `.` and explicit classes keep their meaning.
 fn ascii_rewrites(a: &Ast, out: &mut Vec<Edit>) {
@@ -221,7 +254,17 @@ fn ascii_rewrites(a: &Ast, out: &mut Vec<Edit>) {
             });
         }
         Ast::Group(g) => ascii_rewrites(&g.ast, out),
-        Ast::Repetition(r) => ascii_rewrites(&r.ast, out),
+        Ast::Repetition(r) => {
+            if repeated_negation(r) {
+                let span = r.ast.span();
+                wrap_run((span.start.offset, span.end.offset), out);
+                if let Ast::ClassBracketed(b) = &*r.ast {
+                    class_set_edits(&b.kind, out);
+                }
+            } else {
+                ascii_rewrites(&r.ast, out)
+            }
+        }
         Ast::Alternation(alt) => alt.asts.iter().for_each(|x| ascii_rewrites(x, out)),
         _ => {}
     }

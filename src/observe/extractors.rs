@@ -57,6 +57,16 @@ impl Re {
         self.0.as_ref()?.captures(t)
     }
 
+    /// [`Self::captures`], given every place where the literal search found one of the
+    /// extractor's literals in `t`.
+    pub fn captures_at<'t>(
+        &self,
+        t: &'t str,
+        places: impl Iterator<Item = usize> + Clone,
+    ) -> Option<crate::matching::Captures<'t>> {
+        self.0.as_ref()?.captures_at(t, places)
+    }
+
     pub fn is_match(&self, t: &str) -> bool {
         self.0.as_ref().is_some_and(|r| r.is_match(t))
     }
@@ -115,7 +125,10 @@ pub fn parse(name: &str, text: &str) -> Result<Extractor, String> {
     }
     let mut patterns = Vec::new();
     for p in &f.patterns {
-        let pat = Pattern::new(p).map_err(|e| format!("{name}: pattern {p:?}: {e}"))?;
+        // Found through the extractor's literals: a search starts near where they stand.
+        let pat = Pattern::new(p)
+            .map_err(|e| format!("{name}: pattern {p:?}: {e}"))?
+            .with_literals(&f.literals);
         patterns.push(Re(Some(pat)));
     }
     let mut samples = Vec::new();

@@ -21,8 +21,8 @@ pub(super) type Slots = [[Option<HitSet>; 2]; KIND_SLOTS];
 /// Line-rule matching state of one chunk of a stream, or of several appended in order.
 pub struct LineMatcher<'r> {
     set: &'r RuleSet,
-    /// Rule index → hits of line rules (indexed rather than keyed: a map lookup per hit was
-    /// measurable where most lines hit a rule).
+    /// Rule index → hits of line rules (indexed rather than keyed: in a big sync most lines hit
+    /// a rule, so this is on the path of nearly every line).
     pub(super) hits: Vec<Option<HitSet>>,
     pub(super) unclassified: Slots,
     /// Reused buffer of candidate line rules or sequence parts: (rule index or part, start of
@@ -295,10 +295,12 @@ impl<'r> LineMatcher<'r> {
             else {
                 continue;
             };
-            // A regex without groups needs no capture positions: `is_match` is far cheaper
-            // (per-update progress lines hit such a rule on every record of a big sync).
+            // Capture positions cost far more than `is_match`, and a hit set keeps only the
+            // first value of each group and the first few codes: once it has them, later
+            // lines only count and add evidence.
             let places = self.candidates[from..i].iter().map(|&(_, at)| at as usize);
-            let caps = if regex.captures_len() == 1 {
+            let want = takes_captures(regex, self.hits.get(ri as usize).and_then(Option::as_ref));
+            let caps = if !want {
                 if !regex.is_match_at(text, places) {
                     continue;
                 }
@@ -330,6 +332,20 @@ impl<'r> LineMatcher<'r> {
         }
         classified
     }
+}
+
+/// Would a match of `re` add anything to `hs` beyond a count and evidence: a named group it has
+/// no value for yet, or a code while it has fewer than [`MAX_CODES`]?
+fn takes_captures(re: &Pattern, hs: Option<&HitSet>) -> bool {
+    if re.captures_len() == 1 {
+        return false;
+    }
+    let Some(hs) = hs else { return true };
+    re.capture_names().any(|n| {
+        (code_capture(n).is_some() && hs.codes.len() < MAX_CODES)
+            || !hs.captures.contains_key(n)
+            || numbered_base(n).is_some_and(|b| !hs.captures.contains_key(b))
+    })
 }
 
 /// The hit set of rule `ri`, created on its first hit.
