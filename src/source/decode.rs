@@ -37,8 +37,14 @@ impl Encoding {
 
 enum Storage {
     Mapped(Mmap),
-    Bytes(Vec<u8>),
+    /// Text in our own memory (decoded, or bytes that were valid UTF-8 as read).
     Decoded(String),
+}
+
+/// What [`decode_storage`] decodes: a map, or bytes read into our own memory.
+enum Raw {
+    Mapped(Mmap),
+    Bytes(Vec<u8>),
 }
 
 /// A loaded, decoded file.
@@ -123,13 +129,11 @@ fn count_newlines(b: &[u8]) -> u64 {
 }
 
 impl Loaded {
-    /// The decoded text. Bytes in our own memory were validated as UTF-8 when they were loaded
-    /// and are borrowed at no cost. A map is validated again: the file under it may have been
+    /// The decoded text. Text in our own memory is borrowed at no cost. A map is validated again: the file under it may have been
     /// rewritten since; then only its valid start is taken (and [`Self::change`] tells).
     pub fn text(&self) -> &str {
         match &self.storage {
-            Storage::Decoded(s) => s,
-            Storage::Bytes(b) => validated(b.get(self.skip..).unwrap_or(&[])),
+            Storage::Decoded(s) => s.get(self.skip..).unwrap_or_default(),
             Storage::Mapped(m) => {
                 let b = m.get(self.skip..).unwrap_or(&[]);
                 match std::str::from_utf8(b) {
@@ -155,16 +159,15 @@ pub fn load(path: &Path, allow_mmap: bool) -> std::io::Result<Loaded> {
     let len = meta.len();
     let raw = if allow_mmap && len >= MMAP_THRESHOLD {
         match map(&file, len) {
-            Ok(m) => Storage::Mapped(m),
-            Err(_) => Storage::Bytes(read_all(&file, len)?),
+            Ok(m) => Raw::Mapped(m),
+            Err(_) => Raw::Bytes(read_all(&file, len)?),
         }
     } else {
-        Storage::Bytes(read_all(&file, len)?)
+        Raw::Bytes(read_all(&file, len)?)
     };
     let read = match &raw {
-        Storage::Mapped(m) => m.len() as u64,
-        Storage::Bytes(b) => b.len() as u64,
-        Storage::Decoded(s) => s.len() as u64,
+        Raw::Mapped(m) => m.len() as u64,
+        Raw::Bytes(b) => b.len() as u64,
     };
     let mut loaded = decode_storage(raw, len);
     loaded.read = read;
@@ -179,7 +182,7 @@ pub fn load(path: &Path, allow_mmap: bool) -> std::io::Result<Loaded> {
 /// Decode bytes already in memory (tests, stdin, fuzzing).
 pub fn decode_bytes(bytes: Vec<u8>) -> Loaded {
     let len = bytes.len() as u64;
-    decode_storage(Storage::Bytes(bytes), len)
+    decode_storage(Raw::Bytes(bytes), len)
 }
 
 /// Up to `len` bytes (the size when opened: a file growing meanwhile is read as it was).
@@ -187,16 +190,6 @@ fn read_all(file: &File, len: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 30));
     file.take(len).read_to_end(&mut buf)?;
     Ok(buf)
-}
-
-/// Bytes in our own memory that `decode_storage` has validated as UTF-8, as a `&str`.
-#[allow(unsafe_code)]
-fn validated(b: &[u8]) -> &str {
-    debug_assert!(std::str::from_utf8(b).is_ok());
-    // SAFETY: `Storage::Bytes` only reaches a `Loaded` through `decode_storage`, after
-    // `is_utf8` accepted exactly these bytes (the same `skip`); the vector is ours and never
-    // mutated afterwards. (Never used on a map: another process can change mapped bytes.)
-    unsafe { std::str::from_utf8_unchecked(b) }
 }
 
 /// Inputs at least this big are validated in parallel chunks.
@@ -264,7 +257,7 @@ fn map(file: &File, len: u64) -> std::io::Result<Mmap> {
     // the file while we read it, access past the new end raises SIGBUS and the process dies:
     // that is why mapping is only done on request (`--mmap`, documented with that risk); the
     // default read path copies the file into our memory. Bytes changed under the map are
-    // re-validated before use (`Loaded::text`). (The other unsafe site is `validated`.)
+    // re-validated before use (`Loaded::text`).
     // `populate` asks the kernel to map every page up front (MAP_POPULATE on Linux), so that
     // validation does not stop at a page fault every 64 KiB. When the text is validated
     // in parallel, each worker populates its own blocks instead (`is_utf8`).
@@ -278,11 +271,10 @@ fn map(file: &File, len: u64) -> std::io::Result<Mmap> {
     }
 }
 
-fn decode_storage(storage: Storage, len: u64) -> Loaded {
-    let bytes: &[u8] = match &storage {
-        Storage::Mapped(m) => m,
-        Storage::Bytes(b) => b,
-        Storage::Decoded(s) => s.as_bytes(),
+fn decode_storage(raw: Raw, len: u64) -> Loaded {
+    let bytes: &[u8] = match &raw {
+        Raw::Mapped(m) => m,
+        Raw::Bytes(b) => b,
     };
     let (encoding, bom) = sniff_encoding(bytes);
     match encoding {
@@ -310,42 +302,65 @@ fn decode_storage(storage: Storage, len: u64) -> Loaded {
             }
         }
         Encoding::Utf8 | Encoding::Utf8Bom => {
-            // Populating a block of a map from the worker that validates it; nothing to do for
-            // bytes already in memory. Failure (an old kernel) only costs the page faults.
-            // madvise exists on Unix only; elsewhere the pages fault in as they are read.
-            let populate = |_off: usize, _n: usize| {
-                #[cfg(unix)]
-                if let Storage::Mapped(m) = &storage {
-                    let _ = m.advise_range(memmap2::Advice::PopulateRead, bom + _off, _n);
-                }
+            let valid = |storage, newlines| Loaded {
+                storage,
+                skip: bom,
+                encoding,
+                bytes: len,
+                replaced: 0,
+                newlines,
+                origin: None,
+                read: len,
             };
-            let (valid, newlines) = is_utf8(&bytes[bom..], &populate);
-            if valid {
-                Loaded {
-                    storage,
-                    skip: bom,
-                    encoding,
-                    bytes: len,
-                    replaced: 0,
-                    newlines,
-                    origin: None,
-                    read: len,
+            match raw {
+                // Our own bytes become the text in place: std checks them once, and nothing
+                // else can change them afterwards.
+                // (A big text is first checked in parallel blocks, which also number its
+                // lines for a parallel scan; std's check then costs one more pass.)
+                Raw::Bytes(b) => {
+                    let newlines = if parallel_load(b.len()) {
+                        is_utf8(&b[bom..], &|_, _| {}).1
+                    } else {
+                        None
+                    };
+                    match String::from_utf8(b) {
+                        Ok(s) => valid(Storage::Decoded(s), newlines),
+                        Err(e) => lossy(e.as_bytes(), bom, encoding, len),
+                    }
                 }
-            } else {
-                let text = String::from_utf8_lossy(&bytes[bom..]).into_owned();
-                let replaced = text.matches('\u{fffd}').count();
-                Loaded {
-                    storage: Storage::Decoded(text),
-                    skip: 0,
-                    encoding,
-                    bytes: len,
-                    replaced,
-                    newlines: None,
-                    origin: None,
-                    read: len,
+                Raw::Mapped(m) => {
+                    // Each block of the map is populated from the worker that validates it.
+                    // Failure (an old kernel) only costs the page faults; madvise exists on
+                    // Unix only, elsewhere the pages fault in as they are read.
+                    let populate = |_off: usize, _n: usize| {
+                        #[cfg(unix)]
+                        let _ = m.advise_range(memmap2::Advice::PopulateRead, bom + _off, _n);
+                    };
+                    let (ok, newlines) = is_utf8(&m[bom..], &populate);
+                    if ok {
+                        valid(Storage::Mapped(m), newlines)
+                    } else {
+                        lossy(&m, bom, encoding, len)
+                    }
                 }
             }
         }
+    }
+}
+
+/// Text that is not valid UTF-8: invalid sequences become U+FFFD (counted).
+fn lossy(bytes: &[u8], bom: usize, encoding: Encoding, len: u64) -> Loaded {
+    let text = String::from_utf8_lossy(bytes.get(bom..).unwrap_or_default()).into_owned();
+    let replaced = text.matches('\u{fffd}').count();
+    Loaded {
+        storage: Storage::Decoded(text),
+        skip: 0,
+        encoding,
+        bytes: len,
+        replaced,
+        newlines: None,
+        origin: None,
+        read: len,
     }
 }
 
