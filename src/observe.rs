@@ -113,9 +113,10 @@ impl Seen<'_> {
         if !self.has(n) {
             return None;
         }
-        let places = self.hits.iter().filter_map(move |h| {
-            (h.target == Target::Extractor(n)).then_some(h.at as usize)
-        });
+        let places = self
+            .hits
+            .iter()
+            .filter_map(move |h| (h.target == Target::Extractor(n)).then_some(h.at as usize));
         pattern(n, i)?.captures_at(msg, places)
     }
 }
@@ -308,7 +309,9 @@ impl Observer {
                 let sys = sys.trim_end_matches('.').to_ascii_lowercase();
                 self.put("observed.site.server", sys, file, line);
             }
-            self.put("observed.site.code", c[2].to_ascii_uppercase(), file, line);
+            if let Some(site) = c.get(2).or_else(|| c.get(3)) {
+                self.put("observed.site.code", site.to_ascii_uppercase(), file, line);
+            }
         }
         self.feed_wsyncmgr(msg, file, line, &seen);
         let host = seen
@@ -399,8 +402,8 @@ impl Observer {
                 self.expect_source = Some(false);
             }
         }
-        let db_phase = pattern(x.sync_db_phase, 0).is_some_and(|p| p.is_match(msg));
-        if seen.has(x.sync_db_phase) && db_phase {
+        if seen.has(x.sync_db_phase) && pattern(x.sync_db_phase, 0).is_some_and(|p| p.is_match(msg))
+        {
             self.put("observed.site.top_level", true, file, line);
         }
     }
