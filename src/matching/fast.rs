@@ -6,7 +6,7 @@
 //! lookup per byte, costs a fraction of starting the automaton there (`bench/RESULTS.md`). A
 //! pattern gets this matcher when every alternative is a fixed sequence of ASCII byte sets
 //! with bounded repeats, has one of the prefilter's literals at a fixed place, can be matched
-//! greedily without backtracking ([`shape::deterministic`]) and has looks only at ASCII word
+//! greedily without backtracking (`shape::deterministic`) and has looks only at ASCII word
 //! boundaries. A match then has at most [`MAX_LEN`] bytes, so a try at each literal place
 //! keeps the work linear in the text. Capture groups are left to the automaton: only
 //! [`FastMatch::is_match`] is answered here.

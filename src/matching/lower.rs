@@ -24,7 +24,7 @@ impl LowerBuf {
         Self::default()
     }
 
-    /// `text` ASCII lower-cased, padded with NUL bytes to at least [`PAD_TO`] bytes.
+    /// `text` ASCII lower-cased, padded with NUL bytes to at least `PAD_TO` bytes.
     pub fn set(&mut self, text: &[u8]) -> &[u8] {
         if self.buf.capacity() > KEEP && text.len() <= KEEP {
             self.buf = Vec::new();

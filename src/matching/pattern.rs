@@ -100,7 +100,7 @@ impl Pattern {
         &self.src
     }
 
-    /// The pattern as compiled (with the ASCII rewrites of [`super::syntax`]).
+    /// The pattern as compiled (with the ASCII rewrites of `super::syntax`).
     #[cfg(test)]
     pub fn compiled_str(&self) -> &str {
         &self.info().compiled_src
@@ -183,7 +183,11 @@ impl Pattern {
         let plan = self.plan();
         // The hand-written matcher rules out most lines where a literal stands but the
         // pattern does not match, far cheaper than a search for capture positions.
-        if plan.fast.as_ref().is_some_and(|f| !f.is_match(text.as_bytes(), places.clone())) {
+        if plan
+            .fast
+            .as_ref()
+            .is_some_and(|f| !f.is_match(text.as_bytes(), places.clone()))
+        {
             return None;
         }
         self.search_captures(text, from(plan, places))
@@ -205,7 +209,7 @@ impl Pattern {
 
     fn plan(&self) -> &Plan {
         self.plan.get_or_init(|| {
-            // Not `utf8`: a byte-counted gap ([`super::syntax`]) is a byte class that can stop
+            // Not `utf8`: a byte-counted gap (`super::syntax`) is a byte class that can stop
             // inside a character.
             let hir = regex_syntax::ParserBuilder::new()
                 .utf8(false)
@@ -266,7 +270,7 @@ fn from(plan: &Plan, places: impl Iterator<Item = usize>) -> usize {
 }
 
 /// The automaton's configuration: leftmost-first, as `regex::Regex`, except that the syntax
-/// allows the byte-counted gaps of [`super::syntax`].
+/// allows the byte-counted gaps of `super::syntax`.
 fn builder() -> meta::Builder {
     let mut b = meta::Builder::new();
     b.syntax(regex_automata::util::syntax::Config::new().utf8(false));

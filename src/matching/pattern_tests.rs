@@ -201,7 +201,11 @@ fn syntax_errors_are_reported_at_load() {
 #[test]
 fn byte_counted_gaps_keep_groups_on_character_boundaries() {
     let p = Pattern::new(r"(?i)id=(?P<g>[^~]{0,8})").expect("pattern");
-    assert!(p.compiled_str().contains("(?-u:[^~])"), "{}", p.compiled_str());
+    assert!(
+        p.compiled_str().contains("(?-u:[^~])"),
+        "{}",
+        p.compiled_str()
+    );
     let c = p.captures("ID=€€€~rest").expect("matches");
     // Eight bytes end inside the third euro sign: the group takes the whole character.
     assert_eq!(c.name("g"), Some("€€€"));

@@ -44,7 +44,7 @@ impl std::fmt::Debug for LineMatcher<'_> {
     }
 }
 
-/// Sequence parts an event hit (indexes into its kind's [`SeqIndex`]), for phase B.
+/// Sequence parts an event hit (indexes into its kind's `SeqIndex`), for phase B.
 pub type SeqHits = Vec<u32>;
 
 /// What a sequence rule reads of an event (phase B may get it from a copy of the event).

@@ -468,7 +468,12 @@ fn rule_regexes_agree_with_the_regex_crate() {
         // texts are then widened to character boundaries, as `Captures` does.
         let want = regex::bytes::Regex::new(re.compiled_str()).expect("compiles");
         for l in &lines {
-            assert_eq!(re.is_match(l), want.is_match(l.as_bytes()), "{}: {l:?}", re.as_str());
+            assert_eq!(
+                re.is_match(l),
+                want.is_match(l.as_bytes()),
+                "{}: {l:?}",
+                re.as_str()
+            );
             let got = re.captures(l);
             let exp = want.captures(l.as_bytes());
             assert_eq!(got.is_some(), exp.is_some(), "{}: {l:?}", re.as_str());
