@@ -290,16 +290,7 @@ fn decode_storage(raw: Raw, len: u64) -> Loaded {
             } else {
                 0
             };
-            Loaded {
-                storage: Storage::Decoded(text.into_owned()),
-                skip: 0,
-                encoding,
-                bytes: len,
-                replaced,
-                newlines: None,
-                origin: None,
-                read: len,
-            }
+            decoded(text.into_owned(), replaced, encoding, len)
         }
         Encoding::Utf8 | Encoding::Utf8Bom => {
             let valid = |storage, newlines| Loaded {
@@ -352,6 +343,11 @@ fn decode_storage(raw: Raw, len: u64) -> Loaded {
 fn lossy(bytes: &[u8], bom: usize, encoding: Encoding, len: u64) -> Loaded {
     let text = String::from_utf8_lossy(bytes.get(bom..).unwrap_or_default()).into_owned();
     let replaced = text.matches('\u{fffd}').count();
+    decoded(text, replaced, encoding, len)
+}
+
+/// A text decoded into our memory, `replaced` characters of it U+FFFD.
+fn decoded(text: String, replaced: usize, encoding: Encoding, len: u64) -> Loaded {
     Loaded {
         storage: Storage::Decoded(text),
         skip: 0,
