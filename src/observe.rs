@@ -219,8 +219,18 @@ impl Observer {
     }
 
     fn put(&mut self, key: &str, value: impl Into<Value>, file: &FileInfo<'_>, line: u64) {
+        let value = cut(value.into());
+        // The same value seen again in the same file (a log repeats its server, site and port
+        // on every cycle): only the line of the latest sighting moves.
+        let last = self.seen.get_mut(key).and_then(|slot| slot.last_mut());
+        if let Some((v, prov)) = last {
+            if *v == value && prov.source == file.input.display && prov.key.is_none() {
+                prov.line = Some(line);
+                return;
+            }
+        }
         let prov = Provenance::new(file.input.display.clone()).with_line(line);
-        self.put_value(key, cut(value.into()), prov);
+        self.put_value(key, value, prov);
     }
 
     /// Record a sighting of an already cut value.
