@@ -311,9 +311,7 @@ impl Observer {
                 self.put("observed.client.sup_ssl", ssl, file, line);
             }
         }
-        if seen.has(x.client_wu_server) {
-            self.feed_wu_server(msg, file, line);
-        }
+        self.feed_wu_server(msg, file, line, &seen);
         if let Some(c) = seen.captured(x.statmsg_site, 0, msg) {
             if let Some(sys) = c.get(1) {
                 let sys = sys.trim_end_matches('.').to_ascii_lowercase();
@@ -349,13 +347,12 @@ impl Observer {
     /// The WSUS server the client's Windows Update agent is pointed at: the first of
     /// `client_wu_server`'s patterns that matches, cut to scheme and authority (a scan's service
     /// URL names `/ClientWebService/client.asmx`).
-    fn feed_wu_server(&mut self, msg: &str, file: &FileInfo<'_>, line: u64) {
+    fn feed_wu_server(&mut self, msg: &str, file: &FileInfo<'_>, line: u64, seen: &Seen<'_>) {
         let n = IDS.client_wu_server;
         let count = EXTRACTORS
             .get(usize::from(n))
             .map_or(0, |e| e.patterns.len());
-        let Some(url) =
-            (0..count).find_map(|i| pattern(n, i)?.captures(msg).map(|c| c[1].to_string()))
+        let Some(url) = (0..count).find_map(|i| seen.captured(n, i, msg).map(|c| c[1].to_string()))
         else {
             return;
         };

@@ -130,10 +130,11 @@ where
 pub(super) const BATCH: usize = 256;
 
 /// [`scan_all_progress`] in batches: each stream's reports and visitor go to `consume`, in
-/// input order, as soon as its batch is done, so memory stays flat in the number of streams
-/// (100,000 small files are 100,000 streams, each with its own visitor).
+/// input order, as soon as its batch is done, and the batch's streams (paths, names) are
+/// dropped then, so memory stays flat in the number of streams (100,000 small files are
+/// 100,000 streams, each with its own visitor).
 pub fn scan_batched<V, F, C>(
-    streams: &[Stream],
+    streams: Vec<Stream>,
     make: F,
     opts: ScanOptions,
     progress: &Progress,
@@ -144,8 +145,13 @@ pub fn scan_batched<V, F, C>(
     C: FnMut(&Stream, Vec<FileReport>, V),
 {
     let mut next: FileId = 0;
-    for batch in streams.chunks(BATCH) {
-        let results = in_parallel(batch, &mut next, &make, opts, progress);
+    let mut rest = streams.into_iter();
+    loop {
+        let batch: Vec<Stream> = rest.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let results = in_parallel(&batch, &mut next, &make, opts, progress);
         for (s, (reports, v)) in batch.iter().zip(results) {
             consume(s, reports, v);
         }

@@ -93,9 +93,10 @@ fn batched_scan_keeps_at_most_one_batch_of_visitors() {
             }
         })
         .collect();
+    let want: Vec<String> = streams.iter().map(|s| s.files[0].display.clone()).collect();
     let mut seen = Vec::new();
     scan_batched(
-        &streams,
+        streams,
         |_| {
             let now = ALIVE.fetch_add(1, Ordering::SeqCst) + 1;
             PEAK.fetch_max(now, Ordering::SeqCst);
@@ -110,7 +111,6 @@ fn batched_scan_keeps_at_most_one_batch_of_visitors() {
             drop(v);
         },
     );
-    let want: Vec<String> = streams.iter().map(|s| s.files[0].display.clone()).collect();
     assert_eq!(seen, want);
     assert_eq!(ALIVE.load(Ordering::SeqCst), 0);
     let peak = PEAK.load(Ordering::SeqCst);

@@ -27,10 +27,6 @@ pub(super) struct HostScan {
     pub data: Vec<SyncData>,
 }
 
-/// Streams handed to [`scan::scan_batched`] at a time; each group is dropped (paths, names)
-/// once scanned. File ids only tell the files of one stream apart, so they may restart.
-const GROUP: usize = 1024;
-
 /// Scan every stream with the rules of `set`, by host (`None`: no host), in host order, each
 /// host's streams in input order; progress on stderr for big inputs (over ~200 MB, stderr a
 /// terminal, not `--quiet`).
@@ -41,38 +37,32 @@ pub(super) fn scan_logs(
 ) -> BTreeMap<Option<String>, HostScan> {
     let progress = crate::progress::Progress::new(scan::total_bytes(&streams), common.quiet);
     let mut hosts = empty_hosts(&streams);
-    let mut rest = streams.into_iter();
-    loop {
-        let group: Vec<Stream> = rest.by_ref().take(GROUP).collect();
-        if group.is_empty() {
-            break;
-        }
-        // Each stream's visitor is merged as soon as its batch is scanned.
-        scan::scan_batched(
-            &group,
-            |_| StreamVisitor::new(set),
-            scan_options(common.mmap),
-            &progress,
-            |stream, mut reports, v| {
-                let mut v = v.into_result();
-                let acc = hosts
-                    .entry(host_of_stream(stream))
-                    .or_insert_with(|| HostScan::with_room(0));
-                for r in &mut reports {
-                    if let Some(span) = v.spans.remove(&r.path) {
-                        r.span = span;
-                    }
+    // Each stream's visitor is merged as soon as its batch is scanned, and the batch's streams
+    // are dropped then.
+    scan::scan_batched(
+        streams,
+        |_| StreamVisitor::new(set),
+        scan_options(common.mmap),
+        &progress,
+        |stream, mut reports, v| {
+            let mut v = v.into_result();
+            let acc = hosts
+                .entry(host_of_stream(stream))
+                .or_insert_with(|| HostScan::with_room(0));
+            for r in &mut reports {
+                if let Some(span) = v.spans.remove(&r.path) {
+                    r.span = span;
                 }
-                acc.inputs.extend(reports);
-                acc.hits.merge(v.hits);
-                acc.observed.extend(v.observer.into_facts());
-                acc.presence.merge(v.presence);
-                if !v.data.runs.is_empty() || !v.data.adr_runs.is_empty() {
-                    acc.data.push(v.data);
-                }
-            },
-        );
-    }
+            }
+            acc.inputs.extend(reports);
+            acc.hits.merge(v.hits);
+            acc.observed.extend(v.observer.into_facts());
+            acc.presence.merge(v.presence);
+            if !v.data.runs.is_empty() || !v.data.adr_runs.is_empty() {
+                acc.data.push(v.data);
+            }
+        },
+    );
     progress.finish();
     hosts
 }
