@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures as Slots;
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 use regex_syntax::hir::Hir;
 
 use super::fast::FastMatch;
@@ -42,6 +42,10 @@ struct Plan {
     fast: Option<FastMatch>,
     /// How far before the first place of a literal a match can start ([`Shape::lead`]).
     lead: Option<usize>,
+    /// The distances from a match's start to its literal, one per alternative, when every
+    /// alternative has its literal at a fixed place ([`Shape::leads`]): every match then
+    /// starts at a place of a literal minus one of them.
+    leads: Option<Box<[usize]>>,
 }
 
 impl fmt::Debug for Pattern {
@@ -167,8 +171,11 @@ impl Pattern {
     /// literals in `text` (every match holds one).
     pub fn is_match_at(&self, text: &str, places: impl Iterator<Item = usize> + Clone) -> bool {
         let plan = self.plan();
-        match &plan.fast {
-            Some(f) => f.is_match(text.as_bytes(), places),
+        if let Some(f) = &plan.fast {
+            return f.is_match(text.as_bytes(), places);
+        }
+        match Starts::of(plan, places.clone()) {
+            Some(starts) => starts.iter().any(|s| self.anchored_is_match(text, s)),
             None => self.search_is_match(text, from(plan, places)),
         }
     }
@@ -190,7 +197,12 @@ impl Pattern {
         {
             return None;
         }
-        self.search_captures(text, from(plan, places))
+        match Starts::of(plan, places.clone()) {
+            Some(starts) => starts
+                .iter()
+                .find_map(|s| self.anchored_captures(text, s)),
+            None => self.search_captures(text, from(plan, places)),
+        }
     }
 
     fn search_is_match(&self, text: &str, start: usize) -> bool {
@@ -200,10 +212,41 @@ impl Pattern {
     }
 
     fn search_captures<'t>(&self, text: &'t str, start: usize) -> Option<Captures<'t>> {
+        self.captures_from(text, start, Anchored::No)
+    }
+
+    /// Does a match start at `start`? A search anchored there stops where the automaton
+    /// dies, usually a few bytes on.
+    fn anchored_is_match(&self, text: &str, start: usize) -> bool {
+        let Some(re) = self.get() else { return false };
+        super::work::add(text.len().saturating_sub(start));
+        re.is_match(
+            Input::new(text)
+                .range(start.min(text.len())..)
+                .anchored(Anchored::Yes),
+        )
+    }
+
+    /// The groups of the match that starts at `start`. Anchored, the one-pass DFA (when the
+    /// pattern is one-pass) reads the groups in the one pass that finds the match; unanchored,
+    /// a forward and a reverse search find the match before the groups are read.
+    fn anchored_captures<'t>(&self, text: &'t str, start: usize) -> Option<Captures<'t>> {
+        self.captures_from(text, start, Anchored::Yes)
+    }
+
+    fn captures_from<'t>(
+        &self,
+        text: &'t str,
+        start: usize,
+        anchored: Anchored,
+    ) -> Option<Captures<'t>> {
         let re = self.get()?;
         super::work::add(text.len().saturating_sub(start));
         let mut slots = re.create_captures();
-        re.search_captures(&Input::new(text).range(start.min(text.len())..), &mut slots);
+        let input = Input::new(text)
+            .range(start.min(text.len())..)
+            .anchored(anchored);
+        re.search_captures(&input, &mut slots);
         slots.is_match().then_some(Captures { text, slots })
     }
 
@@ -221,7 +264,8 @@ impl Pattern {
                 .and_then(|h| Shape::of(h, self.prefilter_literals()));
             Box::new(Plan {
                 fast: shape.as_ref().and_then(FastMatch::of),
-                lead: shape.and_then(|s| s.lead()),
+                lead: shape.as_ref().and_then(Shape::lead),
+                leads: shape.as_ref().and_then(Shape::leads),
                 hir,
             })
         })
@@ -266,6 +310,46 @@ fn from(plan: &Plan, places: impl Iterator<Item = usize>) -> usize {
     match (plan.lead, places.min()) {
         (Some(lead), Some(first)) => first.saturating_sub(lead),
         _ => 0,
+    }
+}
+
+/// Most places a match is tried at, anchored, before one unanchored search from the first of
+/// them does instead: each anchored try may read to the end of the text, so their number is
+/// bounded to keep the work linear in the text on a line full of literals.
+const MAX_STARTS: usize = 4;
+
+/// The places where a match can start (in order), given the places of the literals, when the
+/// pattern has its literals at fixed places ([`Plan::leads`]) and there are few of them.
+struct Starts {
+    at: [usize; MAX_STARTS],
+    len: usize,
+}
+
+impl Starts {
+    fn of(plan: &Plan, places: impl Iterator<Item = usize>) -> Option<Starts> {
+        let leads = plan.leads.as_deref()?;
+        let mut s = Starts {
+            at: [0; MAX_STARTS],
+            len: 0,
+        };
+        for p in places {
+            for start in leads.iter().filter_map(|&l| p.checked_sub(l)) {
+                if s.at[..s.len].contains(&start) {
+                    continue;
+                }
+                if s.len == MAX_STARTS {
+                    return None;
+                }
+                s.at[s.len] = start;
+                s.len += 1;
+            }
+        }
+        s.at[..s.len].sort_unstable();
+        Some(s)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.at[..self.len].iter().copied()
     }
 }
 

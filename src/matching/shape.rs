@@ -127,6 +127,20 @@ impl Shape {
             .map(|(_, lead)| *lead)
             .try_fold(0, |m, l| l.map(|l| m.max(l)))
     }
+
+    /// The distinct distances from the start of a match to the place of its prefilter literal,
+    /// when every alternative has its literal at a fixed place: every match then starts at a
+    /// place the prefilter reports minus one of these.
+    pub fn leads(&self) -> Option<Box<[usize]>> {
+        let mut leads: Vec<usize> = Vec::new();
+        for (_, lead) in &self.branches {
+            let l = (*lead)?;
+            if !leads.contains(&l) {
+                leads.push(l);
+            }
+        }
+        Some(leads.into_boxed_slice())
+    }
 }
 
 /// The alternatives of `h` as step sequences, or `None` when `h` is not of the simple shape.
