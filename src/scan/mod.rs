@@ -539,7 +539,6 @@ fn scan_file_streaming<S: Parts>(
         Ok(s) => s,
         Err(e) => return error_report(input, &e),
     };
-    let mut carry = String::new();
     let mut line = 1u64;
     let mut total = Counts::default();
     let mut class: Option<(LogKind, Format)> = None;
@@ -547,21 +546,24 @@ fn scan_file_streaming<S: Parts>(
     let mut last_char_newline = true;
     let mut text_bytes = 0u64;
     loop {
-        let more = match stream.next_piece(&mut carry) {
+        let more = match stream.fill() {
             Ok(m) => m,
             Err(e) => {
                 error = Some(format!("read error after {} line(s): {e}", line - 1));
                 false
             }
         };
+        // The text read and not parsed yet: the last record of the text before may go on in
+        // this block.
+        let text = stream.text();
         let (kind, format) =
-            *class.get_or_insert_with(|| classify(input, head_of(&carry, 64 * 1024)));
+            *class.get_or_insert_with(|| classify(input, head_of(text, 64 * 1024)));
         let cut = if !more {
-            carry.len()
-        } else if carry.len() > MAX_CARRY {
-            parse::last_boundary(format, &carry).unwrap_or(carry.len())
+            text.len()
+        } else if text.len() > MAX_CARRY {
+            parse::last_boundary(format, text).unwrap_or(text.len())
         } else {
-            match parse::last_boundary(format, &carry) {
+            match parse::last_boundary(format, text) {
                 Some(b) => b,
                 None => continue,
             }
@@ -572,7 +574,7 @@ fn scan_file_streaming<S: Parts>(
             kind,
             format,
         };
-        let piece = &carry[..cut];
+        let piece = &text[..cut];
         if !piece.is_empty() {
             // Each piece is a part of its own, handed on before the next is read: memory stays
             // bounded by the piece, whatever the file size.
@@ -585,7 +587,7 @@ fn scan_file_streaming<S: Parts>(
             line += c.newlines;
             last_char_newline = piece.ends_with('\n');
         }
-        carry.drain(..cut);
+        stream.consume(cut);
         if !more {
             break;
         }

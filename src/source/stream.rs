@@ -162,7 +162,9 @@ pub struct TextStream {
     remaining: u64,
     pub encoding: Encoding,
     decoder: Option<encoding_rs::Decoder>,
-    /// Undecoded bytes carried to the next step (UTF-8 tail after the last newline).
+    /// Decoded text not consumed yet ([`Self::text`]).
+    text: String,
+    /// Bytes read and not decoded yet (UTF-8: the start of a line whose end is not read yet).
     raw: Vec<u8>,
     eof: bool,
     /// Size of the file when opened.
@@ -193,6 +195,7 @@ impl TextStream {
             remaining: at_open.len,
             encoding: Encoding::Utf8,
             decoder: None,
+            text: String::new(),
             raw: Vec::new(),
             eof: false,
             bytes: at_open.len,
@@ -214,108 +217,149 @@ impl TextStream {
         open::change_after_read(&self.path, &self.file, self.at_open, self.read)
     }
 
-    fn fill(&mut self) -> std::io::Result<usize> {
-        let want = usize::try_from(self.remaining.min(BLOCK as u64)).unwrap_or(BLOCK);
-        let start = self.raw.len();
-        self.raw.resize(start + want, 0);
-        let mut got = 0;
-        while got < want {
-            match self.file.read(&mut self.raw[start + got..]) {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.raw.truncate(start + got);
-                    self.read += got as u64;
-                    return Err(e);
-                }
-            }
-        }
-        self.raw.truncate(start + got);
-        self.read += got as u64;
-        self.remaining -= got as u64;
+    /// Read up to [`BLOCK`] more bytes behind `buf` (into its spare room: nothing is zeroed
+    /// first). A read error keeps what was read before it.
+    fn read_block(&mut self, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        let want = self.remaining.min(BLOCK as u64);
+        let before = buf.len();
+        buf.reserve(want as usize);
+        let r = (&mut self.file).take(want).read_to_end(buf);
+        let got = (buf.len() - before) as u64;
+        self.read += got;
+        self.remaining -= got.min(self.remaining);
         // Done at the size seen when opened, or earlier when the file shrank.
         if self.remaining == 0 || got < want {
             self.eof = true;
         }
-        Ok(got)
+        r.map(|_| ())
     }
 
-    /// Append the next piece of decoded text to `out`. Returns `false` once the file is done
-    /// (after appending the last piece).
-    pub fn next_piece(&mut self, out: &mut String) -> std::io::Result<bool> {
-        self.fill()?;
+    /// Read the next block and decode it behind the text not consumed yet ([`Self::text`]).
+    /// Returns `false` once the file is done (its last text is then in [`Self::text`]).
+    pub fn fill(&mut self) -> std::io::Result<bool> {
+        if self.decoder.is_some() {
+            let mut raw = std::mem::take(&mut self.raw);
+            let r = self.read_block(&mut raw);
+            self.raw = raw;
+            r?;
+            self.decode_utf16();
+            return Ok(!self.eof);
+        }
+        // UTF-8 (or not known before the first block): the block is read straight behind the
+        // text not consumed yet and the undecoded tail, so the text is never copied whole.
+        let mut buf = std::mem::take(&mut self.text).into_bytes();
+        let kept = buf.len();
+        buf.extend_from_slice(&self.raw);
+        self.raw.clear();
+        let r = self.read_block(&mut buf);
         if !self.started {
             self.started = true;
-            let (enc, bom) = sniff_encoding(&self.raw);
+            let (enc, bom) = sniff_encoding(&buf);
             self.encoding = enc;
-            self.raw.drain(..bom);
+            buf.drain(..bom);
             self.decoder = match enc {
                 Encoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
                 Encoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
                 _ => None,
             };
+            if self.decoder.is_some() {
+                self.raw = buf;
+                r?;
+                self.decode_utf16();
+                return Ok(!self.eof);
+            }
         }
-        if let Some(dec) = self.decoder.as_mut() {
-            let before = out.len();
-            if let Some(cap) = dec.max_utf8_buffer_length(self.raw.len()) {
-                out.reserve(cap);
-            }
-            let (_, _, had_errors) = dec.decode_to_string(&self.raw, out, self.eof);
-            if had_errors {
-                self.replaced += out[before..].matches('\u{fffd}').count();
-            }
-            self.raw.clear();
-            let added = &out.as_bytes()[before..];
-            if self.cap.fits(added) {
-                self.cap.passed(added);
-            } else {
-                // Decoded text is valid UTF-8 and the cuts keep character starts.
-                self.scratch.clear();
-                let added = out.as_bytes()[before..].to_vec();
-                self.cap.push_cut(&added, &mut self.scratch);
-                if self.eof {
-                    self.cap.finish(&mut self.scratch);
-                }
-                out.truncate(before);
-                out.push_str(&String::from_utf8_lossy(&self.scratch));
-            }
-            return Ok(!self.eof);
+        if let Err(e) = r {
+            // What was read before the error is not decoded (its last line may be partial).
+            self.raw = buf.split_off(kept);
+            self.text = String::from_utf8(buf).unwrap_or_default();
+            return Err(e);
         }
-        // UTF-8: hand on everything up to the last newline (a newline byte is never inside a
-        // multi-byte sequence), keep the tail for the next step unless it is over the line cap
-        // (then it is cut and the rest of its line skipped).
-        let cut = if self.eof {
-            self.raw.len()
-        } else {
-            match memchr::memrchr(b'\n', &self.raw) {
-                Some(i) => i + 1,
-                None if self.raw.len() >= self.cap.cap => self.raw.len(),
-                None => 0,
-            }
+        self.decode_utf8(buf, kept);
+        Ok(!self.eof)
+    }
+
+    fn decode_utf16(&mut self) {
+        let Some(dec) = self.decoder.as_mut() else {
+            return;
         };
-        let piece = &self.raw[..cut];
-        let text: &[u8] = if self.cap.fits(piece) {
-            self.cap.passed(piece);
-            piece
+        let before = self.text.len();
+        if let Some(cap) = dec.max_utf8_buffer_length(self.raw.len()) {
+            self.text.reserve(cap);
+        }
+        let (_, _, had_errors) = dec.decode_to_string(&self.raw, &mut self.text, self.eof);
+        if had_errors {
+            self.replaced += self.text[before..].matches('\u{fffd}').count();
+        }
+        self.raw.clear();
+        let added = &self.text.as_bytes()[before..];
+        if self.cap.fits(added) {
+            self.cap.passed(added);
         } else {
+            // Decoded text is valid UTF-8 and the cuts keep character starts.
             self.scratch.clear();
-            self.cap.push_cut(piece, &mut self.scratch);
+            let added = self.text.as_bytes()[before..].to_vec();
+            self.cap.push_cut(&added, &mut self.scratch);
             if self.eof {
                 self.cap.finish(&mut self.scratch);
             }
-            &self.scratch
-        };
-        match std::str::from_utf8(text) {
-            Ok(s) => out.push_str(s),
-            Err(_) => {
-                let s = String::from_utf8_lossy(text);
-                self.replaced += s.matches('\u{fffd}').count();
-                out.push_str(&s);
-            }
+            self.text.truncate(before);
+            self.text.push_str(&String::from_utf8_lossy(&self.scratch));
         }
-        self.raw.drain(..cut);
-        Ok(!self.eof)
+    }
+
+    /// UTF-8: `buf` is the text not consumed yet (its first `kept` bytes) and the undecoded
+    /// bytes. Everything up to their last newline (a newline byte is never inside a multi-byte
+    /// sequence) becomes text, checked; the rest waits for the next block unless it is over the
+    /// line cap (then it is cut and the rest of its line skipped).
+    fn decode_utf8(&mut self, mut buf: Vec<u8>, kept: usize) {
+        let new = &buf[kept..];
+        let cut = kept
+            + if self.eof {
+                new.len()
+            } else {
+                match memchr::memrchr(b'\n', new) {
+                    Some(i) => i + 1,
+                    None if new.len() >= self.cap.cap => new.len(),
+                    None => 0,
+                }
+            };
+        self.raw.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
+        if self.cap.fits(&buf[kept..]) {
+            self.cap.passed(&buf[kept..]);
+        } else {
+            self.scratch.clear();
+            self.cap.push_cut(&buf[kept..], &mut self.scratch);
+            if self.eof {
+                self.cap.finish(&mut self.scratch);
+            }
+            buf.truncate(kept);
+            buf.extend_from_slice(&self.scratch);
+        }
+        self.text = match String::from_utf8(buf) {
+            Ok(s) => s,
+            Err(e) => {
+                // The kept text was checked before; only the new bytes are replaced.
+                let bytes = e.into_bytes();
+                let added = String::from_utf8_lossy(&bytes[kept..]);
+                self.replaced += added.matches('\u{fffd}').count();
+                let mut s = String::from_utf8_lossy(&bytes[..kept]).into_owned();
+                s.push_str(&added);
+                s
+            }
+        };
+    }
+
+    /// The decoded text not consumed yet: whole lines, except at the end of the file or where a
+    /// line was cut.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Drop the first `n` bytes of [`Self::text`] (`n` on a character boundary).
+    pub fn consume(&mut self, n: usize) {
+        self.text.drain(..n.min(self.text.len()));
     }
 }
 
@@ -326,7 +370,14 @@ mod tests {
     fn read_all(path: &Path, cap: usize) -> (String, TextStream) {
         let mut s = TextStream::open_capped(path, cap).expect("open");
         let mut out = String::new();
-        while s.next_piece(&mut out).expect("read") {}
+        loop {
+            let more = s.fill().expect("read");
+            out.push_str(s.text());
+            s.consume(s.text().len());
+            if !more {
+                break;
+            }
+        }
         (out, s)
     }
 
