@@ -198,9 +198,7 @@ impl Pattern {
             return None;
         }
         match Starts::of(plan, places.clone()) {
-            Some(starts) => starts
-                .iter()
-                .find_map(|s| self.anchored_captures(text, s)),
+            Some(starts) => starts.iter().find_map(|s| self.anchored_captures(text, s)),
             None => self.search_captures(text, from(plan, places)),
         }
     }

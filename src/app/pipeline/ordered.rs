@@ -220,6 +220,12 @@ impl<'r> Ordered<'r> {
         }
     }
 
+    /// Empty, keeping the arena's memory.
+    pub(super) fn clear(&mut self) {
+        self.lines.clear();
+        self.arena.clear();
+    }
+
     /// Append the ordered lines of the part that follows (as if one part had read both).
     pub(super) fn append(&mut self, later: Ordered<'r>) {
         let by = self.arena.len();

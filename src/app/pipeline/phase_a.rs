@@ -91,10 +91,19 @@ struct CurrentSpan {
 pub(super) struct Chunk<'r> {
     set: &'r RuleSet,
     out: PhaseA<'r>,
+    /// `out` goes on from the stream's results so far ([`Chunk::continuing`]) instead of
+    /// starting empty.
+    continues: bool,
     /// The span of the file being read, moved into `out.spans` when another file starts (a map
     /// lookup and a copy of the file name per event would cost more than the rest of the span
     /// keeping).
     current: Option<CurrentSpan>,
+    scratch: Scratch,
+}
+
+/// Buffers a chunk reuses from message to message, and the stream from chunk to chunk.
+#[derive(Default)]
+pub(super) struct Scratch {
     lower: LowerBuf,
     /// Literal hits of the current message ([`RuleSet::scan`]), and of its severity words
     /// (word index, place).
@@ -107,25 +116,47 @@ pub(super) struct Chunk<'r> {
 }
 
 impl<'r> Chunk<'r> {
+    /// A chunk that starts empty: its result is appended to the stream's later (a stretch
+    /// read in parallel with others).
     pub(super) fn new(set: &'r RuleSet) -> Self {
+        // What the observer makes of some lines depends on earlier ones; a stretch starts
+        // not knowing, and `Observer::join` settles it when the stretches are appended.
+        Self::continuing(
+            set,
+            PhaseA::new(set, Observer::new().fork()),
+            Scratch::default(),
+        )
+        .fresh()
+    }
+
+    /// A chunk that goes on from `seen`, the results of the stream's stretches before it (read
+    /// in order): it knows what they found, so it adds only what they lack (evidence, the
+    /// groups of a rule's first hits) instead of finding it again to be dropped when appended.
+    pub(super) fn continuing(set: &'r RuleSet, seen: PhaseA<'r>, scratch: Scratch) -> Self {
         Chunk {
             set,
-            // What the observer makes of some lines depends on earlier ones; a stretch starts
-            // not knowing, and `Observer::join` settles it when the stretches are appended.
-            out: PhaseA::new(set, Observer::new().fork()),
+            out: seen,
+            continues: true,
             current: None,
-            lower: LowerBuf::new(),
-            scanned: Vec::new(),
-            words: Vec::new(),
-            starts: Vec::new(),
-            batch_hits: Vec::new(),
+            scratch,
         }
     }
 
-    /// The result of the stretch.
-    pub(super) fn finish(mut self) -> PhaseA<'r> {
+    fn fresh(mut self) -> Self {
+        self.continues = false;
+        self
+    }
+
+    /// The result of the stretch, whether it went on from the stream's results, and the
+    /// buffers for the next chunk.
+    pub(super) fn finish_all(mut self) -> (PhaseA<'r>, bool, Scratch) {
         self.flush_span();
-        self.out
+        (self.out, self.continues, self.scratch)
+    }
+
+    /// The result of the stretch.
+    pub(super) fn finish(self) -> PhaseA<'r> {
+        self.finish_all().0
     }
 
     /// Move the current file's span into the result.
@@ -138,21 +169,23 @@ impl<'r> Chunk<'r> {
     /// Everything done with an event once `scanned` holds its literal hits.
     fn visit(&mut self, ev: &mut Event<'_>, file: &FileInfo<'_>) {
         if ev.severity_deferred {
-            self.words.clear();
-            self.words
-                .extend(self.scanned.iter().filter_map(|h| match h.target {
+            self.scratch.words.clear();
+            self.scratch
+                .words
+                .extend(self.scratch.scanned.iter().filter_map(|h| match h.target {
                     Target::Word(w) => Some((u32::from(w), h.at)),
                     _ => None,
                 }));
-            ev.severity = crate::parse::severity_from_hits(&ev.message, &mut self.words);
+            ev.severity = crate::parse::severity_from_hits(&ev.message, &mut self.scratch.words);
             ev.severity_deferred = false;
         }
         let ev = &*ev;
-        let (matched, seq) = self.out.lines.feed_scanned(ev, &self.scanned, file);
+        let (matched, seq) = self.out.lines.feed_scanned(ev, &self.scratch.scanned, file);
         // The other consumers' literals found: the observer's extractors and the sync
         // builder's ` out of `.
         let (extractors, may_hold_out_of) =
-            self.scanned
+            self.scratch
+                .scanned
                 .iter()
                 .fold((false, false), |(x, o), h| match h.target {
                     Target::Extractor(_) => (true, o),
@@ -163,7 +196,7 @@ impl<'r> Chunk<'r> {
             .ordered
             .push(ev, file, may_hold_out_of, matched, seq);
         if extractors {
-            self.out.observer.feed_hits(ev, file, &self.scanned);
+            self.out.observer.feed_hits(ev, file, &self.scratch.scanned);
         }
         self.out.presence.see(ev);
         if let Some(t) = ev.time_utc {
@@ -193,26 +226,27 @@ impl<'r> Chunk<'r> {
         // The index with the severity words when any event needs them; their hits are dropped
         // for the others (a literal's hits do not depend on the other literals searched).
         let words = evs.iter().any(|e| e.severity_deferred);
-        let lower = self
+        let sc = &mut self.scratch;
+        let lower = sc
             .lower
-            .set_many(evs.iter().map(|e| e.message.as_bytes()), &mut self.starts);
-        self.batch_hits.clear();
-        self.set.scan(kind, words, lower, &mut self.batch_hits);
+            .set_many(evs.iter().map(|e| e.message.as_bytes()), &mut sc.starts);
+        sc.batch_hits.clear();
+        self.set.scan(kind, words, lower, &mut sc.batch_hits);
         // The hits of each message come together and in message order (no hit spans the NUL
         // between two messages), in the order a search of the message alone gives them.
         let mut h = 0;
         for (i, ev) in evs.iter_mut().enumerate() {
-            let start = self.starts.get(i).copied().unwrap_or(0);
+            let start = self.scratch.starts.get(i).copied().unwrap_or(0);
             let end = start.saturating_add(ev.message.len() as u32);
-            self.scanned.clear();
-            while let Some(&hit) = self.batch_hits.get(h) {
+            self.scratch.scanned.clear();
+            while let Some(&hit) = self.scratch.batch_hits.get(h) {
                 if hit.at >= end {
                     break;
                 }
                 h += 1;
                 if let Some(rel) = hit.at.checked_sub(start) {
                     if ev.severity_deferred || !matches!(hit.target, Target::Word(_)) {
-                        self.scanned.push(Hit::new(hit.target, rel));
+                        self.scratch.scanned.push(Hit::new(hit.target, rel));
                     }
                 }
             }
@@ -225,10 +259,14 @@ impl Part for Chunk<'_> {
     fn event(&mut self, ev: &Event<'_>, file: &FileInfo<'_>) {
         // One literal pass over the lower-cased message for every consumer: rules, sequence
         // rules, observer and (formats without a severity field) the severity words.
-        let lower = self.lower.set(ev.message.as_bytes());
-        self.scanned.clear();
-        self.set
-            .scan(ev.kind, ev.severity_deferred, lower, &mut self.scanned);
+        let lower = self.scratch.lower.set(ev.message.as_bytes());
+        self.scratch.scanned.clear();
+        self.set.scan(
+            ev.kind,
+            ev.severity_deferred,
+            lower,
+            &mut self.scratch.scanned,
+        );
         self.visit(&mut ev.clone(), file);
     }
 

@@ -11,14 +11,17 @@ use crate::scan::Visitor;
 use crate::sync::{SyncBuilder, SyncData};
 
 use super::ordered::{Ordered, OrderedLine};
-use super::phase_a::{Chunk, PhaseA};
+use super::phase_a::{Chunk, PhaseA, Scratch};
 use crate::observe::presence::Presence;
 
 /// The consumer of one stream.
 pub(super) struct StreamVisitor<'r> {
     set: &'r RuleSet,
-    /// Phase A's results of the parts so far (their ordered lines already used).
-    seen: PhaseA<'r>,
+    /// Phase A's results of the parts so far (their ordered lines already used); lent to the
+    /// next part read in order ([`Chunk::continuing`]).
+    seen: Option<PhaseA<'r>>,
+    /// The buffers of the last part, for the next.
+    spare: Option<Scratch>,
     seq: SeqMatcher<'r>,
     builder: SyncBuilder,
     /// Filled in at the end of the stream.
@@ -39,7 +42,8 @@ impl<'r> StreamVisitor<'r> {
     pub(super) fn new(set: &'r RuleSet) -> Self {
         StreamVisitor {
             set,
-            seen: PhaseA::new(set, Observer::new()),
+            seen: Some(PhaseA::new(set, Observer::new())),
+            spare: None,
             seq: SeqMatcher::new(set),
             builder: SyncBuilder::new(),
             hits: StreamHits::default(),
@@ -48,9 +52,9 @@ impl<'r> StreamVisitor<'r> {
     }
 
     /// Run the sequence rules and run builders over the ordered lines of the next part.
-    fn run(&mut self, ordered: Ordered<'r>) {
+    fn run(&mut self, ordered: &mut Ordered<'r>) {
         let arena = ordered.arena.as_str();
-        for r in ordered.lines {
+        for r in ordered.lines.drain(..) {
             match r {
                 OrderedLine::Line {
                     line,
@@ -78,11 +82,14 @@ impl<'r> StreamVisitor<'r> {
 
     /// The stream's results (after [`Visitor::end_stream`]).
     pub(super) fn into_result(self) -> StreamResult {
+        let seen = self
+            .seen
+            .unwrap_or_else(|| PhaseA::new(self.set, Observer::new()));
         StreamResult {
             hits: self.hits,
-            observer: self.seen.observer,
-            presence: self.seen.presence,
-            spans: self.seen.spans,
+            observer: seen.observer,
+            presence: seen.presence,
+            spans: seen.spans,
             data: self.data,
         }
     }
@@ -91,18 +98,39 @@ impl<'r> StreamVisitor<'r> {
 impl<'r> Visitor for StreamVisitor<'r> {
     type Part = Chunk<'r>;
 
+    /// The first part after those taken goes on from their results; parts made before it is
+    /// taken (files of a stream read in parallel) start empty.
     fn part(&mut self) -> Chunk<'r> {
-        Chunk::new(self.set)
+        match self.seen.take() {
+            Some(seen) => {
+                let scratch = self.spare.take().unwrap_or_default();
+                Chunk::continuing(self.set, seen, scratch)
+            }
+            None => Chunk::new(self.set),
+        }
     }
 
     fn take(&mut self, part: Chunk<'r>) {
-        let mut a = part.finish();
-        self.run(std::mem::take(&mut a.ordered));
-        self.seen.append(a);
+        let (mut a, continues, scratch) = part.finish_all();
+        self.spare = Some(scratch);
+        let mut ordered = std::mem::take(&mut a.ordered);
+        self.run(&mut ordered);
+        match self.seen.as_mut() {
+            Some(seen) if !continues => seen.append(a),
+            _ => {
+                // The arena keeps its memory for the next part.
+                ordered.clear();
+                a.ordered = ordered;
+                self.seen = Some(a);
+            }
+        }
     }
 
     fn end_stream(&mut self) {
-        let lines = std::mem::replace(&mut self.seen.lines, LineMatcher::new(self.set));
+        let seen = self
+            .seen
+            .get_or_insert_with(|| PhaseA::new(self.set, Observer::new()));
+        let lines = std::mem::replace(&mut seen.lines, LineMatcher::new(self.set));
         let seq = std::mem::replace(&mut self.seq, SeqMatcher::new(self.set));
         self.hits = seq.finish(lines);
         self.data = std::mem::take(&mut self.builder).finish();

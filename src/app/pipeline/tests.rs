@@ -208,3 +208,45 @@ fn a_stream_read_in_stretches_equals_one_pass() {
         }
     }
 }
+
+/// Parts the stream's visitor lends its results to (read in order) give what parts that start
+/// empty and are appended give, also when a second part is made before the first is taken
+/// (files of a stream read in parallel).
+#[test]
+fn parts_that_go_on_from_the_stream_equal_parts_appended() {
+    let set = rule_set();
+    for (name, kind, text) in texts() {
+        let input = InputFile::named(&name, Some(kind));
+        let (format, evs) = events_of(&text, kind);
+        let info = FileInfo::only(&input, kind, format);
+        let mut one = StreamVisitor::new(&set);
+        for part in parts(&set, &evs, evs.len(), &info) {
+            one.take(part);
+        }
+        let want = stream_state(one);
+        for size in [1, 5, 64] {
+            let mut v = StreamVisitor::new(&set);
+            for b in evs.chunks(size) {
+                let mut part = v.part();
+                part.events(&mut b.to_vec(), &info);
+                v.take(part);
+            }
+            assert_eq!(stream_state(v), want, "{name}, stretches of {size}");
+            let mut v = StreamVisitor::new(&set);
+            for pair in evs.chunks(size).collect::<Vec<_>>().chunks(2) {
+                let mut made: Vec<_> = pair.iter().map(|_| v.part()).collect();
+                for (part, b) in made.iter_mut().zip(pair) {
+                    part.events(&mut b.to_vec(), &info);
+                }
+                for part in made {
+                    v.take(part);
+                }
+            }
+            assert_eq!(
+                stream_state(v),
+                want,
+                "{name}, pairs of stretches of {size}"
+            );
+        }
+    }
+}
