@@ -24,15 +24,16 @@ pub(super) struct OwnedLine {
     raw: Range<usize>,
     time: Option<DateTime<Utc>>,
     line: u64,
-    file: Arc<str>,
-    host: Option<Arc<str>>,
+    /// The file's names: an index into [`Ordered::files`].
+    file: u32,
     may_hold_out_of: bool,
 }
 
-/// The display name and host of the file being read, shared by the lines kept from it (a copy
-/// per kept line would be most of phase A's allocations).
-#[derive(Clone)]
-struct Names {
+/// The display name and host of a file, which the lines kept from it refer to by index (a copy
+/// per kept line would be most of phase A's allocations, and even a shared pointer's count
+/// changes cost more than the rest of keeping a line).
+#[derive(Clone, Debug)]
+pub(super) struct Names {
     id: FileId,
     file: Arc<str>,
     host: Option<Arc<str>>,
@@ -56,7 +57,8 @@ fn keep(arena: &mut String, text: &str) -> Range<usize> {
 }
 
 impl OwnedLine {
-    fn shifted(mut self, by: usize) -> Self {
+    fn shifted(mut self, by: usize, files: &[u32]) -> Self {
+        self.file = files.get(self.file as usize).copied().unwrap_or(self.file);
         self.msg = self.msg.start + by..self.msg.end + by;
         if !self.raw.is_empty() {
             self.raw = self.raw.start + by..self.raw.end + by;
@@ -64,7 +66,7 @@ impl OwnedLine {
         self
     }
 
-    pub(super) fn seq_line<'a>(&'a self, arena: &'a str) -> SeqLine<'a> {
+    pub(super) fn seq_line<'a>(&'a self, arena: &'a str, files: &'a [Names]) -> SeqLine<'a> {
         SeqLine {
             text: arena.get(self.msg.clone()).unwrap_or(""),
             raw: arena.get(self.raw.clone()).unwrap_or(""),
@@ -72,17 +74,18 @@ impl OwnedLine {
             line: self.line,
             severity: self.severity,
             kind: self.kind,
-            file: &self.file,
+            file: file_name(files, self.file),
         }
     }
 
-    pub(super) fn sync_line<'a>(&'a self, arena: &'a str) -> SyncLine<'a> {
+    pub(super) fn sync_line<'a>(&'a self, arena: &'a str, files: &'a [Names]) -> SyncLine<'a> {
+        let names = files.get(self.file as usize);
         SyncLine {
             msg: arena.get(self.msg.clone()).unwrap_or(""),
             time: self.time,
             line: self.line,
-            file: &self.file,
-            host: self.host.as_deref(),
+            file: file_name(files, self.file),
+            host: names.and_then(|n| n.host.as_deref()),
             may_hold_out_of: self.may_hold_out_of,
         }
     }
@@ -105,7 +108,8 @@ pub(super) enum OrderedLine<'r> {
     /// one entry for a stretch of them keeps phase B's share of a run small.
     Plain {
         kind: LogKind,
-        file: Arc<str>,
+        /// An index into [`Ordered::files`].
+        file: u32,
         line: u64,
         time: Option<DateTime<Utc>>,
         matched: MatchedIds<'r>,
@@ -117,7 +121,7 @@ pub(super) enum OrderedLine<'r> {
 fn extend_plain<'r>(
     last: Option<&mut OrderedLine<'r>>,
     kind: LogKind,
-    file: &Arc<str>,
+    file: u32,
     line: u64,
     time: Option<DateTime<Utc>>,
     matched: &[&'r str],
@@ -135,9 +139,7 @@ fn extend_plain<'r>(
     if *k != kind {
         return false;
     }
-    if !Arc::ptr_eq(f, file) {
-        f.clone_from(file);
-    }
+    *f = file;
     *l = line;
     *t = time.or(*t);
     for id in matched {
@@ -153,8 +155,8 @@ fn extend_plain<'r>(
 pub(super) struct Ordered<'r> {
     pub(super) lines: Vec<OrderedLine<'r>>,
     pub(super) arena: String,
-    /// Names of the file being read.
-    names: Option<Names>,
+    /// Names of the files the lines come from, in input order (usually one).
+    pub(super) files: Vec<Names>,
 }
 
 impl std::fmt::Debug for Ordered<'_> {
@@ -162,7 +164,8 @@ impl std::fmt::Debug for Ordered<'_> {
         f.debug_struct("Ordered")
             .field("lines", &self.lines)
             .field("arena", &self.arena)
-            .finish_non_exhaustive()
+            .field("files", &self.files)
+            .finish()
     }
 }
 
@@ -181,10 +184,13 @@ impl<'r> Ordered<'r> {
         if seq.is_empty() && !sync {
             return;
         }
-        let names = match &self.names {
-            Some(n) if n.id == file.id => n,
-            _ => self.names.insert(Names::of(file)),
-        };
+        let fi = match self.files.last() {
+            Some(n) if n.id == file.id => self.files.len() - 1,
+            _ => {
+                self.files.push(Names::of(file));
+                self.files.len() - 1
+            }
+        } as u32;
         if !seq.is_empty()
             || (sync && !SyncBuilder::is_plain(ev.kind, &ev.message, may_hold_out_of))
         {
@@ -201,18 +207,17 @@ impl<'r> Ordered<'r> {
                 raw,
                 time: ev.time_utc,
                 line: ev.line,
-                file: names.file.clone(),
-                host: names.host.clone(),
+                file: fi,
                 may_hold_out_of,
             };
             self.lines.push(OrderedLine::Line { line, matched, seq });
             return;
         }
-        let (file, line, time) = (&names.file, ev.line, ev.time_utc);
-        if !extend_plain(self.lines.last_mut(), ev.kind, file, line, time, &matched) {
+        let (line, time) = (ev.line, ev.time_utc);
+        if !extend_plain(self.lines.last_mut(), ev.kind, fi, line, time, &matched) {
             self.lines.push(OrderedLine::Plain {
                 kind: ev.kind,
-                file: file.clone(),
+                file: fi,
                 line,
                 time,
                 matched,
@@ -224,12 +229,23 @@ impl<'r> Ordered<'r> {
     pub(super) fn clear(&mut self) {
         self.lines.clear();
         self.arena.clear();
+        self.files.clear();
     }
 
     /// Append the ordered lines of the part that follows (as if one part had read both).
     pub(super) fn append(&mut self, later: Ordered<'r>) {
         let by = self.arena.len();
         self.arena.push_str(&later.arena);
+        // The later part's file indices here: its first file may be this part's last.
+        let mut files = Vec::with_capacity(later.files.len());
+        for n in later.files {
+            match self.files.last() {
+                Some(last) if last.id == n.id => {}
+                _ => self.files.push(n),
+            }
+            files.push((self.files.len() - 1) as u32);
+        }
+        let index = |f: u32| files.get(f as usize).copied().unwrap_or(f);
         let mut rest = later.lines.into_iter().peekable();
         if let Some(OrderedLine::Plain {
             kind,
@@ -239,17 +255,41 @@ impl<'r> Ordered<'r> {
             matched,
         }) = rest.peek()
         {
-            if extend_plain(self.lines.last_mut(), *kind, file, *line, *time, matched) {
+            if extend_plain(
+                self.lines.last_mut(),
+                *kind,
+                index(*file),
+                *line,
+                *time,
+                matched,
+            ) {
                 rest.next();
             }
         }
         self.lines.extend(rest.map(|r| match r {
             OrderedLine::Line { line, matched, seq } => OrderedLine::Line {
-                line: line.shifted(by),
+                line: line.shifted(by, &files),
                 matched,
                 seq,
             },
-            plain => plain,
+            OrderedLine::Plain {
+                kind,
+                file,
+                line,
+                time,
+                matched,
+            } => OrderedLine::Plain {
+                kind,
+                file: index(file),
+                line,
+                time,
+                matched,
+            },
         }));
     }
+}
+
+/// The display name of file `i` of `files`.
+pub(super) fn file_name(files: &[Names], i: u32) -> &str {
+    files.get(i as usize).map_or("", |n| &n.file)
 }

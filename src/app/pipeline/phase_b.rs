@@ -10,7 +10,7 @@ use crate::rules::{LineMatcher, RuleSet, SeqMatcher, StreamHits};
 use crate::scan::Visitor;
 use crate::sync::{SyncBuilder, SyncData};
 
-use super::ordered::{Ordered, OrderedLine};
+use super::ordered::{file_name, Ordered, OrderedLine};
 use super::phase_a::{Chunk, PhaseA, Scratch};
 use crate::observe::presence::Presence;
 
@@ -53,7 +53,7 @@ impl<'r> StreamVisitor<'r> {
 
     /// Run the sequence rules and run builders over the ordered lines of the next part.
     fn run(&mut self, ordered: &mut Ordered<'r>) {
-        let arena = ordered.arena.as_str();
+        let (arena, files) = (ordered.arena.as_str(), ordered.files.as_slice());
         for r in ordered.lines.drain(..) {
             match r {
                 OrderedLine::Line {
@@ -62,11 +62,15 @@ impl<'r> StreamVisitor<'r> {
                     seq,
                 } => {
                     if !seq.is_empty() {
-                        self.seq.feed(&line.seq_line(arena), &seq, &mut matched);
+                        self.seq
+                            .feed(&line.seq_line(arena, files), &seq, &mut matched);
                     }
                     if SyncBuilder::reads(line.kind()) {
-                        self.builder
-                            .feed_line(line.kind(), &line.sync_line(arena), &matched);
+                        self.builder.feed_line(
+                            line.kind(),
+                            &line.sync_line(arena, files),
+                            &matched,
+                        );
                     }
                 }
                 OrderedLine::Plain {
@@ -75,7 +79,9 @@ impl<'r> StreamVisitor<'r> {
                     line,
                     time,
                     matched,
-                } => self.builder.plain(kind, &file, line, time, &matched),
+                } => self
+                    .builder
+                    .plain(kind, file_name(files, file), line, time, &matched),
             }
         }
     }
