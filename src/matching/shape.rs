@@ -80,6 +80,21 @@ impl Step {
         self.look == Look::None
     }
 
+    /// Anything from here on: a part of a pattern that only the automaton reads, after which
+    /// the shape says nothing (no literal at a fixed place, no hand-written matcher).
+    fn opaque() -> Step {
+        Step {
+            set: ByteSet([u64::MAX; 4]),
+            min: 0,
+            max: u32::MAX,
+            look: Look::None,
+        }
+    }
+
+    fn is_opaque(&self) -> bool {
+        *self == Step::opaque()
+    }
+
     fn byte(b: u8) -> Step {
         let mut set = ByteSet::default();
         set.insert(b);
@@ -102,8 +117,12 @@ impl Shape {
     /// The shape of `hir` for the prefilter `literals` (lower-case ASCII); `None` when the tree
     /// has parts this reading does not take (anchors, non-ASCII classes that take only some
     /// non-ASCII characters, repeated groups, too many alternatives).
+    ///
+    /// When the tree has such parts, the shape still tells where the literals stand when each
+    /// alternative has one before its first such part: the parts are read up to there and the
+    /// rest is [`Step::opaque`] (which no hand-written matcher takes).
     pub fn of(hir: &Hir, literals: &[String]) -> Option<Shape> {
-        let branches = flatten(hir)?;
+        let branches = flatten(hir, false).or_else(|| flatten(hir, true))?;
         if branches.is_empty() {
             return None;
         }
@@ -144,14 +163,24 @@ impl Shape {
 }
 
 /// The alternatives of `h` as step sequences, or `None` when `h` is not of the simple shape.
-/// Capture groups are read through (the groups of a match are left to the automaton).
-fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
+/// Capture groups are read through (the groups of a match are left to the automaton). When
+/// `lenient`, a part not of the simple shape becomes [`Step::opaque`] and ends its sequence.
+fn flatten(h: &Hir, lenient: bool) -> Option<Vec<Vec<Step>>> {
+    let opaque = || lenient.then(|| vec![vec![Step::opaque()]]);
+    let got = flatten_parts(h, lenient);
+    if got.is_none() {
+        return opaque();
+    }
+    got
+}
+
+fn flatten_parts(h: &Hir, lenient: bool) -> Option<Vec<Vec<Step>>> {
     match h.kind() {
         HirKind::Empty => Some(vec![Vec::new()]),
         HirKind::Literal(lit) => Some(vec![lit.0.iter().map(|&b| Step::byte(b)).collect()]),
         HirKind::Class(c) => Some(vec![vec![Step::one(byte_set(c)?)]]),
         HirKind::Repetition(r) => {
-            let sub = flatten(&r.sub)?;
+            let sub = flatten(&r.sub, false)?;
             let [one] = sub.as_slice() else { return None };
             let [step] = one.as_slice() else { return None };
             // A lazy repeat of varying length would end a match sooner.
@@ -168,19 +197,25 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
                 ..*step
             }]])
         }
-        HirKind::Capture(c) => flatten(&c.sub),
+        HirKind::Capture(c) => flatten(&c.sub, lenient),
         HirKind::Concat(parts) => {
             let mut out: Vec<Vec<Step>> = vec![Vec::new()];
             for p in parts {
-                let mut alts = flatten(p)?;
+                let mut alts = flatten(p, lenient)?;
                 if alts.len() == 1 {
                     // The common case (a run of letters under `(?i)`): append, do not copy.
                     let one = alts.pop().unwrap_or_default();
                     out.iter_mut().for_each(|b| b.extend_from_slice(&one));
+                    if lenient && one.last().is_some_and(Step::is_opaque) {
+                        break;
+                    }
                     continue;
                 }
                 if out.len() * alts.len() > MAX_BRANCHES {
-                    return None;
+                    if !lenient {
+                        return None;
+                    }
+                    alts = vec![vec![Step::opaque()]];
                 }
                 let mut next = Vec::with_capacity(out.len() * alts.len());
                 for prefix in &out {
@@ -191,13 +226,17 @@ fn flatten(h: &Hir) -> Option<Vec<Vec<Step>>> {
                     }
                 }
                 out = next;
+                if lenient && out.iter().all(|b| b.last().is_some_and(Step::is_opaque)) {
+                    // Nothing after it is read.
+                    break;
+                }
             }
             Some(out)
         }
         HirKind::Alternation(alts) => {
             let mut out = Vec::new();
             for a in alts {
-                out.extend(flatten(a)?);
+                out.extend(flatten(a, lenient)?);
                 if out.len() > MAX_BRANCHES {
                     return None;
                 }
