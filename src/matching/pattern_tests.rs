@@ -216,3 +216,90 @@ fn byte_counted_gaps_keep_groups_on_character_boundaries() {
     assert!(!short.compiled_str().contains("(?-u:[^~])"));
     assert!(short.is_match("x€€€€€€€y"));
 }
+
+/// Every place where one of `lits` (lower case) starts in `text`, as the prefilter reports them.
+fn places_of(text: &str, lits: &[&str]) -> Vec<usize> {
+    let low = text.to_ascii_lowercase();
+    let mut out: Vec<usize> = lits
+        .iter()
+        .flat_map(|l| {
+            (0..low.len())
+                .filter(|&i| low[i..].starts_with(l))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// A match found from the literals' places (anchored where the literals stand at fixed places,
+/// with several alternatives, parts after the literals the shape does not read, and more places
+/// than are tried anchored) is the match a search of the whole text finds, groups included.
+#[test]
+fn matching_from_literal_places_agrees_with_regex() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            r"(?i)Attempting connection to WSUS server:\s*([^\s,]+)\s*,\s*port:\s*(\d+)",
+            &["attempting connection to wsus server"],
+            &[
+                "x Attempting connection to WSUS server: cm01, port: 8530 y",
+                "Attempting connection to WSUS server: , port: 8530",
+                "attempting connection to wsus server: a, port: 1 attempting connection to wsus server: b, port: 2",
+            ],
+        ),
+        (
+            r"(?i)\bab(?P<x>\d+)|cd=(?P<y>\w+)|ef(?P<z>x+?)(?: from [^=~]+?)?\.",
+            &["ab", "cd=", "ef"],
+            &[
+                "zab12 cd=q ab3",
+                "ab ab ab ab ab ab ab ab cd=ok",
+                "efxx from here. ab1",
+                "cd= ab ef. ef from y.",
+                "nothing",
+            ],
+        ),
+        (
+            r"(?i)(?:WebException:\s*)?The request failed with HTTP status (?P<status>\d{3})\b",
+            &["the request failed with http status"],
+            &[
+                "WebException:  The request failed with HTTP status 503: x",
+                "The request failed with HTTP status 50 The request failed with HTTP status 401",
+            ],
+        ),
+        (
+            r"(?i)\bSYS=([A-Za-z0-9_.-]+)\s+SITE=([A-Za-z0-9]{3})\b|\bSITE=([A-Za-z0-9]{3})\b",
+            &["sys=", "site="],
+            &[
+                "STATMSG: ID=1 SYS=cm01.contoso.com SITE=PS1 PID=2",
+                "SITE=P SITE=PS2 SYS=a  SITE=PS3",
+                "XSYS=a SITE=PS1",
+            ],
+        ),
+    ];
+    for (p, lits, lines) in cases {
+        let lits: Vec<String> = lits.iter().map(|l| l.to_string()).collect();
+        let ours = Pattern::new(p).expect("valid").with_literals(&lits);
+        let re = Regex::new(p).expect("valid");
+        let lits: Vec<&str> = lits.iter().map(String::as_str).collect();
+        for line in *lines {
+            let places = places_of(line, &lits);
+            assert_eq!(
+                ours.is_match_at(line, places.iter().copied()),
+                re.is_match(line),
+                "{p} on {line:?}"
+            );
+            let got = ours.captures_at(line, places.iter().copied());
+            let want = re.captures(line);
+            let groups = |n: usize, f: &dyn Fn(usize) -> Option<String>| -> Vec<Option<String>> {
+                (0..n).map(f).collect()
+            };
+            assert_eq!(
+                got.map(|c| groups(re.captures_len(), &|i| c.get(i).map(str::to_string))),
+                want.map(|c| groups(re.captures_len(), &|i| c
+                    .get(i)
+                    .map(|m| m.as_str().to_string()))),
+                "{p} on {line:?}"
+            );
+        }
+    }
+}

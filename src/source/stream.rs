@@ -444,4 +444,45 @@ mod tests {
             }
         }
     }
+
+    /// Text consumed a little at a time (as the scanner keeps the last record for the next
+    /// block) comes out as the file holds it, across blocks, after a BOM, with a character
+    /// split by a block boundary and an invalid byte replaced.
+    #[test]
+    fn text_consumed_in_parts_is_the_file_across_blocks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        let mut want = String::new();
+        let mut i = 0usize;
+        while bytes.len() < 2 * BLOCK + 1000 {
+            let line = format!("line {i} {}é\n", "x".repeat(i % 300));
+            bytes.extend_from_slice(line.as_bytes());
+            want.push_str(&line);
+            i += 1;
+        }
+        bytes.extend_from_slice(b"bad \xFF end");
+        want.push_str("bad \u{FFFD} end");
+        std::fs::write(&p, &bytes).expect("write");
+        let mut s = TextStream::open(&p).expect("open");
+        let mut out = String::new();
+        loop {
+            let more = s.fill().expect("read");
+            let text = s.text();
+            // Keep back the last line, as the scanner keeps a record that may go on.
+            let keep = if more {
+                text.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1)
+            } else {
+                text.len()
+            };
+            out.push_str(&text[..keep]);
+            s.consume(keep);
+            if !more {
+                break;
+            }
+        }
+        assert_eq!(s.encoding, Encoding::Utf8Bom);
+        assert_eq!(s.replaced, 1);
+        assert!(out == want, "text differs from the file");
+    }
 }
