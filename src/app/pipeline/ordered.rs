@@ -57,13 +57,13 @@ fn keep(arena: &mut String, text: &str) -> Range<usize> {
 }
 
 impl OwnedLine {
-    fn shifted(mut self, by: usize, files: &[u32]) -> Self {
+    /// Move the line behind `by` bytes of arena and to the file indices of `files`.
+    fn shift(&mut self, by: usize, files: &[u32]) {
         self.file = files.get(self.file as usize).copied().unwrap_or(self.file);
         self.msg = self.msg.start + by..self.msg.end + by;
         if !self.raw.is_empty() {
             self.raw = self.raw.start + by..self.raw.end + by;
         }
-        self
     }
 
     pub(super) fn seq_line<'a>(&'a self, arena: &'a str, files: &'a [Names]) -> SeqLine<'a> {
@@ -266,25 +266,12 @@ impl<'r> Ordered<'r> {
                 rest.next();
             }
         }
-        self.lines.extend(rest.map(|r| match r {
-            OrderedLine::Line { line, matched, seq } => OrderedLine::Line {
-                line: line.shifted(by, &files),
-                matched,
-                seq,
-            },
-            OrderedLine::Plain {
-                kind,
-                file,
-                line,
-                time,
-                matched,
-            } => OrderedLine::Plain {
-                kind,
-                file: index(file),
-                line,
-                time,
-                matched,
-            },
+        self.lines.extend(rest.map(|mut r| {
+            match &mut r {
+                OrderedLine::Line { line, .. } => line.shift(by, &files),
+                OrderedLine::Plain { file, .. } => *file = index(*file),
+            }
+            r
         }));
     }
 }

@@ -186,7 +186,9 @@ fn appended_parts_equal_one_part_in_every_field() {
 }
 
 /// Phase B over parts of any size gives what one pass gives: the sequence rules and run
-/// builders see the same lines in the same order.
+/// builders see the same lines in the same order. That holds for parts that start empty and
+/// are appended, for parts the stream's visitor lends its results to (read in order), and when
+/// a second part is made before the first is taken (files of a stream read in parallel).
 #[test]
 fn a_stream_read_in_stretches_equals_one_pass() {
     let set = rule_set();
@@ -205,48 +207,20 @@ fn a_stream_read_in_stretches_equals_one_pass() {
                 v.take(part);
             }
             assert_eq!(stream_state(v), want, "{name}, stretches of {size}");
-        }
-    }
-}
-
-/// Parts the stream's visitor lends its results to (read in order) give what parts that start
-/// empty and are appended give, also when a second part is made before the first is taken
-/// (files of a stream read in parallel).
-#[test]
-fn parts_that_go_on_from_the_stream_equal_parts_appended() {
-    let set = rule_set();
-    for (name, kind, text) in texts() {
-        let input = InputFile::named(&name, Some(kind));
-        let (format, evs) = events_of(&text, kind);
-        let info = FileInfo::only(&input, kind, format);
-        let mut one = StreamVisitor::new(&set);
-        for part in parts(&set, &evs, evs.len(), &info) {
-            one.take(part);
-        }
-        let want = stream_state(one);
-        for size in [1, 5, 64] {
-            let mut v = StreamVisitor::new(&set);
-            for b in evs.chunks(size) {
-                let mut part = v.part();
-                part.events(&mut b.to_vec(), &info);
-                v.take(part);
-            }
-            assert_eq!(stream_state(v), want, "{name}, stretches of {size}");
-            let mut v = StreamVisitor::new(&set);
-            for pair in evs.chunks(size).collect::<Vec<_>>().chunks(2) {
-                let mut made: Vec<_> = pair.iter().map(|_| v.part()).collect();
-                for (part, b) in made.iter_mut().zip(pair) {
-                    part.events(&mut b.to_vec(), &info);
+            for together in [1, 2] {
+                let mut v = StreamVisitor::new(&set);
+                for group in evs.chunks(size).collect::<Vec<_>>().chunks(together) {
+                    let mut made: Vec<_> = group.iter().map(|_| v.part()).collect();
+                    for (part, b) in made.iter_mut().zip(group) {
+                        part.events(&mut b.to_vec(), &info);
+                    }
+                    for part in made {
+                        v.take(part);
+                    }
                 }
-                for part in made {
-                    v.take(part);
-                }
+                let what = format!("{name}, stretches of {size}, {together} made at a time");
+                assert_eq!(stream_state(v), want, "{what}");
             }
-            assert_eq!(
-                stream_state(v),
-                want,
-                "{name}, pairs of stretches of {size}"
-            );
         }
     }
 }
