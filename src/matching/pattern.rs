@@ -42,10 +42,10 @@ struct Plan {
     fast: Option<FastMatch>,
     /// How far before the first place of a literal a match can start ([`Shape::lead`]).
     lead: Option<usize>,
-    /// The distances from a match's start to its literal, one per alternative, when every
-    /// alternative has its literal at a fixed place ([`Shape::leads`]): every match then
-    /// starts at a place of a literal minus one of them.
-    leads: Option<Box<[usize]>>,
+    /// The literals at a fixed distance from a match's start, with that distance, when every
+    /// alternative has one ([`Shape::leads`]): every match then starts at a place of one of
+    /// them minus its distance.
+    leads: Option<Box<[(usize, String)]>>,
 }
 
 impl fmt::Debug for Pattern {
@@ -174,7 +174,7 @@ impl Pattern {
         if let Some(f) = &plan.fast {
             return f.is_match(text.as_bytes(), places);
         }
-        match Starts::of(plan, places.clone()) {
+        match Starts::of(plan, text, places.clone()) {
             Some(starts) => starts.iter().any(|s| self.anchored_is_match(text, s)),
             None => self.search_is_match(text, from(plan, places)),
         }
@@ -197,7 +197,7 @@ impl Pattern {
         {
             return None;
         }
-        match Starts::of(plan, places.clone()) {
+        match Starts::of(plan, text, places.clone()) {
             Some(starts) => starts.iter().find_map(|s| self.anchored_captures(text, s)),
             None => self.search_captures(text, from(plan, places)),
         }
@@ -317,21 +317,31 @@ fn from(plan: &Plan, places: impl Iterator<Item = usize>) -> usize {
 const MAX_STARTS: usize = 4;
 
 /// The places where a match can start (in order), given the places of the literals, when the
-/// pattern has its literals at fixed places ([`Plan::leads`]) and there are few of them.
+/// pattern has its literals at fixed places ([`Plan::leads`]) and there are few of them: the
+/// places of those literals (not of the pattern's other literals) minus their distance.
 struct Starts {
     at: [usize; MAX_STARTS],
     len: usize,
 }
 
 impl Starts {
-    fn of(plan: &Plan, places: impl Iterator<Item = usize>) -> Option<Starts> {
+    fn of(plan: &Plan, text: &str, places: impl Iterator<Item = usize>) -> Option<Starts> {
         let leads = plan.leads.as_deref()?;
         let mut s = Starts {
             at: [0; MAX_STARTS],
             len: 0,
         };
+        let b = text.as_bytes();
         for p in places {
-            for start in leads.iter().filter_map(|&l| p.checked_sub(l)) {
+            let stands = |lit: &str| {
+                b.get(p..p + lit.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(lit.as_bytes()))
+            };
+            let starts = leads
+                .iter()
+                .filter(|(_, lit)| stands(lit))
+                .filter_map(|&(l, _)| p.checked_sub(l));
+            for start in starts {
                 if s.at[..s.len].contains(&start) {
                     continue;
                 }

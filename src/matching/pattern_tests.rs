@@ -259,6 +259,15 @@ fn matching_from_literal_places_agrees_with_regex() {
             ],
         ),
         (
+            r"(?i)(?:unable to connect|timed out)[^$]*?\b(?:AdminProxy\.(?P<m>\w+)|GetUpdateServer)",
+            &["unable to connect", "timed out", "adminproxy.", "getupdateserver"],
+            &[
+                "AdminProxy.x unable to connect: AdminProxy.createUpdateServer",
+                "timed out GetUpdateServer unable to connect",
+                "unable to connect timed out",
+            ],
+        ),
+        (
             r"(?i)(?:WebException:\s*)?The request failed with HTTP status (?P<status>\d{3})\b",
             &["the request failed with http status"],
             &[

@@ -111,6 +111,8 @@ pub(super) struct Shape {
     /// The alternatives, each with the place of a prefilter literal in it (bytes from the
     /// start of the match), when one stands at a fixed place.
     pub branches: Vec<(Vec<Step>, Option<usize>)>,
+    /// For each alternative with a literal at a fixed place, that literal (lower case).
+    anchors: Vec<Option<String>>,
 }
 
 impl Shape {
@@ -126,13 +128,17 @@ impl Shape {
         if branches.is_empty() {
             return None;
         }
+        let found: Vec<Option<(usize, usize)>> =
+            branches.iter().map(|b| literal_lead(b, literals)).collect();
         Some(Shape {
+            anchors: found
+                .iter()
+                .map(|f| f.and_then(|(_, i)| literals.get(i).cloned()))
+                .collect(),
             branches: branches
                 .into_iter()
-                .map(|b| {
-                    let lead = literal_lead(&b, literals);
-                    (b, lead)
-                })
+                .zip(&found)
+                .map(|(b, f)| (b, f.map(|(lead, _)| lead)))
                 .collect(),
         })
     }
@@ -147,13 +153,13 @@ impl Shape {
             .try_fold(0, |m, l| l.map(|l| m.max(l)))
     }
 
-    /// The distinct distances from the start of a match to the place of its prefilter literal,
-    /// when every alternative has its literal at a fixed place: every match then starts at a
-    /// place the prefilter reports minus one of these.
-    pub fn leads(&self) -> Option<Box<[usize]>> {
-        let mut leads: Vec<usize> = Vec::new();
-        for (_, lead) in &self.branches {
-            let l = (*lead)?;
+    /// When every alternative has a prefilter literal at a fixed place: each such literal and
+    /// its distance from the start of the match (distinct pairs). Every match then starts at a
+    /// place the prefilter reports where one of these literals stands, minus its distance.
+    pub fn leads(&self) -> Option<Box<[(usize, String)]>> {
+        let mut leads: Vec<(usize, String)> = Vec::new();
+        for ((_, lead), anchor) in self.branches.iter().zip(&self.anchors) {
+            let l = ((*lead)?, anchor.clone()?);
             if !leads.contains(&l) {
                 leads.push(l);
             }
@@ -380,19 +386,19 @@ fn fixed_runs(steps: &[Step]) -> Vec<FixedRun> {
 /// ASCII-case-insensitively) stands: the number of bytes before it, when every part before it
 /// has a fixed length. Then the prefilter reports that literal at every match, that many bytes
 /// after its start. `None` when no literal stands at a fixed place.
-fn literal_lead(steps: &[Step], literals: &[String]) -> Option<usize> {
+fn literal_lead(steps: &[Step], literals: &[String]) -> Option<(usize, usize)> {
     // A run byte takes the literal's byte `c` when the step's bytes are among `c`'s cases.
     let takes = |c: u8, (w, f): (u8, u8)| w == c || (f == 0 && w == c.to_ascii_uppercase());
     fixed_runs(steps).iter().find_map(|(lead, run)| {
         (0..run.len()).find_map(|off| {
             literals
                 .iter()
-                .any(|l| {
+                .position(|l| {
                     !l.is_empty()
                         && l.len() <= run.len() - off
                         && l.bytes().zip(&run[off..]).all(|(c, &b)| takes(c, b))
                 })
-                .then_some(lead + off)
+                .map(|i| (lead + off, i))
         })
     })
 }
