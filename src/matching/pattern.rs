@@ -40,8 +40,6 @@ struct Plan {
     hir: Option<Hir>,
     /// The matcher without an automaton, for the progress line's shape.
     fast: Option<FastMatch>,
-    /// How far before the first place of a literal a match can start ([`Shape::lead`]).
-    lead: Option<usize>,
     /// The literals at a fixed distance from a match's start, with that distance, when every
     /// alternative has one ([`Shape::leads`]): every match then starts at a place of one of
     /// them minus its distance.
@@ -262,7 +260,6 @@ impl Pattern {
                 .and_then(|h| Shape::of(h, self.prefilter_literals()));
             Box::new(Plan {
                 fast: shape.as_ref().and_then(FastMatch::of),
-                lead: shape.as_ref().and_then(Shape::lead),
                 leads: shape.as_ref().and_then(Shape::leads),
                 hir,
             })
@@ -305,7 +302,12 @@ impl Pattern {
 /// Where a search for a pattern with this plan starts, given the places of its literals: no
 /// match starts before the first place minus the lead.
 fn from(plan: &Plan, places: impl Iterator<Item = usize>) -> usize {
-    match (plan.lead, places.min()) {
+    // The largest distance of a literal from the start of a match.
+    let lead = plan
+        .leads
+        .as_deref()
+        .and_then(|l| l.iter().map(|&(d, _)| d).max());
+    match (lead, places.min()) {
         (Some(lead), Some(first)) => first.saturating_sub(lead),
         _ => 0,
     }

@@ -4,7 +4,7 @@
 //!
 //! Two things follow from it. Where a literal stands at a fixed distance from the start of
 //! every match, a search for the pattern can start that far before the first place the
-//! prefilter found ([`Shape::lead`]). And a pattern whose every match has a bounded length and
+//! prefilter found ([`Shape::leads`]). And a pattern whose every match has a bounded length and
 //! can be matched greedily without backtracking gets the hand-written matcher of
 //! [`super::fast`].
 
@@ -143,16 +143,6 @@ impl Shape {
         })
     }
 
-    /// How far before the place of a prefilter literal a match can start at most: the largest
-    /// place of the literal in any alternative, when every alternative has one at a fixed
-    /// place. A match then starts no earlier than the first place found minus this.
-    pub fn lead(&self) -> Option<usize> {
-        self.branches
-            .iter()
-            .map(|(_, lead)| *lead)
-            .try_fold(0, |m, l| l.map(|l| m.max(l)))
-    }
-
     /// When every alternative has a prefilter literal at a fixed place: each such literal and
     /// its distance from the start of the match (distinct pairs). Every match then starts at a
     /// place the prefilter reports where one of these literals stands, minus its distance.
@@ -172,12 +162,7 @@ impl Shape {
 /// Capture groups are read through (the groups of a match are left to the automaton). When
 /// `lenient`, a part not of the simple shape becomes [`Step::opaque`] and ends its sequence.
 fn flatten(h: &Hir, lenient: bool) -> Option<Vec<Vec<Step>>> {
-    let opaque = || lenient.then(|| vec![vec![Step::opaque()]]);
-    let got = flatten_parts(h, lenient);
-    if got.is_none() {
-        return opaque();
-    }
-    got
+    flatten_parts(h, lenient).or_else(|| lenient.then(|| vec![vec![Step::opaque()]]))
 }
 
 fn flatten_parts(h: &Hir, lenient: bool) -> Option<Vec<Vec<Step>>> {
